@@ -1,0 +1,3 @@
+module github.com/lazygraph/lazygraph
+
+go 1.26
