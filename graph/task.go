@@ -1,0 +1,153 @@
+package graph
+
+import (
+	"fmt"
+	"strconv"
+	"sync/atomic"
+)
+
+// Task is one node of a task graph: a data node holding a value, or a call of a [Function]
+// whose arguments are the results of other tasks. Tasks are immutable once made and may be
+// shared by any number of graphs and goroutines.
+type Task struct {
+	fn    *Function // nil for a data node
+	args  []*Task
+	value any
+	key   Key
+	id    uint64
+	token atomic.Pointer[string] // content token of a data node, computed on first use
+}
+
+// lastID numbers tasks; a task's default key is its function name and this number.
+var lastID atomic.Uint64
+
+// NewData returns a data node holding v. Its result is v itself.
+func NewData(v any) *Task {
+	return &Task{value: v, id: lastID.Add(1)}
+}
+
+// NewDataKey returns a data node with an explicit key.
+func NewDataKey(key Key, v any) *Task {
+	t := NewData(v)
+	t.key = key
+	return t
+}
+
+// NewTask returns a call of fn with args, taking ownership of the args slice. A nil argument, or a
+// function that cannot be used, makes a task that [Compile] rejects with a *[BuildError].
+// A pure function's task gets a key derived from the function name and the arguments' keys and
+// contents, so identical pure calls share one key.
+func NewTask(fn *Function, args []*Task) *Task {
+	t := &Task{fn: fn, args: args, id: lastID.Add(1)}
+	if err := t.check(); err != nil {
+		t.fn = failedFunction(fn, err)
+		return t
+	}
+	if fn.pure {
+		t.key = pureKey(fn, args)
+	}
+	return t
+}
+
+// NewTaskKey returns a call of fn with args under an explicit key.
+func NewTaskKey(key Key, fn *Function, args []*Task) *Task {
+	t := NewTask(fn, args)
+	t.key = key
+	return t
+}
+
+// Failed returns a task that [Compile] rejects with err: how builders report a call they could
+// not construct (wrong argument types, say) without failing at the call site.
+func Failed(name string, err error) *Task {
+	return &Task{fn: failedFunction(&Function{name: name}, err), id: lastID.Add(1)}
+}
+
+func (t *Task) check() error {
+	if t.fn == nil {
+		return fmt.Errorf("task has no function")
+	}
+	if t.fn.err != nil {
+		return t.fn.err
+	}
+	if t.fn.params != nil && len(t.args) != len(t.fn.params) {
+		return fmt.Errorf("%s takes %d arguments, got %d", t.fn.name, len(t.fn.params), len(t.args))
+	}
+	for i, a := range t.args {
+		if a == nil {
+			return fmt.Errorf("argument %d of %s is an uninitialised value (a zero Delayed?)", i+1, t.fn.name)
+		}
+	}
+	return nil
+}
+
+func failedFunction(fn *Function, err error) *Function {
+	name := "invalid"
+	if fn != nil {
+		name = fn.name
+	}
+	if _, ok := err.(*BuildError); !ok {
+		err = &BuildError{Err: err}
+	}
+	return &Function{name: name, err: err}
+}
+
+// Key returns the task's key: the explicit or pure key it was made with, or otherwise its
+// function name and a number unique in this process ("main.inc-42"; "data-7" for data).
+func (t *Task) Key() Key {
+	if t.key != "" {
+		return t.key
+	}
+	if t.fn == nil {
+		return Key("data-" + strconv.FormatUint(t.id, 10))
+	}
+	return Key(t.fn.name + "-" + strconv.FormatUint(t.id, 10))
+}
+
+// IsData reports whether t is a data node.
+func (t *Task) IsData() bool { return t.fn == nil }
+
+// Func returns the task's function, nil for a data node.
+func (t *Task) Func() *Function { return t.fn }
+
+// Args returns the task's arguments. The slice must not be modified.
+func (t *Task) Args() []*Task { return t.args }
+
+// Value returns a data node's value.
+func (t *Task) Value() any { return t.value }
+
+// Err returns why the task cannot run (a *[BuildError]), or nil.
+func (t *Task) Err() error {
+	if t.fn == nil {
+		return nil
+	}
+	if err := t.fn.err; err != nil {
+		if be, ok := err.(*BuildError); ok && be.Key == "" {
+			return &BuildError{Key: t.Key(), Err: be.Err}
+		}
+		return err
+	}
+	return nil
+}
+
+// contentToken returns a data node's content token, computing it once.
+func (t *Task) contentToken() string {
+	if p := t.token.Load(); p != nil {
+		return *p
+	}
+	tok := Tokenize(t.value)
+	t.token.Store(&tok)
+	return tok
+}
+
+func pureKey(fn *Function, args []*Task) Key {
+	h := newTokenHasher()
+	h.writeString(fn.name)
+	for _, a := range args {
+		if a.fn == nil {
+			h.writeString(a.contentToken())
+		} else {
+			h.writeString(string(a.Key()))
+		}
+	}
+	return Key(fn.name + "-" + h.sum())
+}
