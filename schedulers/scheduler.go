@@ -1,0 +1,83 @@
+package schedulers
+
+import (
+	"context"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/lazygraph/lazygraph/graph"
+)
+
+// Scheduler executes compiled task graphs. Implementations must be safe for concurrent use:
+// several Executes may run at once, from different goroutines, and from inside tasks.
+type Scheduler interface {
+	Execute(ctx context.Context, job *Job) error
+}
+
+// Observer is told about tasks as they start and finish. Its methods may be called concurrently
+// from several goroutines and must return quickly.
+type Observer interface {
+	TaskStarted(task int32, worker int)
+	TaskFinished(task int32, worker int, elapsed time.Duration, err error)
+}
+
+// Job is one computation handed to a scheduler: the plan, its settings, and the results.
+type Job struct {
+	Plan      *graph.Plan
+	Workers   int         // at most this many tasks run at once; at least 1
+	Chunksize int         // tasks sent together to a worker; 0 means the scheduler's default
+	Address   string      // where a networked scheduler listens, when one is configured
+	Observer  Observer    // nil when nobody listens
+	Logger    *zap.Logger // never nil
+
+	results []any
+}
+
+// NewJob returns a job for plan with the data nodes' results in place.
+func NewJob(plan *graph.Plan) *Job {
+	j := &Job{Plan: plan, Workers: 1, Logger: zap.NewNop(), results: make([]any, plan.Len())}
+	for i := range int32(plan.Len()) {
+		if plan.IsData(i) {
+			j.results[i] = plan.Task(i).Value()
+		}
+	}
+	return j
+}
+
+// Result returns the result stored for task i (nil before it ran or after it was freed).
+func (j *Job) Result(i int32) any { return j.results[i] }
+
+// SetResult stores task i's result. Different tasks' results may be set concurrently.
+func (j *Job) SetResult(i int32, v any) { j.results[i] = v }
+
+// Free drops the reference to task i's result, once no task needs it any more.
+func (j *Job) Free(i int32) { j.results[i] = nil }
+
+// Run calls task i with its arguments' results, in this goroutine, and stores its result. args
+// is scratch space for the arguments, reused across calls so that dispatch does not allocate. A
+// failure comes back as a *graph.TaskError naming the task and function; a panic inside the task
+// is recovered into a *graph.PanicError inside it. worker identifies the runner for the Observer.
+func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, error) {
+	task := j.Plan.Task(i)
+	args = args[:0]
+	for _, a := range j.Plan.Args(i) {
+		args = append(args, j.results[a])
+	}
+	var start time.Time
+	if j.Observer != nil {
+		j.Observer.TaskStarted(i, worker)
+		start = time.Now()
+	}
+	v, err := task.Func().Call(ctx, args)
+	clear(args)
+	if err != nil {
+		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err}
+	} else {
+		j.results[i] = v
+	}
+	if j.Observer != nil {
+		j.Observer.TaskFinished(i, worker, time.Since(start), err)
+	}
+	return args, err
+}
