@@ -1,0 +1,80 @@
+package delayed
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/schedulers"
+)
+
+// Callbacks are told what a computation does. Any field may be nil. Start and Finish are called
+// once per Compute, from the goroutine that called it — Finish always, also when the graph was
+// invalid, a task failed or the context was cancelled. TaskStart and TaskEnd are called from the
+// goroutines running tasks, possibly concurrently, and must be quick and safe for concurrent use.
+type Callbacks struct {
+	Start     func(ComputeInfo)
+	TaskStart func(TaskInfo)
+	TaskEnd   func(TaskInfo)
+	Finish    func(ComputeInfo)
+}
+
+// ComputeInfo describes a computation for [Callbacks].
+type ComputeInfo struct {
+	Scheduler string
+	Workers   int
+	Tasks     int           // calls to run (data nodes not counted); 0 if the graph was invalid
+	Elapsed   time.Duration // Finish only: time since Start
+	Failed    bool          // Finish only: the computation returned an error
+	Err       error         // Finish only: that error
+}
+
+// TaskInfo describes one task for [Callbacks].
+type TaskInfo struct {
+	Key     graph.Key
+	Func    string
+	Worker  int           // which worker ran it, numbered from 0 within the computation
+	Elapsed time.Duration // TaskEnd only
+	Err     error         // TaskEnd only: the task's failure
+}
+
+// observer relays a scheduler's task events to callbacks and the progress bar.
+type observer struct {
+	plan      *graph.Plan
+	callbacks []Callbacks
+	progress  *progressBar
+	finished  atomic.Int64
+}
+
+var _ schedulers.Observer = (*observer)(nil)
+
+func (o *observer) TaskStarted(i int32, worker int) {
+	if len(o.callbacks) == 0 {
+		return
+	}
+	info := o.info(i, worker)
+	for _, cb := range o.callbacks {
+		if cb.TaskStart != nil {
+			cb.TaskStart(info)
+		}
+	}
+}
+
+func (o *observer) TaskFinished(i int32, worker int, elapsed time.Duration, err error) {
+	o.finished.Add(1)
+	if len(o.callbacks) == 0 {
+		return
+	}
+	info := o.info(i, worker)
+	info.Elapsed, info.Err = elapsed, err
+	for _, cb := range o.callbacks {
+		if cb.TaskEnd != nil {
+			cb.TaskEnd(info)
+		}
+	}
+}
+
+func (o *observer) info(i int32, worker int) TaskInfo {
+	t := o.plan.Task(i)
+	return TaskInfo{Key: t.Key(), Func: t.Func().Name(), Worker: worker}
+}

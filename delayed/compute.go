@@ -1,0 +1,145 @@
+package delayed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/schedulers"
+)
+
+// Compute computes d with the configured scheduler and returns its value. Options given here
+// take precedence over [Configure] and the environment.
+func (d Delayed[T]) Compute(ctx context.Context, opts ...Option) (T, error) {
+	var zero T
+	results, err := compute(ctx, []*graph.Task{d.t}, opts)
+	if err != nil {
+		return zero, err
+	}
+	v, _ := results[0].(T)
+	return v, nil
+}
+
+// Compute computes several values in one pass over their combined graph, so that intermediates
+// they share are computed once. Results come back in the order of nodes.
+func Compute(ctx context.Context, nodes []Node, opts ...Option) ([]any, error) {
+	tasks := make([]*graph.Task, len(nodes))
+	for i, n := range nodes {
+		if n != nil {
+			tasks[i] = n.Task()
+		}
+	}
+	return compute(ctx, tasks, opts)
+}
+
+// Compute2 computes two values of any types in one pass (see [Compute]).
+func Compute2[A, B any](ctx context.Context, a Delayed[A], b Delayed[B], opts ...Option) (A, B, error) {
+	var (
+		za A
+		zb B
+	)
+	results, err := compute(ctx, []*graph.Task{a.t, b.t}, opts)
+	if err != nil {
+		return za, zb, err
+	}
+	va, _ := results[0].(A)
+	vb, _ := results[1].(B)
+	return va, vb, nil
+}
+
+// Compute3 computes three values of any types in one pass (see [Compute]).
+func Compute3[A, B, C any](ctx context.Context, a Delayed[A], b Delayed[B], c Delayed[C], opts ...Option) (A, B, C, error) {
+	var (
+		za A
+		zb B
+		zc C
+	)
+	results, err := compute(ctx, []*graph.Task{a.t, b.t, c.t}, opts)
+	if err != nil {
+		return za, zb, zc, err
+	}
+	va, _ := results[0].(A)
+	vb, _ := results[1].(B)
+	vc, _ := results[2].(C)
+	return va, vb, vc, nil
+}
+
+var errNilContext = errors.New("lazygraph: Compute needs a context (got nil)")
+
+// compute is what every Compute does: configure, compile, run, collect.
+func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results []any, err error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	s, err := resolve(opts)
+	info := ComputeInfo{Scheduler: s.scheduler, Workers: s.workers}
+	start := time.Now()
+	var obs *observer
+	if len(s.callbacks) > 0 || s.progress != nil {
+		obs = &observer{callbacks: s.callbacks}
+	}
+	defer func() {
+		if obs == nil {
+			return
+		}
+		if obs.progress != nil {
+			obs.progress.close(err != nil)
+		}
+		info.Elapsed, info.Failed, info.Err = time.Since(start), err != nil, err
+		for _, cb := range obs.callbacks {
+			if cb.Finish != nil {
+				cb.Finish(info)
+			}
+		}
+	}()
+
+	var (
+		plan  *graph.Plan
+		sched schedulers.Scheduler
+	)
+	if err == nil {
+		plan, err = graph.Compile(outputs...)
+	}
+	if err == nil {
+		sched, err = schedulers.Lookup(s.scheduler)
+		if err != nil {
+			err = fmt.Errorf("lazygraph configuration: %w", err)
+		}
+	}
+	if plan != nil {
+		info.Tasks = plan.Calls()
+	}
+	if obs != nil {
+		for _, cb := range obs.callbacks {
+			if cb.Start != nil {
+				cb.Start(info)
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	job := schedulers.NewJob(plan)
+	job.Workers = s.workers
+	job.Chunksize = s.chunksize
+	job.Address = s.address
+	job.Logger = s.logger
+	if obs != nil {
+		obs.plan = plan
+		if s.progress != nil {
+			obs.progress = startProgress(s.progress, plan.Calls(), obs.finished.Load)
+		}
+		job.Observer = obs
+	}
+	if err = sched.Execute(ctx, job); err != nil {
+		return nil, err
+	}
+	results = make([]any, len(outputs))
+	for k, i := range plan.Outputs() {
+		results[k] = job.Result(i)
+	}
+	return results, nil
+}

@@ -1,0 +1,47 @@
+package delayed
+
+import (
+	"reflect"
+
+	"github.com/lazygraph/lazygraph/graph"
+)
+
+// FuncOption configures a wrapped function.
+type FuncOption func(*funcOptions)
+
+type funcOptions struct {
+	name string
+	pure bool
+}
+
+// Name registers the function under name instead of the name derived from its symbol. Names
+// must be unique: two different functions under one name make every graph using the second one
+// fail with a *graph.DuplicateNameError.
+func Name(name string) FuncOption {
+	return func(o *funcOptions) { o.name = name }
+}
+
+// Pure declares that the function's result depends only on its arguments and that it has no
+// side effects. Its calls then get deterministic keys (a hash of the function name and the
+// arguments), so identical calls in one graph are computed once.
+func Pure() FuncOption {
+	return func(o *funcOptions) { o.pure = true }
+}
+
+func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Type, result reflect.Type, opts []FuncOption) *graph.Function {
+	var o funcOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if isNil {
+		invoke = nil
+	}
+	return graph.NewFunction(graph.FunctionSpec{
+		Name:   o.name,
+		Impl:   impl,
+		Invoke: invoke,
+		Params: params,
+		Result: result,
+		Pure:   o.pure,
+	})
+}
