@@ -81,7 +81,7 @@ func Func1[A, R any](f func(A) R, opts ...FuncOption) func(Delayed[A]) Delayed[R
 	params := []reflect.Type{reflect.TypeFor[A]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t})}
+		return Delayed[R]{t: graph.NewTask1(fn, x1.t)}
 	}
 }
 
@@ -102,7 +102,7 @@ func Func1E[A, R any](f func(A) (R, error), opts ...FuncOption) func(Delayed[A])
 	params := []reflect.Type{reflect.TypeFor[A]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t})}
+		return Delayed[R]{t: graph.NewTask1(fn, x1.t)}
 	}
 }
 
@@ -123,7 +123,7 @@ func Func1Ctx[A, R any](f func(context.Context, A) (R, error), opts ...FuncOptio
 	params := []reflect.Type{reflect.TypeFor[A]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t})}
+		return Delayed[R]{t: graph.NewTask1(fn, x1.t)}
 	}
 }
 
@@ -145,7 +145,7 @@ func Func2[A, B, R any](f func(A, B) R, opts ...FuncOption) func(Delayed[A], Del
 	params := []reflect.Type{reflect.TypeFor[A](), reflect.TypeFor[B]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A], x2 Delayed[B]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t, x2.t})}
+		return Delayed[R]{t: graph.NewTask2(fn, x1.t, x2.t)}
 	}
 }
 
@@ -167,7 +167,7 @@ func Func2E[A, B, R any](f func(A, B) (R, error), opts ...FuncOption) func(Delay
 	params := []reflect.Type{reflect.TypeFor[A](), reflect.TypeFor[B]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A], x2 Delayed[B]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t, x2.t})}
+		return Delayed[R]{t: graph.NewTask2(fn, x1.t, x2.t)}
 	}
 }
 
@@ -189,7 +189,7 @@ func Func2Ctx[A, B, R any](f func(context.Context, A, B) (R, error), opts ...Fun
 	params := []reflect.Type{reflect.TypeFor[A](), reflect.TypeFor[B]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A], x2 Delayed[B]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t, x2.t})}
+		return Delayed[R]{t: graph.NewTask2(fn, x1.t, x2.t)}
 	}
 }
 
@@ -212,7 +212,7 @@ func Func3[A, B, C, R any](f func(A, B, C) R, opts ...FuncOption) func(Delayed[A
 	params := []reflect.Type{reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A], x2 Delayed[B], x3 Delayed[C]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t, x2.t, x3.t})}
+		return Delayed[R]{t: graph.NewTask3(fn, x1.t, x2.t, x3.t)}
 	}
 }
 
@@ -235,7 +235,7 @@ func Func3E[A, B, C, R any](f func(A, B, C) (R, error), opts ...FuncOption) func
 	params := []reflect.Type{reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A], x2 Delayed[B], x3 Delayed[C]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t, x2.t, x3.t})}
+		return Delayed[R]{t: graph.NewTask3(fn, x1.t, x2.t, x3.t)}
 	}
 }
 
@@ -258,7 +258,7 @@ func Func3Ctx[A, B, C, R any](f func(context.Context, A, B, C) (R, error), opts 
 	params := []reflect.Type{reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C]()}
 	fn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)
 	return func(x1 Delayed[A], x2 Delayed[B], x3 Delayed[C]) Delayed[R] {
-		return Delayed[R]{t: graph.NewTask(fn, []*graph.Task{x1.t, x2.t, x3.t})}
+		return Delayed[R]{t: graph.NewTask3(fn, x1.t, x2.t, x3.t)}
 	}
 }
 

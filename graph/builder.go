@@ -64,7 +64,8 @@ func (b *Builder) Tasks(keys ...Key) ([]*Task, error) {
 		} else {
 			// Allocated now, arguments filled below, so that references may form any shape
 			// (cycles included, which Compile reports).
-			e.task = &Task{fn: e.fn, key: k, id: lastID.Add(1)}
+			e.task = &Task{fn: e.fn, id: lastID.Add(1)}
+			e.task.extra.Store(&taskExtra{key: k})
 		}
 	}
 	for _, k := range b.keys {

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -9,10 +11,11 @@ import (
 // ordered as described in the package documentation. It fails with a *[CycleError] when the
 // tasks form a cycle and with a *[BuildError] (or the function's own error) when one of the
 // needed tasks was built wrongly; every such error matches [ErrInvalidGraph].
+//
+// Compile may run concurrently over graphs that share tasks.
 func Compile(outputs ...*Task) (*Plan, error) {
-	c := compiler{
-		index: make(map[*Task]int32, 2*len(outputs)+16),
-	}
+	c := startCompile()
+	defer c.end()
 	for _, out := range outputs {
 		if out == nil {
 			return nil, &BuildError{Err: errNilOutput}
@@ -33,8 +36,20 @@ func (e buildErr) Error() string { return string(e) }
 // onStack marks a task whose dependencies are being visited.
 const onStack int32 = -1
 
+// A compile numbers tasks by writing its epoch and the task's index into the task's mark, which
+// is far cheaper than a map from task to index. Marks left by finished compiles are simply
+// overwritten. A mark held by another compile still running is left alone: the task's index
+// then goes into the fallback map of this compile.
+var compiles struct {
+	lastEpoch atomic.Uint32
+	running   atomic.Int32
+	mu        sync.Mutex
+	active    map[uint32]struct{}
+}
+
 type compiler struct {
-	index    map[*Task]int32 // finished tasks' indices; onStack while being visited
+	epoch    uint32
+	fallback map[*Task]int32 // tasks whose mark another compile holds, and merged duplicates
 	order    []*Task
 	stack    []frame
 	pure     map[Key]int32
@@ -46,9 +61,98 @@ type frame struct {
 	next int
 }
 
+func startCompile() *compiler {
+	epoch := compiles.lastEpoch.Add(1)
+	for epoch == 0 {
+		epoch = compiles.lastEpoch.Add(1)
+	}
+	compiles.mu.Lock()
+	if compiles.active == nil {
+		compiles.active = make(map[uint32]struct{})
+	}
+	compiles.active[epoch] = struct{}{}
+	compiles.mu.Unlock()
+	compiles.running.Add(1)
+	return &compiler{epoch: epoch}
+}
+
+func (c *compiler) end() {
+	compiles.mu.Lock()
+	delete(compiles.active, c.epoch)
+	compiles.mu.Unlock()
+	compiles.running.Add(-1)
+}
+
+// heldElsewhere reports whether epoch belongs to another compile that is still running.
+func (c *compiler) heldElsewhere(epoch uint32) bool {
+	if epoch == 0 || epoch == c.epoch || compiles.running.Load() == 1 {
+		return false
+	}
+	compiles.mu.Lock()
+	_, running := compiles.active[epoch]
+	compiles.mu.Unlock()
+	return running
+}
+
+// lookup returns t's index in this compile (onStack while its dependencies are being visited),
+// or false if this compile has not met t.
+func (c *compiler) lookup(t *Task) (int32, bool) {
+	if c.fallback != nil {
+		if i, ok := c.fallback[t]; ok {
+			return i, true
+		}
+	}
+	m := t.mark.Load()
+	if uint32(m>>32) != c.epoch {
+		return 0, false
+	}
+	i := int32(uint32(m))
+	if i == onStack {
+		return onStack, true
+	}
+	// The index must point back at t: a mark left long ago by an earlier compile whose epoch
+	// number has come round again must not be taken for this compile's.
+	if int(i) < len(c.order) && c.order[i] == t {
+		return i, true
+	}
+	return 0, false
+}
+
+// record sets t's index in this compile.
+func (c *compiler) record(t *Task, i int32) {
+	if c.fallback != nil {
+		if _, ok := c.fallback[t]; ok {
+			c.fallback[t] = i
+			return
+		}
+	}
+	if i != onStack && c.order[i] != t { // a duplicate merged into task i
+		c.recordFallback(t, i)
+		return
+	}
+	want := uint64(c.epoch)<<32 | uint64(uint32(i))
+	for {
+		m := t.mark.Load()
+		if c.heldElsewhere(uint32(m >> 32)) {
+			c.recordFallback(t, i)
+			return
+		}
+		if t.mark.CompareAndSwap(m, want) {
+			return
+		}
+	}
+}
+
+func (c *compiler) recordFallback(t *Task, i int32) {
+	if c.fallback == nil {
+		c.fallback = make(map[*Task]int32)
+	}
+	c.fallback[t] = i
+}
+
 // visit numbers root and everything it depends on, depth first, dependencies before users.
 func (c *compiler) visit(root *Task) error {
-	if _, done := c.index[root]; done {
+	if _, seen := c.lookup(root); seen {
 		return nil
 	}
 	if err := c.enter(root); err != nil {
@@ -57,13 +161,14 @@ func (c *compiler) visit(root *Task) error {
 	for len(c.stack) > 0 {
 		top := &c.stack[len(c.stack)-1]
 		if top.next == len(top.task.args) {
+			t := top.task
 			c.stack = c.stack[:len(c.stack)-1]
-			c.finish(top.task)
+			c.finish(t)
 			continue
 		}
 		arg := top.task.args[top.next]
 		top.next++
-		if i, seen := c.index[arg]; seen {
+		if i, seen := c.lookup(arg); seen {
 			if i == onStack {
 				return c.cycle(arg)
 			}
@@ -73,7 +178,6 @@ func (c *compiler) visit(root *Task) error {
 			return err
 		}
 	}
-	c.stack = c.stack[:0]
 	return nil
 }
 
@@ -83,7 +187,7 @@ func (c *compiler) enter(t *Task) error {
 	if t.fn == nil {
 		if id, ok := identityOf(t.value); ok {
 			if i, ok := c.literals[id]; ok {
-				c.index[t] = i
+				c.record(t, i)
 				return nil
 			}
 			if c.literals == nil {
@@ -98,12 +202,12 @@ func (c *compiler) enter(t *Task) error {
 		return err
 	}
 	if t.fn.pure {
-		if i, ok := c.pure[t.key]; ok {
-			c.index[t] = i
+		if i, ok := c.pure[t.pureKey()]; ok {
+			c.record(t, i)
 			return nil
 		}
 	}
-	c.index[t] = onStack
+	c.record(t, onStack)
 	if c.stack == nil {
 		c.stack = make([]frame, 0, 64)
 	}
@@ -114,12 +218,12 @@ func (c *compiler) enter(t *Task) error {
 func (c *compiler) finish(t *Task) {
 	i := int32(len(c.order))
 	c.order = append(c.order, t)
-	c.index[t] = i
+	c.record(t, i)
 	if t.fn != nil && t.fn.pure {
 		if c.pure == nil {
 			c.pure = make(map[Key]int32)
 		}
-		c.pure[t.key] = i
+		c.pure[t.pureKey()] = i
 	}
 }
 
@@ -145,8 +249,6 @@ func (c *compiler) plan(outputs []*Task) *Plan {
 		tasks:     c.order,
 		argStart:  make([]int32, n+1),
 		userStart: make([]int32, n+1),
-		waiting:   make([]int32, n),
-		uses:      make([]int32, n),
 		outputs:   make([]int32, len(outputs)),
 	}
 	edges := 0
@@ -155,20 +257,20 @@ func (c *compiler) plan(outputs []*Task) *Plan {
 	}
 	p.args = make([]int32, 0, edges)
 	for i, t := range c.order {
-		if t.fn != nil {
-			p.calls++
+		if t.fn == nil {
+			p.argStart[i+1] = int32(len(p.args))
+			continue
 		}
+		p.calls++
+		ready := true
 		for _, a := range t.args {
-			j := c.index[a]
+			j, _ := c.lookup(a)
 			p.args = append(p.args, j)
-			p.uses[j]++
 			p.userStart[j+1]++
-			if c.order[j].fn != nil {
-				p.waiting[i]++
-			}
+			ready = ready && c.order[j].fn == nil
 		}
 		p.argStart[i+1] = int32(len(p.args))
-		if t.fn != nil && p.waiting[i] == 0 {
+		if ready {
 			p.firstReady = append(p.firstReady, int32(i))
 		}
 	}
@@ -185,9 +287,7 @@ func (c *compiler) plan(outputs []*Task) *Plan {
 		}
 	}
 	for k, out := range outputs {
-		j := c.index[out]
-		p.outputs[k] = j
-		p.uses[j]++
+		p.outputs[k], _ = c.lookup(out)
 	}
 	return p
 }

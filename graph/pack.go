@@ -86,12 +86,12 @@ func Pack(template any, target reflect.Type, refOf RefFunc) (*Task, error) {
 type packKind uint8
 
 const (
-	packLiteral packKind = iota // no references inside: use value as it is
-	packRef                     // a reference: use args[arg]
-	packSlice                   // rebuild a slice or array element by element
-	packMap                     // rebuild a map entry by entry
-	packStruct                  // copy a struct and rebuild some fields
-	packInterface               // rebuild the dynamic value held by an interface
+	packLiteral   packKind = iota // no references inside: use value as it is
+	packRef                       // a reference: use args[arg]
+	packSlice                     // rebuild a slice or array element by element
+	packMap                       // rebuild a map entry by entry
+	packStruct                    // copy a struct and rebuild some fields
+	packInterface                 // rebuild the dynamic value held by an interface
 )
 
 type packNode struct {
@@ -99,9 +99,9 @@ type packNode struct {
 	target reflect.Type
 	value  reflect.Value // packLiteral: the value; packStruct: the struct to copy
 	arg    int
-	elems  []packNode     // packSlice, packInterface (one element), packStruct (per field)
+	elems  []packNode      // packSlice, packInterface (one element), packStruct (per field)
 	keys   []reflect.Value // packMap
-	fields []int          // packStruct: field index of each element
+	fields []int           // packStruct: field index of each element
 }
 
 type packBuilder struct {

@@ -13,8 +13,6 @@ type Plan struct {
 	args       []int32
 	userStart  []int32 // tasks using i: users[userStart[i]:userStart[i+1]]
 	users      []int32
-	waiting    []int32 // unfinished (non-data) arguments of each task at the start
-	uses       []int32 // argument occurrences plus output occurrences of each result
 	outputs    []int32
 	calls      int // tasks that are calls, not data
 	firstReady []int32
@@ -40,10 +38,6 @@ func (p *Plan) Users(i int32) []int32 { return p.users[p.userStart[i]:p.userStar
 
 // Outputs returns the indices of the requested outputs, in the order they were requested.
 func (p *Plan) Outputs() []int32 { return p.outputs }
-
-// Uses returns how many times i's result is needed: once per argument occurrence and once per
-// occurrence among the outputs.
-func (p *Plan) Uses(i int32) int32 { return p.uses[i] }
 
 // Initial returns the calls that are ready at the start (all their arguments are data), in
 // priority order. Do not modify it.

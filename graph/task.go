@@ -13,8 +13,14 @@ type Task struct {
 	fn    *Function // nil for a data node
 	args  []*Task
 	value any
-	key   Key
 	id    uint64
+	mark  atomic.Uint64             // compile scratch: see compile.go
+	extra atomic.Pointer[taskExtra] // rarely needed fields, nil for most tasks
+}
+
+// taskExtra holds what most tasks do not need, to keep Task small.
+type taskExtra struct {
+	key   Key                    // explicit or pure key
 	token atomic.Pointer[string] // content token of a data node, computed on first use
 }
 
@@ -29,7 +35,7 @@ func NewData(v any) *Task {
 // NewDataKey returns a data node with an explicit key.
 func NewDataKey(key Key, v any) *Task {
 	t := NewData(v)
-	t.key = key
+	t.extra.Store(&taskExtra{key: key})
 	return t
 }
 
@@ -38,21 +44,71 @@ func NewDataKey(key Key, v any) *Task {
 // A pure function's task gets a key derived from the function name and the arguments' keys and
 // contents, so identical pure calls share one key.
 func NewTask(fn *Function, args []*Task) *Task {
-	t := &Task{fn: fn, args: args, id: lastID.Add(1)}
-	if err := t.check(); err != nil {
-		t.fn = failedFunction(fn, err)
-		return t
-	}
-	if fn.pure {
-		t.key = pureKey(fn, args)
-	}
+	t := &Task{fn: fn, args: args}
+	t.init()
 	return t
+}
+
+// NewTask1 is NewTask for one argument, allocating the task and its argument list together.
+func NewTask1(fn *Function, a *Task) *Task {
+	t := &taskWith1{}
+	t.argv = [1]*Task{a}
+	t.args = t.argv[:]
+	t.fn = fn
+	t.init()
+	return &t.Task
+}
+
+// NewTask2 is NewTask for two arguments, allocating the task and its argument list together.
+func NewTask2(fn *Function, a, b *Task) *Task {
+	t := &taskWith2{}
+	t.argv = [2]*Task{a, b}
+	t.args = t.argv[:]
+	t.fn = fn
+	t.init()
+	return &t.Task
+}
+
+// NewTask3 is NewTask for three arguments, allocating the task and its argument list together.
+func NewTask3(fn *Function, a, b, c *Task) *Task {
+	t := &taskWith3{}
+	t.argv = [3]*Task{a, b, c}
+	t.args = t.argv[:]
+	t.fn = fn
+	t.init()
+	return &t.Task
+}
+
+type (
+	taskWith1 struct {
+		Task
+		argv [1]*Task
+	}
+	taskWith2 struct {
+		Task
+		argv [2]*Task
+	}
+	taskWith3 struct {
+		Task
+		argv [3]*Task
+	}
+)
+
+func (t *Task) init() {
+	t.id = lastID.Add(1)
+	if err := t.check(); err != nil {
+		t.fn = failedFunction(t.fn, err)
+		return
+	}
+	if t.fn.pure {
+		t.extra.Store(&taskExtra{key: pureKey(t.fn, t.args)})
+	}
 }
 
 // NewTaskKey returns a call of fn with args under an explicit key.
 func NewTaskKey(key Key, fn *Function, args []*Task) *Task {
 	t := NewTask(fn, args)
-	t.key = key
+	t.extra.Store(&taskExtra{key: key})
 	return t
 }
 
@@ -94,8 +150,8 @@ func failedFunction(fn *Function, err error) *Function {
 // Key returns the task's key: the explicit or pure key it was made with, or otherwise its
 // function name and a number unique in this process ("main.inc-42"; "data-7" for data).
 func (t *Task) Key() Key {
-	if t.key != "" {
-		return t.key
+	if x := t.extra.Load(); x != nil && x.key != "" {
+		return x.key
 	}
 	if t.fn == nil {
 		return Key("data-" + strconv.FormatUint(t.id, 10))
@@ -131,12 +187,25 @@ func (t *Task) Err() error {
 
 // contentToken returns a data node's content token, computing it once.
 func (t *Task) contentToken() string {
-	if p := t.token.Load(); p != nil {
+	x := t.extra.Load()
+	if x == nil {
+		t.extra.CompareAndSwap(nil, &taskExtra{})
+		x = t.extra.Load()
+	}
+	if p := x.token.Load(); p != nil {
 		return *p
 	}
 	tok := Tokenize(t.value)
-	t.token.Store(&tok)
+	x.token.Store(&tok)
 	return tok
+}
+
+// pureKey returns a pure call's key, "" for other tasks.
+func (t *Task) pureKey() Key {
+	if x := t.extra.Load(); x != nil {
+		return x.key
+	}
+	return ""
 }
 
 func pureKey(fn *Function, args []*Task) Key {

@@ -17,10 +17,27 @@ func NewTracker(p *Plan) *Tracker {
 	return t
 }
 
-// Reset returns the tracker to the start of an execution.
+// Reset returns the tracker to the start of an execution: each call waits for its arguments that
+// are calls, and each result is needed once per use as an argument and once per output.
 func (t *Tracker) Reset() {
-	t.waiting = append(t.waiting[:0], t.plan.waiting...)
-	t.uses = append(t.uses[:0], t.plan.uses...)
+	p := t.plan
+	n := p.Len()
+	t.waiting = append(t.waiting[:0], make([]int32, n)...)
+	t.uses = append(t.uses[:0], make([]int32, n)...)
+	for i := range n {
+		t.uses[i] = p.userStart[i+1] - p.userStart[i]
+		if p.tasks[i].fn == nil {
+			continue
+		}
+		for _, a := range p.args[p.argStart[i]:p.argStart[i+1]] {
+			if p.tasks[a].fn != nil {
+				t.waiting[i]++
+			}
+		}
+	}
+	for _, o := range p.outputs {
+		t.uses[o]++
+	}
 }
 
 // Finish records that call i has its result, appends the calls that became ready to ready and

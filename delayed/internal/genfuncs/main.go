@@ -118,9 +118,12 @@ func writeFunc(b *bytes.Buffer, n int, fl flavour) {
 	b.WriteString("\tfn := newFunction(f, f == nil, invoke, params, reflect.TypeFor[R](), opts)\n")
 	_, names := delayedParams(n)
 	fmt.Fprintf(b, "\treturn func(%s) Delayed[R] {\n", decl)
-	if n == 0 {
+	switch {
+	case n == 0:
 		b.WriteString("\t\treturn Delayed[R]{t: graph.NewTask(fn, nil)}\n")
-	} else {
+	case n <= 3:
+		fmt.Fprintf(b, "\t\treturn Delayed[R]{t: graph.NewTask%d(fn, %s)}\n", n, names)
+	default:
 		fmt.Fprintf(b, "\t\treturn Delayed[R]{t: graph.NewTask(fn, []*graph.Task{%s})}\n", names)
 	}
 	b.WriteString("\t}\n}\n\n")
