@@ -2,7 +2,6 @@ package delayed_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/lazygraph/lazygraph/delayed"
@@ -61,11 +60,4 @@ func BenchmarkChain(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/task")
 		})
 	}
-}
-
-func ExampleFunc1() {
-	double := delayed.Func1(func(x int) int { return 2 * x })
-	v, err := double(delayed.Value(21)).Compute(context.Background())
-	fmt.Println(v, err)
-	// Output: 42 <nil>
 }

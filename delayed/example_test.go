@@ -1,0 +1,237 @@
+package delayed_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/graph"
+)
+
+// Wrappers live in package-level variables, so every process of the program registers them.
+var (
+	square = delayed.Func1(func(x int) int { return x * x })
+	total  = delayed.Func1(func(xs []int) int {
+		s := 0
+		for _, x := range xs {
+			s += x
+		}
+		return s
+	})
+	safeDiv = delayed.Func2E(func(a, b float64) (float64, error) {
+		if b == 0 {
+			return 0, errors.New("division by zero")
+		}
+		return a / b, nil
+	})
+)
+
+func Example() {
+	squares := make([]delayed.Delayed[int], 10)
+	for i := range squares {
+		squares[i] = square(delayed.Value(i))
+	}
+	sum, err := total(delayed.All(squares)).Compute(context.Background())
+	fmt.Println(sum, err)
+	// Output: 285 <nil>
+}
+
+func ExampleFunc1() {
+	double := delayed.Func1(func(x int) int { return 2 * x })
+	v, err := double(delayed.Value(21)).Compute(context.Background())
+	fmt.Println(v, err)
+	// Output: 42 <nil>
+}
+
+func ExampleFunc2E() {
+	_, err := safeDiv(delayed.Value(1.0), delayed.Value(0.0)).Compute(context.Background())
+	var taskErr *delayed.TaskError
+	fmt.Println(errors.As(err, &taskErr), strings.HasSuffix(err.Error(), "division by zero"))
+	// Output: true true
+}
+
+func ExampleFunc1Ctx() {
+	// A function taking a context notices when the computation is cancelled.
+	wait := delayed.Func1Ctx(func(ctx context.Context, n int) (int, error) {
+		<-ctx.Done()
+		return n, ctx.Err()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := wait(delayed.Value(1)).Compute(ctx)
+	fmt.Println(errors.Is(err, context.Canceled))
+	// Output: true
+}
+
+func ExampleCall1() {
+	v, err := delayed.Call1(strings.ToUpper, delayed.Value("lazy")).Compute(context.Background())
+	fmt.Println(v, err)
+	// Output: LAZY <nil>
+}
+
+func ExampleValue() {
+	// One data node shared by many tasks: sent once to each worker process, never per task.
+	data := delayed.Value([]float64{1, 2, 3, 4})
+	mean := delayed.Func1(func(xs []float64) float64 {
+		s := 0.0
+		for _, x := range xs {
+			s += x
+		}
+		return s / float64(len(xs))
+	})
+	a, b, err := delayed.Compute2(context.Background(), mean(data), mean(data))
+	fmt.Println(a, b, err)
+	// Output: 2.5 2.5 <nil>
+}
+
+func ExampleAll() {
+	parts := []delayed.Delayed[int]{square(delayed.Value(2)), square(delayed.Value(3))}
+	v, err := delayed.All(parts).Compute(context.Background())
+	fmt.Println(v, err)
+	// Output: [4 9] <nil>
+}
+
+func ExampleCall() {
+	// Call takes any function; Delayed values may sit inside slices, maps and structs.
+	weighted := func(xs []int, weights map[string]int) int {
+		return weights["a"]*xs[0] + weights["b"]*xs[1]
+	}
+	v, err := delayed.Call[int](weighted,
+		[]any{square(delayed.Value(2)), 1},
+		map[string]any{"a": square(delayed.Value(3)), "b": 10},
+	).Compute(context.Background())
+	fmt.Println(v, err)
+
+	bad := delayed.Call[int](weighted, []any{"x"}, nil)
+	fmt.Println(bad.Err() != nil)
+	// Output:
+	// 46 <nil>
+	// true
+}
+
+func ExampleWrap() {
+	join := delayed.Wrap[string](strings.Join)
+	v, err := join([]string{"a", "b"}, delayed.Value("+")).Compute(context.Background())
+	fmt.Println(v, err)
+	// Output: a+b <nil>
+}
+
+func ExampleCompute() {
+	shared := square(delayed.Value(3)) // computed once for both outputs
+	results, err := delayed.Compute(context.Background(), []delayed.Node{
+		total(delayed.All([]delayed.Delayed[int]{shared, shared})),
+		square(shared),
+	})
+	fmt.Println(results, err)
+	// Output: [18 81] <nil>
+}
+
+func ExampleCompute3() {
+	a, b, c, err := delayed.Compute3(context.Background(),
+		square(delayed.Value(1)), delayed.Value("two"), safeDiv(delayed.Value(3.0), delayed.Value(1.0)))
+	fmt.Println(a, b, c, err)
+	// Output: 1 two 3 <nil>
+}
+
+func ExamplePure() {
+	slowSquare := delayed.Func1(func(x int) int { return x * x }, delayed.Pure())
+	a, b := slowSquare(delayed.Value(12)), slowSquare(delayed.Value(12))
+	fmt.Println(a.Key() == b.Key()) // identical pure calls merge
+	// Output: true
+}
+
+func ExampleName() {
+	f := delayed.Func1(func(x int) int { return x }, delayed.Name("example.identity"))
+	fmt.Println(strings.HasPrefix(string(f(delayed.Value(1)).Key()), "example.identity-"))
+	// Output: true
+}
+
+func ExampleConfigure() {
+	restore := delayed.Configure(delayed.WithScheduler("synchronous"))
+	defer restore()
+	v, err := square(delayed.Value(5)).Compute(context.Background())
+	fmt.Println(v, err)
+	// Output: 25 <nil>
+}
+
+func ExampleWithScheduler() {
+	for _, name := range []string{"synchronous", "threads"} {
+		v, err := square(delayed.Value(4)).Compute(context.Background(),
+			delayed.WithScheduler(name), delayed.WithWorkers(2))
+		fmt.Println(name, v, err)
+	}
+	_, err := square(delayed.Value(4)).Compute(context.Background(), delayed.WithScheduler("gpu"))
+	fmt.Println(errors.Is(err, delayed.ErrUnknownScheduler))
+	// Output:
+	// synchronous 16 <nil>
+	// threads 16 <nil>
+	// true
+}
+
+func ExampleCallbacks() {
+	cb := delayed.Callbacks{
+		Start:  func(info delayed.ComputeInfo) { fmt.Println("start:", info.Tasks, "tasks") },
+		Finish: func(info delayed.ComputeInfo) { fmt.Println("finish: failed =", info.Failed) },
+	}
+	_, _ = square(square(delayed.Value(2))).Compute(context.Background(), delayed.WithCallbacks(cb))
+	// Output:
+	// start: 2 tasks
+	// finish: failed = false
+}
+
+func ExampleWithProgress() {
+	var log strings.Builder
+	_, _ = square(delayed.Value(2)).Compute(context.Background(), delayed.WithProgress(&log))
+	fmt.Println(strings.Contains(log.String(), "100% 1/1 tasks"))
+	// Output: true
+}
+
+func ExampleVisualize() {
+	var dot strings.Builder
+	_ = delayed.Visualize(&dot, square(delayed.Value(2)))
+	fmt.Println(strings.HasPrefix(dot.String(), "strict digraph"))
+	// Output: true
+}
+
+func ExampleVisualizeFile() {
+	path := os.TempDir() + "/lazygraph-example.dot"
+	defer os.Remove(path)
+	fmt.Println(delayed.VisualizeFile(path, square(delayed.Value(2))))
+	// Output: <nil>
+}
+
+func ExampleFromTask() {
+	// Graphs written Dask-style, with keys, come in through package graph.
+	b := graph.NewBuilder()
+	b.Data("x", 20)
+	b.Call("y", square(delayed.Value(0)).Task().Func(), graph.Ref("x"))
+	tasks, _ := b.Tasks("y")
+	v, err := delayed.FromTask[int](tasks[0]).Compute(context.Background())
+	fmt.Println(v, err)
+	// Output: 400 <nil>
+}
+
+func ExampleOf() {
+	nodes := []delayed.Node{square(delayed.Value(3)), delayed.Value("s")}
+	v, err := delayed.Of[int](nodes[0]).Compute(context.Background())
+	fmt.Println(v, err, delayed.Of[int](nodes[1]).Err() != nil)
+	// Output: 9 <nil> true
+}
+
+func ExampleDelayed_Err() {
+	var zero delayed.Delayed[int]
+	fmt.Println(square(zero).Err() != nil)
+	// Output: true
+}
+
+func ExampleInit() {
+	// At the top of main (and TestMain): a worker process serves and returns true.
+	if delayed.Init() {
+		return
+	}
+	fmt.Println("not a worker")
+	// Output: not a worker
+}
