@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/lazygraph/lazygraph/delayed"
+)
+
+func TestMain(m *testing.M) {
+	if delayed.Init() {
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func TestBenchPrintsOneLine(t *testing.T) {
+	line := regexp.MustCompile(`^scheduler=(\w+) workers=(\d+) shape=(\w+) n=(\d+) seconds=[\d.]+ us_per_task=[\d.]+ result=(\d+)\n$`)
+	cases := []struct {
+		args   []string
+		result string
+	}{
+		{[]string{"-scheduler", "synchronous", "-shape", "wide", "-n", "1000"}, "500500"},
+		{[]string{"-scheduler", "threads", "-workers", "2", "-shape", "chain", "-n", "1000"}, "1000"},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), append([]string{"bench"}, c.args...), &stdout, &stderr); code != 0 {
+			t.Fatalf("bench %v: exit %d: %s", c.args, code, stderr.String())
+		}
+		m := line.FindStringSubmatch(stdout.String())
+		if m == nil || m[5] != c.result {
+			t.Errorf("bench %v printed %q, want result=%s", c.args, stdout.String(), c.result)
+		}
+	}
+}
+
+func TestBenchRejectsBadInput(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"bench", "-shape", "round"}, 1, "unknown shape"},
+		{[]string{"bench", "-scheduler", "gpu", "-n", "10"}, 1, "known schedulers are"},
+		{[]string{"bench", "-n", "0"}, 1, "-n must be at least 1"},
+		{[]string{"bench", "-workers", "0", "-n", "10"}, 1, "workers must be at least 1"},
+		{[]string{"bench", "-chunksize", "-1", "-n", "10"}, 1, "chunksize"},
+		{[]string{"bench", "-bogus"}, 2, "flag provided but not defined"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{nil, 2, "usage"},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), c.args, &stdout, &stderr)
+		if code != c.code || !strings.Contains(stderr.String(), c.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr.String(), c.code, c.msg)
+		}
+	}
+}
