@@ -27,6 +27,7 @@ type ComputeInfo struct {
 	Elapsed   time.Duration // Finish only: time since Start
 	Failed    bool          // Finish only: the computation returned an error
 	Err       error         // Finish only: that error
+	BytesSent int64         // Finish only: bytes that crossed into worker processes
 }
 
 // TaskInfo describes one task for [Callbacks].

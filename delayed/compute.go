@@ -74,6 +74,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		return nil, errNilContext
 	}
 	s, err := resolve(opts)
+	var job *schedulers.Job
 	info := ComputeInfo{Scheduler: s.scheduler, Workers: s.workers}
 	start := time.Now()
 	var obs *observer
@@ -88,6 +89,9 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 			obs.progress.close(err != nil)
 		}
 		info.Elapsed, info.Failed, info.Err = time.Since(start), err != nil, err
+		if job != nil {
+			info.BytesSent = job.BytesSent.Load()
+		}
 		for _, cb := range obs.callbacks {
 			if cb.Finish != nil {
 				cb.Finish(info)
@@ -122,7 +126,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		return nil, err
 	}
 
-	job := schedulers.NewJob(plan)
+	job = schedulers.NewJob(plan)
 	job.Workers = s.workers
 	job.Chunksize = s.chunksize
 	job.Address = s.address

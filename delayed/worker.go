@@ -1,6 +1,12 @@
 package delayed
 
-import "github.com/lazygraph/lazygraph/graph"
+import (
+	"fmt"
+	"os"
+
+	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/schedulers"
+)
 
 // Init must be called at the top of main (and of TestMain, in tests that use the processes or
 // distributed schedulers). When the process was started as a lazygraph worker, Init serves as one
@@ -13,7 +19,14 @@ import "github.com/lazygraph/lazygraph/graph"
 //		}
 //		...
 //	}
+//
+// Functions wrapped after Init (closures made in main, say) are not known to worker processes;
+// see the package documentation.
 func Init() bool {
 	graph.EndPackageInit()
-	return false
+	served, err := schedulers.ServeWorker()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lazygraph worker %d: %v\n", os.Getpid(), err)
+	}
+	return served
 }

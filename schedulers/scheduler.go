@@ -2,6 +2,7 @@ package schedulers
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -30,6 +31,10 @@ type Job struct {
 	Address   string      // where a networked scheduler listens, when one is configured
 	Observer  Observer    // nil when nobody listens
 	Logger    *zap.Logger // never nil
+
+	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
+	// that have them.
+	BytesSent atomic.Int64
 
 	results []any
 }

@@ -62,6 +62,24 @@ func registerTypeLocked(t reflect.Type, depth int) {
 	}
 }
 
+// TypeByName returns the registered type with the given wire name.
+func TypeByName(name string) (reflect.Type, bool) { return typeByName(name) }
+
+// TypeName returns t's wire name, which a receiver resolves with [TypeByName] when t (or a type
+// containing it) is registered there.
+func TypeName(t reflect.Type) (string, error) { return typeNameOf(t) }
+
+// Known reports whether t is registered, so that a receiver running the same program can decode
+// values sent with t's name.
+func Known(t reflect.Type) bool {
+	name, err := typeNameOf(t)
+	if err != nil {
+		return false
+	}
+	_, ok := typeByName(name)
+	return ok
+}
+
 func typeByName(name string) (reflect.Type, bool) {
 	types.RLock()
 	defer types.RUnlock()

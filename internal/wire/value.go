@@ -156,3 +156,25 @@ func decodeTyped(dec *msgpack.Decoder, want reflect.Type) (any, error) {
 	}
 	return ptr.Elem().Interface(), nil
 }
+
+// DecodeMessage decodes a protocol message body into msg, a pointer, with the same defences as
+// [Decode]: structure checked first, bounded allocation, no panics.
+func DecodeMessage(body []byte, msg any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: decoding %T: %v", ErrMalformedValue, msg, r)
+		}
+	}()
+	if err := checkStructure(body); err != nil {
+		return fmt.Errorf("decoding %T: %w", msg, err)
+	}
+	r := &valueReader{}
+	r.Reset(body)
+	dec := msgpack.GetDecoder()
+	defer msgpack.PutDecoder(dec)
+	dec.Reset(r)
+	if err := dec.Decode(msg); err != nil {
+		return fmt.Errorf("%w: decoding %T: %w", ErrMalformedValue, msg, err)
+	}
+	return checkConsumed(r)
+}

@@ -35,6 +35,11 @@ var (
 	})
 )
 
+func init() {
+	// CodeError keeps its type when it comes back from a worker process.
+	delayed.RegisterError(&CodeError{})
+}
+
 // Inc returns x+1.
 func Inc(x int) int { return x + 1 }
 

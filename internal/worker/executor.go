@@ -1,0 +1,371 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/wire"
+)
+
+// Sink receives the results an Executor produces; a transport writes them to its connection.
+type Sink interface {
+	SendResults(r *Results, attachments [][]byte) error
+}
+
+// Executor runs a worker's tasks one at a time, in the order they arrive, and keeps values by
+// key. Apply, Fetch and Cancel may be called from any goroutine (typically the connection's
+// reader) while Run runs the tasks.
+type Executor struct {
+	sink Sink
+	log  *zap.Logger
+
+	mu        sync.Mutex
+	wake      sync.Cond
+	values    map[uint64]any
+	funcs     map[uint32]*graph.Function
+	funcErrs  map[uint32]error
+	queue     []item
+	head      int
+	jobs      map[uint32]*jobContext
+	cancelled map[uint32]bool
+	closed    bool
+}
+
+// item is a task to run, or keys to release once the tasks before them have run.
+type item struct {
+	task    Task
+	release []uint64
+	finish  []uint32
+}
+
+type jobContext struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// ErrUnknownFunction is matched by the error of a task whose function this worker does not know.
+var ErrUnknownFunction = errors.New("function not registered in this worker")
+
+// NewExecutor returns an executor reporting to sink.
+func NewExecutor(sink Sink, log *zap.Logger) *Executor {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	x := &Executor{
+		sink:      sink,
+		log:       log,
+		values:    make(map[uint64]any),
+		funcs:     make(map[uint32]*graph.Function),
+		funcErrs:  make(map[uint32]error),
+		jobs:      make(map[uint32]*jobContext),
+		cancelled: make(map[uint32]bool),
+	}
+	x.wake.L = &x.mu
+	return x
+}
+
+// Apply carries out a batch: function definitions and values at once, tasks and releases in
+// turn. attachments are the frame's attachments, consumed by the puts in order.
+func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
+	for _, def := range b.Functions {
+		fn, err := resolveFunction(def)
+		x.mu.Lock()
+		if err != nil {
+			x.funcErrs[def.ID] = err
+		} else {
+			x.funcs[def.ID] = fn
+		}
+		x.mu.Unlock()
+	}
+	for _, p := range b.Puts {
+		v, rest, err := decodePut(p, attachments)
+		if err != nil {
+			return fmt.Errorf("value %d: %w", p.Key, err)
+		}
+		attachments = rest
+		x.mu.Lock()
+		x.values[p.Key] = v
+		x.mu.Unlock()
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, t := range b.Tasks {
+		x.queue = append(x.queue, item{task: t})
+	}
+	if len(b.Release) > 0 {
+		x.queue = append(x.queue, item{release: b.Release})
+	}
+	if len(b.Finished) > 0 {
+		x.queue = append(x.queue, item{finish: b.Finished})
+	}
+	x.wake.Signal()
+	return nil
+}
+
+func resolveFunction(def FunctionDef) (*graph.Function, error) {
+	if def.Name == graph.SliceFunctionName {
+		elem, ok := wire.TypeByName(def.Elem)
+		if !ok {
+			return nil, fmt.Errorf("%w: element type %s of %s is not registered", ErrUnknownFunction, def.Elem, def.Name)
+		}
+		return graph.SliceFunction(elem, nil), nil
+	}
+	fn, ok := graph.Lookup(def.Name)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s (is it wrapped in a package-level variable?)", ErrUnknownFunction, def.Name)
+	}
+	return fn, nil
+}
+
+func decodePut(p Put, attachments [][]byte) (any, [][]byte, error) {
+	if p.Attachments > len(attachments) || p.Attachments < 0 {
+		return nil, nil, fmt.Errorf("%w: %d attachments announced, %d left", wire.ErrMalformedValue, p.Attachments, len(attachments))
+	}
+	t, ok := wire.TypeByName(p.Type)
+	if !ok {
+		return nil, nil, fmt.Errorf("type %s is not registered in this worker", p.Type)
+	}
+	v, err := wire.Decode(wire.Value{Body: p.Body, Attachments: attachments[:p.Attachments]}, t)
+	return v, attachments[p.Attachments:], err
+}
+
+// Cancel cancels job's running task (through its context) and skips its queued ones.
+func (x *Executor) Cancel(job uint32) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.cancelled[job] = true
+	if jc := x.jobs[job]; jc != nil {
+		jc.cancel()
+	}
+}
+
+// Fetch encodes kept values for the parent. A key not held comes back with an empty Type.
+func (x *Executor) Fetch(f *Fetch) (*Values, [][]byte) {
+	out := &Values{Puts: make([]Put, len(f.Keys))}
+	var attachments [][]byte
+	for i, k := range f.Keys {
+		out.Puts[i].Key = k
+		x.mu.Lock()
+		v, ok := x.values[k]
+		x.mu.Unlock()
+		if !ok || i >= len(f.Types) {
+			continue
+		}
+		t, ok := wire.TypeByName(f.Types[i])
+		if !ok {
+			continue
+		}
+		enc, err := wire.Encode(v, t)
+		if err != nil {
+			continue
+		}
+		out.Puts[i] = Put{Key: k, Type: f.Types[i], Body: enc.Body, Attachments: len(enc.Attachments)}
+		attachments = append(attachments, enc.Attachments...)
+	}
+	return out, attachments
+}
+
+// Held reports how many values the executor keeps.
+func (x *Executor) Held() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return len(x.values)
+}
+
+// Close makes Run return once the running task ends; queued tasks are dropped.
+func (x *Executor) Close() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.closed = true
+	for _, jc := range x.jobs {
+		jc.cancel()
+	}
+	x.wake.Broadcast()
+}
+
+// Run runs tasks until Close, reporting results to the sink in batches: when no task is
+// waiting, after maxBatch results, or when the oldest unsent result is older than maxDelay.
+func (x *Executor) Run() error {
+	var (
+		out         Results
+		attachments [][]byte
+		oldest      time.Time
+		args        []any
+	)
+	flush := func() error {
+		if len(out.Items) == 0 {
+			return nil
+		}
+		err := x.sink.SendResults(&out, attachments)
+		out.Items, attachments = out.Items[:0], attachments[:0]
+		return err
+	}
+	for {
+		x.mu.Lock()
+		for x.head == len(x.queue) && !x.closed {
+			if len(out.Items) > 0 {
+				x.mu.Unlock()
+				if err := flush(); err != nil {
+					return err
+				}
+				x.mu.Lock()
+				continue
+			}
+			x.queue, x.head = x.queue[:0], 0
+			x.wake.Wait()
+		}
+		if x.closed {
+			x.mu.Unlock()
+			return flush()
+		}
+		it := x.queue[x.head]
+		x.queue[x.head] = item{}
+		x.head++
+		switch {
+		case it.release != nil:
+			for _, k := range it.release {
+				delete(x.values, k)
+			}
+			x.mu.Unlock()
+			continue
+		case it.finish != nil:
+			for _, j := range it.finish {
+				if jc := x.jobs[j]; jc != nil {
+					jc.cancel()
+				}
+				delete(x.jobs, j)
+				delete(x.cancelled, j)
+			}
+			x.mu.Unlock()
+			continue
+		}
+		r, atts := x.run(&it.task, &args) // unlocks mu
+		if len(out.Items) == 0 {
+			oldest = time.Now()
+		}
+		out.Items = append(out.Items, r)
+		attachments = append(attachments, atts...)
+		if len(out.Items) >= maxBatch || time.Since(oldest) > maxDelay || r.Err != nil {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+const (
+	maxBatch = 512
+	maxDelay = time.Millisecond
+)
+
+// run runs one task; it is called with mu held and returns with it released.
+func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
+	res := Result{Key: t.Key, Job: t.Job}
+	fail := func(err error) (Result, [][]byte) {
+		rec := wire.EncodeError(err)
+		res.Err = &rec
+		return res, nil
+	}
+	if x.cancelled[t.Job] {
+		x.mu.Unlock()
+		return fail(context.Canceled)
+	}
+	fn := x.funcs[t.Fn]
+	if fn == nil {
+		err := x.funcErrs[t.Fn]
+		x.mu.Unlock()
+		if err == nil {
+			err = fmt.Errorf("%w: function %d was never defined", ErrUnknownFunction, t.Fn)
+		}
+		return fail(err)
+	}
+	jc := x.jobs[t.Job]
+	if jc == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		jc = &jobContext{ctx: ctx, cancel: cancel}
+		x.jobs[t.Job] = jc
+	}
+	a := (*args)[:0]
+	var missing uint64
+	for _, arg := range t.Args {
+		if arg.Key == 0 {
+			a = append(a, nil) // decoded below, outside the lock
+			continue
+		}
+		v, ok := x.values[arg.Key]
+		if !ok {
+			missing = arg.Key
+			break
+		}
+		a = append(a, v)
+	}
+	x.mu.Unlock()
+	*args = a
+	if missing != 0 {
+		return fail(fmt.Errorf("input %d is not held by this worker", missing))
+	}
+	for i, arg := range t.Args {
+		if arg.Key != 0 {
+			continue
+		}
+		v, err := wire.Decode(wire.Value{Body: arg.Body}, fn.ParamType(i))
+		if err != nil {
+			return fail(fmt.Errorf("argument %d: %w", i+1, err))
+		}
+		a[i] = v
+	}
+
+	start := time.Now()
+	v, err := fn.Call(jc.ctx, a)
+	res.Start, res.Elapsed = start.UnixNano(), int64(time.Since(start))
+	clear(a)
+	if err != nil {
+		var pe *graph.PanicError
+		if errors.As(err, &pe) {
+			rec := wire.EncodeError(err)
+			rec.Message = fmt.Sprint(pe.Value)
+			rec.Panic, rec.Stack = true, pe.Stack
+			res.Err = &rec
+			return res, nil
+		}
+		rec := wire.EncodeError(err)
+		res.Err = &rec
+		return res, nil
+	}
+	x.mu.Lock()
+	x.values[t.Key] = v
+	x.mu.Unlock()
+	if t.Send == SendNever {
+		return res, nil
+	}
+	enc, err := wire.Encode(v, resultType(fn))
+	if err != nil {
+		x.mu.Lock()
+		delete(x.values, t.Key)
+		x.mu.Unlock()
+		return fail(fmt.Errorf("result of type %T cannot be sent back: %w", v, err))
+	}
+	res.Size = int64(enc.Size())
+	if t.Send == SendAlways || res.Size <= SmallResult {
+		res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
+		return res, enc.Attachments
+	}
+	return res, nil
+}
+
+// SmallResult is the largest encoded result that SendIfSmall sends.
+const SmallResult = 64 << 10
+
+func resultType(fn *graph.Function) reflect.Type {
+	if fn.Result() != nil {
+		return fn.Result()
+	}
+	return reflect.TypeFor[any]()
+}

@@ -1,0 +1,127 @@
+// Package worker is the part of lazygraph that runs in worker processes, shared by the processes
+// and distributed schedulers: the instructions a worker receives, the results it sends back, and
+// the [Executor] that runs tasks, keeping their results by key so that a value reaches each
+// worker at most once and a chain of tasks placed on one worker never leaves it.
+//
+// The package knows nothing about connections: a scheduler's transport decodes frames into the
+// messages defined here and hands them to an Executor, which reports through a [Sink].
+package worker
+
+import (
+	"github.com/lazygraph/lazygraph/internal/wire"
+)
+
+// Protocol is the version of the messages below; peers with another version are refused.
+const Protocol = 1
+
+// Frame kinds.
+const (
+	KindHello   byte = 1 // worker to parent: Hello
+	KindBatch   byte = 2 // parent to worker: Batch
+	KindResults byte = 3 // worker to parent: Results
+	KindFetch   byte = 4 // parent to worker: Fetch
+	KindValues  byte = 5 // worker to parent: Values, answering a Fetch
+	KindCancel  byte = 6 // parent to worker: Cancel
+	KindRefuse  byte = 7 // parent to worker: Refuse, then the connection closes
+)
+
+// Hello is the first message of a worker: who it is.
+type Hello struct {
+	Protocol int    `msgpack:"v"`
+	BuildID  string `msgpack:"b"`
+	PID      int    `msgpack:"p"`
+}
+
+// Refuse tells a worker why it is not wanted.
+type Refuse struct {
+	Reason string `msgpack:"r"`
+}
+
+// Batch is a worker's instructions: define functions, store values, run tasks, forget values and
+// finished jobs. They are carried out in that order; tasks run one at a time in the order given, so a task may
+// use the result of an earlier task of the same or an earlier batch.
+type Batch struct {
+	Functions []FunctionDef `msgpack:"f,omitempty"`
+	Puts      []Put         `msgpack:"p,omitempty"`
+	Tasks     []Task        `msgpack:"t,omitempty"`
+	Release   []uint64      `msgpack:"r,omitempty"`
+	Finished  []uint32      `msgpack:"x,omitempty"` // jobs that are over: forget their state
+}
+
+// FunctionDef enters a function into the connection's function table under ID.
+type FunctionDef struct {
+	ID   uint32 `msgpack:"i"`
+	Name string `msgpack:"n"`
+	Elem string `msgpack:"e,omitempty"` // the builtin slice function: the element type's wire name
+}
+
+// Put is a value to keep under Key: its static type's wire name and its encoding. Its
+// attachments are the next Attachments of the frame's attachments, in order.
+type Put struct {
+	Key         uint64 `msgpack:"k"`
+	Type        string `msgpack:"t"`
+	Body        []byte `msgpack:"b"`
+	Attachments int    `msgpack:"a,omitempty"`
+}
+
+// Send says whether a task's result goes back to the parent.
+type Send uint8
+
+const (
+	SendNever   Send = 0 // keep it here; the parent fetches it if ever needed
+	SendIfSmall Send = 1 // send it when its encoding is small, otherwise keep it and say how big
+	SendAlways  Send = 2
+)
+
+// Task is one call to run. Its result is kept under Key until released.
+type Task struct {
+	Key  uint64 `msgpack:"k"`
+	Job  uint32 `msgpack:"j"`
+	Fn   uint32 `msgpack:"f"`
+	Args []Arg  `msgpack:"a,omitempty"`
+	Send Send   `msgpack:"s,omitempty"`
+}
+
+// Arg is a task argument: a kept value by key, or a small value given inline (Key 0), encoded
+// with the parameter's type.
+type Arg struct {
+	Key  uint64 `msgpack:"k,omitempty"`
+	Body []byte `msgpack:"b,omitempty"`
+}
+
+// Results reports finished tasks, in the order they ran.
+type Results struct {
+	Items []Result `msgpack:"r"`
+}
+
+// Result is one finished task. When Sent, Body (with the frame's next Attachments attachments)
+// is the result encoded with the function's result type. Size is the size of the encoded result
+// whether sent or not.
+type Result struct {
+	Key         uint64            `msgpack:"k"`
+	Job         uint32            `msgpack:"j"`
+	Err         *wire.ErrorRecord `msgpack:"e,omitempty"`
+	Sent        bool              `msgpack:"s,omitempty"`
+	Body        []byte            `msgpack:"b,omitempty"`
+	Attachments int               `msgpack:"a,omitempty"`
+	Size        int64             `msgpack:"z,omitempty"`
+	Start       int64             `msgpack:"t"` // Unix nanoseconds
+	Elapsed     int64             `msgpack:"d"` // nanoseconds
+}
+
+// Fetch asks for kept values, encoded with the given types.
+type Fetch struct {
+	Keys  []uint64 `msgpack:"k"`
+	Types []string `msgpack:"t"`
+}
+
+// Values answers a Fetch. A key the worker does not hold comes back with an empty Type.
+type Values struct {
+	Puts []Put `msgpack:"p"`
+}
+
+// Cancel stops a job's tasks: the running one's context is cancelled and its queued ones are
+// reported as cancelled without running.
+type Cancel struct {
+	Job uint32 `msgpack:"j"`
+}

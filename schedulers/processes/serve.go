@@ -1,0 +1,124 @@
+package processes
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/lazygraph/lazygraph/internal/buildid"
+	"github.com/lazygraph/lazygraph/internal/worker"
+)
+
+// Environment of a worker process, besides schedulers.EnvWorkerRole.
+const (
+	envWorkerFD = "LAZYGRAPH_WORKER_FD" // the descriptor of the worker's end of the socket pair
+	workerArg   = "-lazygraph-worker"   // on the command line, so that a program that forgot
+	// delayed.Init and parses flags stops at once ("flag provided but not defined")
+)
+
+// abandonAfter is how long a worker whose parent has gone waits for its running task before it
+// stops serving anyway (its process then exits, ending the task).
+const abandonAfter = 2 * time.Second
+
+// serve is the worker's side: announce itself on the inherited socket, then run what arrives
+// until the parent closes the connection.
+func serve() error {
+	fd := 3
+	if s := os.Getenv(envWorkerFD); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("%s=%q: %w", envWorkerFD, s, err)
+		}
+		fd = n
+	}
+	os.Unsetenv(envWorkerFD)
+	c, err := newConn(os.NewFile(uintptr(fd), "lazygraph-parent"))
+	if err != nil {
+		return fmt.Errorf("worker socket: %w", err)
+	}
+	defer c.Close()
+	worker.RegisterFunctionTypes()
+	id, err := buildid.Self()
+	if err != nil {
+		return err
+	}
+	if err := c.writeFrame(worker.KindHello, &worker.Hello{Protocol: worker.Protocol, BuildID: id, PID: os.Getpid()}, nil); err != nil {
+		return fmt.Errorf("hello: %w", err)
+	}
+	x := worker.NewExecutor(resultSink{c}, zap.NewNop())
+	readerDone := make(chan error, 1)
+	go func() { readerDone <- readInstructions(c, x) }()
+	runDone := make(chan error, 1)
+	go func() { runDone <- x.Run() }()
+
+	select {
+	case err := <-runDone:
+		c.Close()
+		<-readerDone
+		return err
+	case err := <-readerDone:
+		// The parent closed the connection (or refused us): stop once the running task ends,
+		// or give up on it shortly; the process exits either way.
+		x.Close()
+		select {
+		case <-runDone:
+		case <-time.After(abandonAfter):
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	}
+}
+
+type resultSink struct{ c *conn }
+
+func (s resultSink) SendResults(r *worker.Results, attachments [][]byte) error {
+	return s.c.writeFrame(worker.KindResults, r, attachments)
+}
+
+// readInstructions hands what the parent sends to the executor until the connection ends.
+func readInstructions(c *conn, x *worker.Executor) error {
+	for {
+		f, err := c.readFrame()
+		if err != nil {
+			return err
+		}
+		switch f.Kind {
+		case worker.KindBatch:
+			var b worker.Batch
+			if err := decodeMessage(f.Body, &b); err != nil {
+				return err
+			}
+			if err := x.Apply(&b, f.Attachments); err != nil {
+				return err
+			}
+		case worker.KindFetch:
+			var req worker.Fetch
+			if err := decodeMessage(f.Body, &req); err != nil {
+				return err
+			}
+			vals, atts := x.Fetch(&req)
+			if err := c.writeFrame(worker.KindValues, vals, atts); err != nil {
+				return err
+			}
+		case worker.KindCancel:
+			var req worker.Cancel
+			if err := decodeMessage(f.Body, &req); err != nil {
+				return err
+			}
+			x.Cancel(req.Job)
+		case worker.KindRefuse:
+			var req worker.Refuse
+			_ = decodeMessage(f.Body, &req)
+			return fmt.Errorf("refused by the parent: %s", req.Reason)
+		default:
+			return fmt.Errorf("unexpected frame kind %d from the parent", f.Kind)
+		}
+	}
+}
