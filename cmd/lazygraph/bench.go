@@ -5,26 +5,33 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
 )
 
-// runBench builds a benchmark graph, computes it and prints one line:
+// runBench builds a benchmark graph, computes it and prints one line, for example
 //
-//	scheduler=threads workers=2 shape=wide n=100000 seconds=0.081 us_per_task=0.81 result=5000050000
+//	scheduler=threads workers=2 shape=wide n=100000 seconds=0.081 us_per_task=0.81 bytes_sent=0 result=5000050000
 //
-// seconds covers building the graph and computing it.
+// seconds covers building the graph and computing it (not preparing input data); bytes_sent
+// counts the bytes that crossed into worker processes.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	scheduler := fs.String("scheduler", delayed.DefaultScheduler, "scheduler name")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "number of workers")
 	chunksize := fs.Int("chunksize", 0, "tasks per message to a worker process (0: adaptive)")
-	shapeName := fs.String("shape", "wide", "graph shape: wide or chain")
-	n := fs.Int("n", 100_000, "number of tasks")
+	shapeName := fs.String("shape", "wide", "graph shape: wide, chain, shared or balance")
+	n := fs.Int("n", 100_000, "number of tasks (wide, chain)")
+	size := fs.Int("size", 50_000_000, "float64 elements of the shared array (shared)")
+	tasks := fs.Int("tasks", 8, "tasks sharing the array (shared)")
 	progress := fs.Bool("progress", false, "draw a progress bar on standard error")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process to `file`")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return err
@@ -35,33 +42,61 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "bench: unexpected arguments %v\n", fs.Args())
 		return errUsage
 	}
-	if *n < 1 {
-		return fmt.Errorf("-n must be at least 1, got %d", *n)
+	p := params{n: *n, size: *size, tasks: *tasks}
+	if p.n < 1 || p.size < 1 || p.tasks < 1 {
+		return fmt.Errorf("-n, -size and -tasks must be at least 1")
 	}
 	s, err := findShape(*shapeName)
 	if err != nil {
 		return err
 	}
+	var bytesSent int64
 	opts := []delayed.Option{
 		delayed.WithScheduler(*scheduler),
 		delayed.WithWorkers(*workers),
 		delayed.WithChunksize(*chunksize),
+		delayed.WithCallbacks(delayed.Callbacks{Finish: func(info delayed.ComputeInfo) { bytesSent = info.BytesSent }}),
 	}
 	if *progress {
 		opts = append(opts, delayed.WithProgress(stderr))
 	}
+	var data any
+	if s.prepare != nil {
+		data = s.prepare(p)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	start := time.Now()
-	root, want := s.build(*n)
+	root := s.build(p, data)
 	results, err := delayed.Compute(ctx, []delayed.Node{root}, opts...)
 	seconds := time.Since(start).Seconds()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "scheduler=%s workers=%d shape=%s n=%d seconds=%.3f us_per_task=%.2f result=%v\n",
-		*scheduler, *workers, s.name, *n, seconds, seconds/float64(*n)*1e6, results[0])
-	if results[0] != want {
-		return fmt.Errorf("result %v, want %v", results[0], want)
+	line := []string{
+		"scheduler=" + *scheduler,
+		fmt.Sprintf("workers=%d", *workers),
+		"shape=" + s.name,
+		s.fields(p),
 	}
-	return nil
+	if *chunksize != 0 {
+		line = append(line, fmt.Sprintf("chunksize=%d", *chunksize))
+	}
+	line = append(line, fmt.Sprintf("seconds=%.3f", seconds))
+	if s.perTask != nil {
+		line = append(line, fmt.Sprintf("us_per_task=%.2f", seconds/float64(s.perTask(p))*1e6))
+	}
+	line = append(line, fmt.Sprintf("bytes_sent=%d", bytesSent), fmt.Sprintf("result=%v", results[0]))
+	fmt.Fprintln(stdout, strings.Join(line, " "))
+	return s.check(p, results[0])
 }

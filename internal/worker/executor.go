@@ -46,8 +46,9 @@ type item struct {
 }
 
 type jobContext struct {
-	ctx    context.Context
-	cancel context.CancelFunc
+	ctx     context.Context
+	cancel  context.CancelFunc
+	cleanup []func() // run when the job is over, e.g. unmapping its inputs
 }
 
 // ErrUnknownFunction is matched by the error of a task whose function this worker does not know.
@@ -136,6 +137,25 @@ func decodePut(p Put, attachments [][]byte) (any, [][]byte, error) {
 	return v, attachments[p.Attachments:], err
 }
 
+// AtJobEnd runs f once job is over (or the executor is closed): a transport uses it to unmap the
+// memory its large inputs arrived in, which their values (and values derived from them) use.
+func (x *Executor) AtJobEnd(job uint32, f func()) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	jc := x.jobContext(job)
+	jc.cleanup = append(jc.cleanup, f)
+}
+
+func (x *Executor) jobContext(job uint32) *jobContext {
+	jc := x.jobs[job]
+	if jc == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		jc = &jobContext{ctx: ctx, cancel: cancel}
+		x.jobs[job] = jc
+	}
+	return jc
+}
+
 // Cancel cancels job's running task (through its context) and skips its queued ones.
 func (x *Executor) Cancel(job uint32) {
 	x.mu.Lock()
@@ -222,8 +242,17 @@ func (x *Executor) Run() error {
 			x.wake.Wait()
 		}
 		if x.closed {
+			var cleanups []func()
+			for _, jc := range x.jobs {
+				cleanups = append(cleanups, jc.cleanup...)
+			}
+			x.jobs = map[uint32]*jobContext{}
 			x.mu.Unlock()
-			return flush()
+			err := flush()
+			for _, f := range cleanups {
+				f()
+			}
+			return err
 		}
 		it := x.queue[x.head]
 		x.queue[x.head] = item{}
@@ -236,14 +265,19 @@ func (x *Executor) Run() error {
 			x.mu.Unlock()
 			continue
 		case it.finish != nil:
+			var cleanups []func()
 			for _, j := range it.finish {
 				if jc := x.jobs[j]; jc != nil {
 					jc.cancel()
+					cleanups = append(cleanups, jc.cleanup...)
 				}
 				delete(x.jobs, j)
 				delete(x.cancelled, j)
 			}
 			x.mu.Unlock()
+			for _, f := range cleanups {
+				f()
+			}
 			continue
 		}
 		r, atts := x.run(&it.task, &args) // unlocks mu
@@ -252,7 +286,12 @@ func (x *Executor) Run() error {
 		}
 		out.Items = append(out.Items, r)
 		attachments = append(attachments, atts...)
-		if len(out.Items) >= maxBatch || time.Since(oldest) > maxDelay || r.Err != nil {
+		// The parent sends more work as results come back: report once as many results wait
+		// as tasks remain queued, so the next batch arrives before this one runs out.
+		x.mu.Lock()
+		left := len(x.queue) - x.head
+		x.mu.Unlock()
+		if len(out.Items) >= left || len(out.Items) >= maxBatch || time.Since(oldest) > maxDelay || r.Err != nil {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -286,12 +325,7 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 		}
 		return fail(err)
 	}
-	jc := x.jobs[t.Job]
-	if jc == nil {
-		ctx, cancel := context.WithCancel(context.Background())
-		jc = &jobContext{ctx: ctx, cancel: cancel}
-		x.jobs[t.Job] = jc
-	}
+	jc := x.jobContext(t.Job)
 	a := (*args)[:0]
 	var missing uint64
 	for _, arg := range t.Args {

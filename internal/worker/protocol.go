@@ -41,6 +41,7 @@ type Refuse struct {
 // finished jobs. They are carried out in that order; tasks run one at a time in the order given, so a task may
 // use the result of an earlier task of the same or an earlier batch.
 type Batch struct {
+	Job       uint32        `msgpack:"j,omitempty"` // the job the batch's values and tasks belong to
 	Functions []FunctionDef `msgpack:"f,omitempty"`
 	Puts      []Put         `msgpack:"p,omitempty"`
 	Tasks     []Task        `msgpack:"t,omitempty"`

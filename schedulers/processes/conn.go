@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -23,6 +24,11 @@ type conn struct {
 	uc  *net.UnixConn
 	r   *bufio.Reader
 	fds *fdReader
+
+	// mapFiles makes readFrame map memory files instead of copying them: the worker side, where
+	// a job's inputs live until the job ends. The parent copies, since what it receives goes to
+	// the user.
+	mapFiles bool
 
 	wmu sync.Mutex
 	w   *bufio.Writer
@@ -79,31 +85,57 @@ const (
 
 // writeFrame sends a frame whose body is msg encoded with msgpack.
 func (c *conn) writeFrame(kind byte, msg any, attachments [][]byte) error {
+	if err := c.bufferFrame(kind, msg, attachments, nil); err != nil {
+		return err
+	}
+	return c.flush()
+}
+
+// flush sends what bufferFrame left in the buffer.
+func (c *conn) flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.w.Flush()
+}
+
+// bufferFrame writes a frame, leaving its last bytes in the write buffer: several frames can
+// then go out in one system call.
+// files[k], when present and not nil, is a memory file already holding attachments[k].
+func (c *conn) bufferFrame(kind byte, msg any, attachments [][]byte, files []*sharedFile) error {
 	body, err := encodeMessage(msg)
 	if err != nil {
 		return err
 	}
-	return c.writeRaw(kind, body, attachments)
+	return c.writeRaw(kind, body, attachments, files)
 }
 
-func (c *conn) writeRaw(kind byte, body []byte, attachments [][]byte) error {
-	var files []int
+func (c *conn) writeRaw(kind byte, body []byte, attachments [][]byte, shared []*sharedFile) error {
+	var files, own []int
 	defer func() {
-		for _, fd := range files {
+		for _, fd := range own {
 			unix.Close(fd)
 		}
 	}()
 	hdr := make([]byte, headerSize, headerSize+9*len(attachments))
 	total := int64(headerSize + len(body) + 9*len(attachments))
 	var shipped int64
-	for _, a := range attachments {
+	for k, a := range attachments {
 		hdr = binary.LittleEndian.AppendUint64(hdr, uint64(len(a)))
 		if len(a) >= memfdThreshold {
-			fd, err := memFile(a)
-			if err != nil {
-				return err
+			if k < len(shared) && shared[k] != nil {
+				fd, err := shared[k].fd(a)
+				if err != nil {
+					return err
+				}
+				files = append(files, fd)
+			} else {
+				fd, err := memFile(a)
+				if err != nil {
+					return err
+				}
+				files = append(files, fd)
+				own = append(own, fd)
 			}
-			files = append(files, fd)
 			hdr = append(hdr, inMemFile)
 		} else {
 			hdr = append(hdr, inlineBytes)
@@ -141,7 +173,7 @@ func (c *conn) writeRaw(kind byte, body []byte, attachments [][]byte) error {
 		}
 	}
 	c.sent += int64(len(hdr)+len(body)) + shipped
-	return c.w.Flush()
+	return nil
 }
 
 // bytesSent returns how many bytes this end has sent, memory files included.
@@ -151,82 +183,146 @@ func (c *conn) bytesSent() int64 {
 	return c.sent
 }
 
-// memFile returns a sealed-size memory file holding data.
+// memFile returns a memory file holding data, written with pwrite (the kernel allocates its
+// pages as it copies, faster than faulting them in through a mapping).
 func memFile(data []byte) (int, error) {
 	fd, err := unix.MemfdCreate("lazygraph-value", unix.MFD_CLOEXEC)
 	if err != nil {
 		return -1, fmt.Errorf("memfd_create: %w", err)
 	}
-	if err := unix.Ftruncate(fd, int64(len(data))); err != nil {
-		unix.Close(fd)
-		return -1, fmt.Errorf("memfd size: %w", err)
+	for off := 0; off < len(data); {
+		n, err := unix.Pwrite(fd, data[off:min(len(data), off+1<<30)], int64(off))
+		if err != nil {
+			unix.Close(fd)
+			return -1, fmt.Errorf("memfd write: %w", err)
+		}
+		off += n
 	}
-	m, err := unix.Mmap(fd, 0, len(data), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	if err != nil {
-		unix.Close(fd)
-		return -1, fmt.Errorf("memfd map: %w", err)
-	}
-	copy(m, data)
-	unix.Munmap(m)
 	return fd, nil
+}
+
+// sharedFile is a memory file holding one attachment, created on first use and sent to every
+// worker that needs the value, so the parent copies a large value once however many workers get
+// it. It is reference counted: its owner and each frame queued with it hold a reference.
+type sharedFile struct {
+	once sync.Once
+	file int
+	err  error
+	refs atomic.Int32
+}
+
+func newSharedFile() *sharedFile {
+	f := &sharedFile{file: -1}
+	f.refs.Store(1)
+	return f
+}
+
+func (f *sharedFile) fd(data []byte) (int, error) {
+	f.once.Do(func() { f.file, f.err = memFile(data) })
+	return f.file, f.err
+}
+
+func (f *sharedFile) acquire() { f.refs.Add(1) }
+
+func (f *sharedFile) release() {
+	if f.refs.Add(-1) == 0 && f.file >= 0 {
+		unix.Close(f.file)
+	}
 }
 
 // errMissingFile is returned when a frame announces a memory file that did not arrive.
 var errMissingFile = errors.New("frame announces a memory file that did not arrive")
 
-// readFrame reads the next frame.
+// readFrame reads the next frame. With mapFiles set, it also returns the mappings its
+// attachments live in, which the caller must unmap once nothing uses them.
 func (c *conn) readFrame() (*wire.Frame, error) {
+	f, _, err := c.readFrameMapped()
+	return f, err
+}
+
+func (c *conn) readFrameMapped() (*wire.Frame, [][]byte, error) {
 	var hdr [headerSize]byte
 	if _, err := io.ReadFull(c.r, hdr[:]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	total := binary.LittleEndian.Uint64(hdr[0:8])
 	bodyLen := binary.LittleEndian.Uint64(hdr[9:17])
 	count := uint64(binary.LittleEndian.Uint32(hdr[17:21]))
 	if total > maxFrame || bodyLen > total || count*9 > total-headerSize-min(bodyLen, total-headerSize) {
-		return nil, fmt.Errorf("%w: header says %d bytes, body %d, %d attachments", wire.ErrMalformedFrame, total, bodyLen, count)
+		return nil, nil, fmt.Errorf("%w: header says %d bytes, body %d, %d attachments", wire.ErrMalformedFrame, total, bodyLen, count)
 	}
 	desc := make([]byte, 9*count)
 	if _, err := io.ReadFull(c.r, desc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f := &wire.Frame{Kind: hdr[8], Body: make([]byte, bodyLen)}
 	if _, err := io.ReadFull(c.r, f.Body); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	received := int64(headerSize) + int64(len(desc)) + int64(bodyLen)
+	var mappings [][]byte
 	if count > 0 {
 		f.Attachments = make([][]byte, count)
 	}
 	for i := range count {
 		n := binary.LittleEndian.Uint64(desc[9*i:])
 		if n > maxFrame {
-			return nil, fmt.Errorf("%w: attachment of %d bytes", wire.ErrMalformedFrame, n)
+			return nil, nil, fmt.Errorf("%w: attachment of %d bytes", wire.ErrMalformedFrame, n)
 		}
-		buf := wire.AlignedBuffer(int(n))
+		var buf []byte
 		switch desc[9*i+8] {
 		case inlineBytes:
+			buf = wire.AlignedBuffer(int(n))
 			if _, err := io.ReadFull(c.r, buf); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		case inMemFile:
 			fd, ok := c.fds.next()
 			if !ok {
-				return nil, errMissingFile
+				return nil, nil, errMissingFile
 			}
-			err := readMemFile(fd, buf)
+			var err error
+			if c.mapFiles {
+				buf, err = mapMemFile(fd, int(n))
+				if err == nil && n > 0 {
+					mappings = append(mappings, buf)
+				}
+			} else {
+				buf = wire.AlignedBuffer(int(n))
+				err = readMemFile(fd, buf)
+			}
 			unix.Close(fd)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		default:
-			return nil, fmt.Errorf("%w: attachment mode %d", wire.ErrMalformedFrame, desc[9*i+8])
+			return nil, nil, fmt.Errorf("%w: attachment mode %d", wire.ErrMalformedFrame, desc[9*i+8])
 		}
 		f.Attachments[i] = buf
 		received += int64(n)
 	}
 	c.received += received
-	return f, nil
+	return f, mappings, nil
+}
+
+// mapMemFile maps a memory file privately: reads share the sender's pages, and a task that writes
+// to its input gets its own copy of the page, as a forked child would.
+func mapMemFile(fd int, n int) ([]byte, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, fmt.Errorf("memfd stat: %w", err)
+	}
+	if st.Size < int64(n) {
+		return nil, fmt.Errorf("%w: memory file of %d bytes, %d announced", wire.ErrMalformedFrame, st.Size, n)
+	}
+	if n == 0 {
+		return []byte{}, nil
+	}
+	m, err := unix.Mmap(fd, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_POPULATE)
+	if err != nil {
+		return nil, fmt.Errorf("memfd map: %w", err)
+	}
+	return m, nil
 }
 
 // readMemFile copies a memory file's contents into buf, which has the file's announced size.

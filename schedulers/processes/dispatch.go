@@ -16,6 +16,7 @@ import (
 const (
 	targetBatch   = 2 * time.Millisecond // work a batch should hold, when tasks are short
 	maxChunk      = 1 << 14
+	maxDepth      = 64               // chunks queued on one worker at most
 	shortTask     = time.Millisecond // tasks shorter than this are pipelined: a second batch waits
 	maxFuseArgs   = 8                // tasks with more arguments are not chained onto a worker
 	inlineLimit   = 1 << 10          // data used once and smaller than this travels inside the task
@@ -75,22 +76,25 @@ func (p *pool) preferred(js *job, i int32) int {
 	return best
 }
 
-// capacity is how many of a job's tasks a worker may have queued: a chunk, and a second one while
-// tasks are short so that the worker never waits for the next message.
-func (p *pool) capacity(js *job) int {
-	short := js.samples > 0 && js.avgNs < float64(shortTask)
+// capacity is how many of a job's tasks a worker may have queued. Long tasks go one chunk at a
+// time, so that no worker sits on work another could start. Short ones are queued about
+// targetBatch of work deep (at least two chunks), so that the worker never waits for the next
+// message; chunks still go out as separate messages of the chosen size.
+func (p *pool) capacity(js *job) (chunk, limit int) {
+	if js.samples == 0 {
+		k := max(js.j.Chunksize, 1)
+		return k, k
+	}
 	k := js.j.Chunksize
 	if k <= 0 {
-		if js.samples == 0 {
-			return 1
-		}
 		k = int(float64(targetBatch) / max(js.avgNs, 1))
 		k = min(max(k, 1), maxChunk, max(1, js.remaining/(2*p.size)))
 	}
-	if short {
-		return 2 * k
+	if js.avgNs >= float64(shortTask) {
+		return k, k
 	}
-	return k
+	depth := int(float64(targetBatch) / (float64(k) * max(js.avgNs, 1)))
+	return k, k * min(max(depth, 2), maxDepth)
 }
 
 // schedule gives every worker with room tasks from the jobs, oldest job first.
@@ -114,14 +118,16 @@ type batch struct {
 	js       *job
 	msg      worker.Batch
 	atts     [][]byte
+	files    []*sharedFile // aligned with atts
 	assigned []int32
 }
 
 func (p *pool) fill(w *proc, js *job) {
 	b := &batch{w: w, js: js}
-	limit := p.capacity(js)
-	for len(w.queue) < limit && !js.stopped() {
-		if len(w.queue) > 0 && js.flags[w.queue[0].i]&flagSuspect != 0 && w.queue[0].js == js {
+	chunk, limit := p.capacity(js)
+	readyInBatch := 0
+	for w.queue.Len() < limit && !js.stopped() {
+		if head, ok := w.queue.head(); ok && head.js == js && js.flags[head.i]&flagSuspect != 0 {
 			break // a suspect runs alone
 		}
 		i, ok := p.next(js, w)
@@ -129,7 +135,7 @@ func (p *pool) fill(w *proc, js *job) {
 			break
 		}
 		if js.flags[i]&flagSuspect != 0 {
-			if len(w.queue) > 0 {
+			if w.queue.Len() > 0 {
 				js.ready.push(i) // wait for an empty worker
 				break
 			}
@@ -140,6 +146,11 @@ func (p *pool) fill(w *proc, js *job) {
 			continue
 		}
 		p.chain(b, i, limit)
+		if readyInBatch++; readyInBatch == chunk {
+			// A message carries at most a chunk of ready tasks (and the chains they start).
+			p.sendBatch(b)
+			b, readyInBatch = &batch{w: w, js: js}, 0
+		}
 	}
 	p.sendBatch(b)
 }
@@ -205,6 +216,7 @@ func (p *pool) assign(b *batch, i int32) bool {
 			}
 			b.msg.Puts = append(b.msg.Puts, worker.Put{Key: key, Type: held.typ, Body: held.v.Body, Attachments: len(held.v.Attachments)})
 			b.atts = append(b.atts, held.v.Attachments...)
+			b.files = append(b.files, js.sharedFiles(a, held.v)...)
 			w.holds[key] = true
 			args = append(args, worker.Arg{Key: key})
 		}
@@ -228,7 +240,7 @@ func (p *pool) assign(b *batch, i int32) bool {
 	b.assigned = append(b.assigned, i)
 	js.status[i] = stAssigned
 	js.where[i] = int16(w.slot)
-	w.queue = append(w.queue, assigned{js: js, i: i})
+	w.queue.push(assigned{js: js, i: i})
 	w.holds[js.key(i)] = true
 	js.inflight++
 	return true
@@ -240,11 +252,11 @@ func (p *pool) assign(b *batch, i int32) bool {
 func (p *pool) chain(b *batch, i int32, limit int) {
 	js, w := b.js, b.w
 	todo := []int32{i}
-	for len(todo) > 0 && len(w.queue) < limit {
+	for len(todo) > 0 && w.queue.Len() < limit {
 		x := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
 		for _, u := range js.plan.Users(x) {
-			if len(w.queue) >= limit {
+			if w.queue.Len() >= limit {
 				return
 			}
 			if js.status[u] != stWaiting || js.flags[u]&(flagLocal|flagSuspect) != 0 || len(js.plan.Args(u)) > maxFuseArgs {
@@ -289,8 +301,9 @@ func (p *pool) sendBatch(b *batch) {
 		}
 		b.msg.Tasks[k].Send = send
 	}
+	b.msg.Job = js.id
 	b.msg.Release, w.released = w.released, nil
-	w.out.put(outgoing{kind: worker.KindBatch, msg: &b.msg, attachments: b.atts, job: js})
+	w.out.put(outgoing{kind: worker.KindBatch, msg: &b.msg, attachments: b.atts, files: b.files, job: js})
 }
 
 func (p *pool) usersAllOn(js *job, i int32, w *proc) bool {
@@ -468,16 +481,13 @@ func (p *pool) onResults(w *proc, res *worker.Results, atts [][]byte) {
 	}
 }
 
-// dequeue removes a reported task from the worker's queue, normally its head.
+// dequeue removes a reported task from the worker's queue: its head, since a worker runs and
+// reports its tasks in order.
 func (p *pool) dequeue(w *proc, js *job, key uint64) {
-	for k, a := range w.queue {
-		if a.js == js && js != nil && js.key(a.i) == key {
-			copy(w.queue[k:], w.queue[k+1:])
-			w.queue[len(w.queue)-1] = assigned{}
-			w.queue = w.queue[:len(w.queue)-1]
-			return
-		}
+	if js == nil {
+		return
 	}
+	w.queue.remove(func(a assigned) bool { return a.js == js && js.key(a.i) == key })
 }
 
 // completed records that task i has its value (on worker slot, or in the parent for -1): its
@@ -517,6 +527,7 @@ func (p *pool) release(js *job, a int32) {
 		}
 	}
 	delete(js.atParent, a)
+	js.dropFiles(a)
 	js.j.Free(a)
 }
 
@@ -581,7 +592,7 @@ func (p *pool) stopJob(js *job, err error) {
 }
 
 func hasTasksOf(w *proc, js *job) bool {
-	for _, a := range w.queue {
+	for _, a := range w.queue.items() {
 		if a.js == js {
 			return true
 		}
@@ -627,6 +638,9 @@ func (p *pool) finish(js *job) {
 		return
 	}
 	p.jobs = append(p.jobs[:k], p.jobs[k+1:]...)
+	for a := range js.files {
+		js.dropFiles(a)
+	}
 	first, last := js.keyBase+1, js.keyBase+uint64(js.plan.Len())
 	for _, w := range p.workers {
 		if w == nil || w.dead {

@@ -45,9 +45,10 @@ type job struct {
 	retries []uint8
 	size    []int64 // size of the encoded result, once known
 
-	atParent  map[int32]wire.Value // encoded values the parent holds, to put on workers
-	encodedAs map[int32]string     // the wire type names of atParent values not encoded as their result type
-	fetchers  map[int32][]int32    // tasks waiting for a value to come back from its worker
+	atParent  map[int32]wire.Value    // encoded values the parent holds, to put on workers
+	encodedAs map[int32]string        // the wire type names of atParent values not encoded as their result type
+	files     map[int32][]*sharedFile // memory files of atParent values\' large attachments
+	fetchers  map[int32][]int32       // tasks waiting for a value to come back from its worker
 
 	ready     readyQueue   // ready tasks without a preferred worker
 	local     []readyQueue // ready tasks preferring a worker, by slot
@@ -81,6 +82,7 @@ func newJob(ctx context.Context, id uint32, keyBase uint64, j *schedulers.Job, w
 		size:      make([]int64, n),
 		atParent:  make(map[int32]wire.Value),
 		encodedAs: make(map[int32]string),
+		files:     make(map[int32][]*sharedFile),
 		fetchers:  make(map[int32][]int32),
 		local:     make([]readyQueue, workers),
 	}
@@ -198,4 +200,37 @@ func (js *job) setAtParentType(a int32, typ string) {
 		return
 	}
 	js.encodedAs[a] = typ
+}
+
+// sharedFiles returns the memory files for a held value's large attachments, creating them on
+// first use; the caller gets a reference to each, released when its frame has been written.
+func (js *job) sharedFiles(a int32, v wire.Value) []*sharedFile {
+	files, ok := js.files[a]
+	if !ok {
+		files = make([]*sharedFile, len(v.Attachments))
+		for k, att := range v.Attachments {
+			if len(att) >= memfdThreshold {
+				files[k] = newSharedFile()
+			}
+		}
+		js.files[a] = files
+	}
+	out := make([]*sharedFile, len(files))
+	for k, f := range files {
+		if f != nil {
+			f.acquire()
+			out[k] = f
+		}
+	}
+	return out
+}
+
+// dropFiles gives up the job's references to a value's memory files.
+func (js *job) dropFiles(a int32) {
+	for _, f := range js.files[a] {
+		if f != nil {
+			f.release()
+		}
+	}
+	delete(js.files, a)
 }

@@ -31,7 +31,7 @@ func (p *pool) onDown(w *proc, cause error) {
 
 	// Tasks the worker had not reported, per job.
 	rerun := map[*job][]int32{}
-	for _, a := range w.queue {
+	for _, a := range w.queue.items() {
 		js := a.js
 		js.inflight--
 		if js.stopped() || js.status[a.i] != stAssigned {
@@ -52,7 +52,7 @@ func (p *pool) onDown(w *proc, cause error) {
 		js.status[a.i] = stWaiting
 		rerun[js] = append(rerun[js], a.i)
 	}
-	w.queue = nil
+	w.queue = taskQueue{}
 	for _, js := range p.jobs {
 		if js.stopped() {
 			p.finishIfIdle(js)

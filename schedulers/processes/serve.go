@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"golang.org/x/sys/unix"
 
 	"github.com/lazygraph/lazygraph/internal/buildid"
 	"github.com/lazygraph/lazygraph/internal/worker"
@@ -42,6 +43,7 @@ func serve() error {
 		return fmt.Errorf("worker socket: %w", err)
 	}
 	defer c.Close()
+	c.mapFiles = true
 	worker.RegisterFunctionTypes()
 	id, err := buildid.Self()
 	if err != nil {
@@ -85,7 +87,7 @@ func (s resultSink) SendResults(r *worker.Results, attachments [][]byte) error {
 // readInstructions hands what the parent sends to the executor until the connection ends.
 func readInstructions(c *conn, x *worker.Executor) error {
 	for {
-		f, err := c.readFrame()
+		f, mappings, err := c.readFrameMapped()
 		if err != nil {
 			return err
 		}
@@ -93,7 +95,12 @@ func readInstructions(c *conn, x *worker.Executor) error {
 		case worker.KindBatch:
 			var b worker.Batch
 			if err := decodeMessage(f.Body, &b); err != nil {
+				unmap(mappings)
 				return err
+			}
+			if len(mappings) > 0 {
+				// Values decoded from these mappings use them until their job is over.
+				x.AtJobEnd(b.Job, func() { unmap(mappings) })
 			}
 			if err := x.Apply(&b, f.Attachments); err != nil {
 				return err
@@ -118,7 +125,14 @@ func readInstructions(c *conn, x *worker.Executor) error {
 			_ = decodeMessage(f.Body, &req)
 			return fmt.Errorf("refused by the parent: %s", req.Reason)
 		default:
+			unmap(mappings)
 			return fmt.Errorf("unexpected frame kind %d from the parent", f.Kind)
 		}
+	}
+}
+
+func unmap(mappings [][]byte) {
+	for _, m := range mappings {
+		unix.Munmap(m)
 	}
 }

@@ -36,7 +36,7 @@ type proc struct {
 	killed   bool // killed on purpose (cancellation), not a crash
 	funcs    map[funcKey]uint32
 	holds    map[uint64]bool // keys this worker holds or will hold when its queue has run
-	queue    []assigned      // tasks sent and not yet reported, in the order they run
+	queue    taskQueue       // tasks sent and not yet reported, in the order they run
 	released []uint64        // keys to release with the next message
 	finished []uint32        // jobs that are over, to tell the worker with the next message
 }
@@ -219,20 +219,32 @@ type outgoing struct {
 	kind        byte
 	msg         any
 	attachments [][]byte
-	job         *job // whose bytes these are, for accounting; may be nil
+	files       []*sharedFile // memory files already holding attachments (references held)
+	job         *job          // whose bytes these are, for accounting; may be nil
 }
 
 func newOutbox() *outbox { return &outbox{wake: make(chan struct{}, 1)} }
 
 func (o *outbox) put(m outgoing) {
 	o.mu.Lock()
-	if !o.closed {
-		o.queue = append(o.queue, m)
+	if o.closed {
+		o.mu.Unlock()
+		m.releaseFiles()
+		return
 	}
+	o.queue = append(o.queue, m)
 	o.mu.Unlock()
 	select {
 	case o.wake <- struct{}{}:
 	default:
+	}
+}
+
+func (m outgoing) releaseFiles() {
+	for _, f := range m.files {
+		if f != nil {
+			f.release()
+		}
 	}
 }
 
@@ -254,13 +266,23 @@ func (o *outbox) drain(c *conn) error {
 		o.queue = nil
 		closed := o.closed
 		o.mu.Unlock()
-		for _, m := range batch {
+		for k, m := range batch {
 			before := c.bytesSent()
-			if err := c.writeFrame(m.kind, m.msg, m.attachments); err != nil {
+			err := c.bufferFrame(m.kind, m.msg, m.attachments, m.files)
+			m.releaseFiles()
+			if err != nil {
+				for _, rest := range batch[k+1:] {
+					rest.releaseFiles()
+				}
 				return err
 			}
 			if m.job != nil {
 				m.job.j.BytesSent.Add(c.bytesSent() - before)
+			}
+		}
+		if len(batch) > 0 {
+			if err := c.flush(); err != nil {
+				return err
 			}
 		}
 		if closed {
