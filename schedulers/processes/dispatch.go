@@ -130,7 +130,7 @@ func (p *pool) fill(w *proc, js *job) {
 		if head, ok := w.queue.head(); ok && head.js == js && js.flags[head.i]&flagSuspect != 0 {
 			break // a suspect runs alone
 		}
-		i, ok := p.next(js, w)
+		i, ok := p.next(js, w, limit)
 		if !ok {
 			break
 		}
@@ -156,8 +156,8 @@ func (p *pool) fill(w *proc, js *job) {
 }
 
 // next takes a ready task for worker w: one that prefers w, else any, else one that prefers a
-// busier worker (stealing).
-func (p *pool) next(js *job, w *proc) (int32, bool) {
+// worker with no room for it (stealing), so no worker idles while another has a backlog.
+func (p *pool) next(js *job, w *proc, limit int) (int32, bool) {
 	for _, q := range []*readyQueue{&js.local[w.slot], &js.ready} {
 		for q.Len() > 0 {
 			if i := q.pop(); js.status[i] == stReady {
@@ -167,9 +167,13 @@ func (p *pool) next(js *job, w *proc) (int32, bool) {
 	}
 	victim := -1
 	for slot := range js.local {
-		if slot != w.slot && js.local[slot].Len() > 0 && (victim < 0 || js.local[slot].Len() > js.local[victim].Len()) {
-			victim = slot
+		if slot == w.slot || js.local[slot].Len() == 0 || (victim >= 0 && js.local[slot].Len() <= js.local[victim].Len()) {
+			continue
 		}
+		if owner := p.workers[slot]; owner != nil && owner.up && !owner.dead && owner.queue.Len() < limit {
+			continue // its worker will take it
+		}
+		victim = slot
 	}
 	if victim >= 0 {
 		q := &js.local[victim]

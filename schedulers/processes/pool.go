@@ -69,7 +69,8 @@ type (
 const maxStartFailures = 3
 
 func newPool(size int, exe string, log *zap.Logger) (*pool, error) {
-	id, err := buildid.Of(exe)
+	// Workers must be this very program: same functions under the same names.
+	id, err := buildid.Self()
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func (p *pool) onDown(w *proc, cause error) {
 			}
 		}
 	}
-	if !p.closed && len(p.jobs) > 0 {
+	if !p.closed && len(p.jobs) > 0 && p.startupError() == nil {
 		p.ensureWorkers()
 	}
 }

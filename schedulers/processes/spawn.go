@@ -172,11 +172,12 @@ func (p *proc) startupFailure(err error) error {
 		status = fmt.Sprintf(": %v", err)
 		p.cmd.Process.Kill()
 	}
-	msg := fmt.Sprintf("%v: %s%s", ErrWorkerStart, strconv.Quote(p.cmd.Path), status)
+	printed := ""
 	if last := strings.TrimSpace(p.stderr.String()); last != "" {
-		msg += "; it printed: " + last
+		printed = "; it printed: " + last
 	}
-	return fmt.Errorf("%w. Worker processes re-run this program: main (and TestMain in tests) must start with `if delayed.Init() { return }`", errors.New(msg))
+	return fmt.Errorf("%w: %s%s%s. Worker processes re-run this program: main (and TestMain in tests) must start with `if delayed.Init() { return }`",
+		ErrWorkerStart, strconv.Quote(p.cmd.Path), status, printed)
 }
 
 // tail forwards a worker's standard error and keeps its last bytes for error messages.
