@@ -38,7 +38,8 @@ type chunkParser struct {
 	names     []string
 	cfg       *csvConfig
 	missing   *missingMatcher
-	stop      *atomic.Bool // set when another chunk failed
+	index     int           // this chunk's number
+	failed    *atomic.Int64 // the lowest number of a chunk that failed
 	arena     stringArena
 	fields    [][]byte
 	scratch   []byte
@@ -79,7 +80,8 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 	pos := 0
 	p.line = 0
 	for records := 0; pos < len(data); records++ {
-		if records&4095 == 0 && p.stop.Load() {
+		// Once an earlier chunk has failed, this one's result is moot.
+		if records&4095 == 0 && p.failed.Load() < int64(p.index) {
 			p.res.aborted = true
 			return &p.res
 		}

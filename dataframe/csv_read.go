@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -108,7 +109,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	}
 
 	// The header.
-	header := &chunkParser{data: data, delimiter: cfg.delimiter, cfg: cfg, missing: matcher, stop: new(atomic.Bool)}
+	header := &chunkParser{data: data, delimiter: cfg.delimiter, cfg: cfg, missing: matcher}
 	bodyStart := 0
 	headerLines := 0
 	for {
@@ -148,23 +149,32 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	bounds := chunkBounds(body, cfg.delimiter, chunkSizeFor(len(body), cfg))
 	rowsGuess := estimateRows(body)
 	parsers := make([]*chunkParser, len(bounds)-1)
-	stop := new(atomic.Bool)
+	failed := new(atomic.Int64)
+	failed.Store(math.MaxInt64)
 	for c := range parsers {
 		chunk := body[bounds[c]:bounds[c+1]]
 		parsers[c] = &chunkParser{data: chunk, delimiter: cfg.delimiter, names: names, cfg: cfg,
-			missing: matcher, stop: stop,
+			missing: matcher, index: c, failed: failed,
 			rowsGuess: int(float64(len(chunk))*float64(rowsGuess)/float64(max(1, len(body)))) + 16}
 	}
 	results := make([]*chunkResult, len(parsers))
 	runChunks(len(parsers), cfg.workers, func(c int) {
 		results[c] = parseWithRestarts(parsers[c], kinds, forced)
 		if results[c].fatal != nil {
-			stop.Store(true)
+			for {
+				old := failed.Load()
+				if old <= int64(c) || failed.CompareAndSwap(old, int64(c)) {
+					break
+				}
+			}
 		}
 	})
 	lineBase := func(c int) int {
 		return headerLines + 1 + bytes.Count(body[:bounds[c]], []byte{'\n'})
 	}
+	// Chunks after a failed one may have stopped early; every chunk before
+	// the first failure ran to its end, so that failure is the first in
+	// the input.
 	for c, r := range results {
 		if r.fatal != nil {
 			return nil, fail(r.fatal, lineBase(c))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 
@@ -397,7 +398,10 @@ func WriteParquet(path string, f *Frame) (err error) {
 		}
 	}()
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
-	if err := pqarrow.WriteTable(table, out, max(1, int64(n)), props, pqarrow.DefaultWriterProps()); err != nil {
+	// Hide Close from the writer, which would close the file itself; the
+	// deferred Close reports errors.
+	sink := struct{ io.Writer }{out}
+	if err := pqarrow.WriteTable(table, sink, max(1, int64(n)), props, pqarrow.DefaultWriterProps()); err != nil {
 		return fmt.Errorf("dataframe: WriteParquet %s: %w", path, err)
 	}
 	return nil
