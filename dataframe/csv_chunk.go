@@ -200,19 +200,19 @@ func (p *chunkParser) splitRecord(pos int) (next, lines int, blank bool, perr *P
 	if len(line) == 0 { // blank lines are skipped, as in pandas
 		return next, 1, true, nil
 	}
-	if bytes.IndexByte(line, '"') >= 0 {
-		next, lines, perr = p.splitQuoted(pos)
-		return next, lines, false, perr
-	}
-	for {
-		i := bytes.IndexByte(line, p.delimiter)
-		if i < 0 {
-			p.fields = append(p.fields, line)
-			break
+	delimiter := p.delimiter
+	fieldStart := 0
+	for i, c := range line {
+		if c == delimiter {
+			p.fields = append(p.fields, line[fieldStart:i])
+			fieldStart = i + 1
+		} else if c == '"' {
+			p.fields = p.fields[:0]
+			next, lines, perr = p.splitQuoted(pos)
+			return next, lines, false, perr
 		}
-		p.fields = append(p.fields, line[:i])
-		line = line[i+1:]
 	}
+	p.fields = append(p.fields, line[fieldStart:])
 	return next, 1, false, nil
 }
 

@@ -35,11 +35,12 @@ const (
 // Malformed input is an error wrapping ErrMalformed, a *ParseError naming
 // the file, line and column, unless WithSkipMalformed is given.
 func ReadCSV(path string, opts ...CSVOption) (*Frame, error) {
-	data, err := readMaybeCompressed(path)
+	cfg := newCSVConfig(opts)
+	data, err := readMaybeCompressed(path, cfg.workers)
 	if err != nil {
 		return nil, err
 	}
-	return parseCSV(data, path, newCSVConfig(opts))
+	return parseCSV(data, path, cfg)
 }
 
 // ReadCSVFrom reads CSV from r (not decompressed), like ReadCSV.
@@ -52,20 +53,20 @@ func ReadCSVFrom(r io.Reader, opts ...CSVOption) (*Frame, error) {
 }
 
 // readMaybeCompressed reads a file, decompressing by extension.
-func readMaybeCompressed(path string) ([]byte, error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".gz" && ext != ".bz2" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("dataframe: %w", err)
-		}
-		return data, nil
-	}
+func readMaybeCompressed(path string, workers int) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataframe: %w", err)
 	}
 	defer f.Close()
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".gz" && ext != ".bz2" {
+		data, err := readParallel(f, workers)
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: %w", err)
+		}
+		return data, nil
+	}
 	var r io.Reader
 	if ext == ".gz" {
 		zr, err := gzip.NewReader(f)
@@ -85,6 +86,50 @@ func readMaybeCompressed(path string) ([]byte, error) {
 		return nil, fmt.Errorf("dataframe: %s: decompressing: %w", path, errors.Join(ErrMalformed, err))
 	}
 	return buf.Bytes(), nil
+}
+
+// readParallel reads a regular file with up to workers concurrent
+// positioned reads (filling a large fresh buffer is bound by page faults,
+// which then happen on several cores), or sequentially when its size is
+// unknown.
+func readParallel(f *os.File, workers int) ([]byte, error) {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return io.ReadAll(f)
+	}
+	size := int(st.Size())
+	if size < 2*minChunk {
+		workers = 1
+	}
+	data := make([]byte, size)
+	part := (size + workers - 1) / workers
+	errs := make([]error, workers)
+	runChunks(workers, workers, func(w int) {
+		lo, hi := w*part, min(size, (w+1)*part)
+		if lo < hi {
+			_, errs[w] = f.ReadAt(data[lo:hi], int64(lo))
+			if errors.Is(errs[w], io.EOF) {
+				errs[w] = nil // the file shrank; caught below
+			}
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	// A file that changed size while being read is read again as a stream.
+	var probe [1]byte
+	if n, _ := f.ReadAt(probe[:], int64(size)); n > 0 || !sameSize(f, size) {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return io.ReadAll(f)
+	}
+	return data, nil
+}
+
+func sameSize(f *os.File, size int) bool {
+	st, err := f.Stat()
+	return err == nil && st.Size() == int64(size)
 }
 
 // parseCSV parses a whole CSV input; name is the file name for errors.

@@ -120,15 +120,16 @@ func parseInt(b []byte) (int64, bool) {
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// parseFloat parses a float64, correctly rounded. Plain decimals with at
-// most 15 significant digits and no exponent take an exact fast path
-// (Clinger's); everything else goes to strconv.ParseFloat, which accepts
-// exponents, "inf" and "nan".
+// parseFloat parses a float64, correctly rounded. Plain decimals whose
+// digits form an integer below 2^53 with at most 22 decimals and no
+// exponent take an exact fast path (Clinger's: both the digits and the
+// power of ten are exact, so one division rounds correctly); everything
+// else goes to strconv.ParseFloat, which accepts exponents, "inf" and
+// "nan".
 func parseFloat(b []byte) (float64, bool) {
-	b = trimSpace(b)
 	n := len(b)
-	if n == 0 {
-		return 0, false
+	if n == 0 || n > 20 || b[0] == ' ' || b[0] == '\t' || b[n-1] == ' ' || b[n-1] == '\t' {
+		return parseFloatSlow(b)
 	}
 	i := 0
 	neg := false
@@ -137,38 +138,33 @@ func parseFloat(b []byte) (float64, bool) {
 		i = 1
 	}
 	var mant uint64
-	digits, fracDigits := 0, 0
-	sawDot, sawDigit := false, false
+	start := i
 	for ; i < n; i++ {
-		c := b[i]
-		if d := c - '0'; d <= 9 {
-			sawDigit = true
-			if mant == 0 && d == 0 {
-				if sawDot {
-					fracDigits++
-				}
-				continue // leading zeros are not significant
+		d := b[i] - '0'
+		if d > 9 {
+			break
+		}
+		mant = mant*10 + uint64(d)
+	}
+	digits := i - start
+	frac := 0
+	if i < n && b[i] == '.' {
+		i++
+		fracStart := i
+		for ; i < n; i++ {
+			d := b[i] - '0'
+			if d > 9 {
+				break
 			}
 			mant = mant*10 + uint64(d)
-			digits++
-			if sawDot {
-				fracDigits++
-			}
-			if digits > 15 {
-				return parseFloatSlow(b)
-			}
-			continue
 		}
-		if c == '.' && !sawDot {
-			sawDot = true
-			continue
-		}
+		frac = i - fracStart
+	}
+	// At most 19 digits cannot overflow uint64.
+	if i != n || digits+frac == 0 || digits+frac > 19 || frac > 22 || mant > 1<<53 {
 		return parseFloatSlow(b)
 	}
-	if !sawDigit || fracDigits > 22 {
-		return parseFloatSlow(b)
-	}
-	v := float64(mant) / pow10[fracDigits]
+	v := float64(mant) / pow10[frac]
 	if neg {
 		v = -v
 	}
@@ -176,6 +172,7 @@ func parseFloat(b []byte) (float64, bool) {
 }
 
 func parseFloatSlow(b []byte) (float64, bool) {
+	b = trimSpace(b)
 	v, err := strconv.ParseFloat(bytesString(b), 64)
 	if err != nil {
 		// Out-of-range values parse to ±Inf or 0 with ErrRange; pandas
