@@ -6,10 +6,10 @@ import "runtime"
 // WithDelimiter applies to reading and writing; the others to reading.
 type CSVOption func(*csvConfig)
 
-// DefaultMissingMarkers are the field values ReadCSV reads as missing
+// DefaultMissingMarkers returns the field values ReadCSV reads as missing
 // unless WithMissing says otherwise: the empty field, "NA", "NaN" and
 // "null", a subset of pandas' defaults.
-var DefaultMissingMarkers = []string{"", "NA", "NaN", "null"}
+func DefaultMissingMarkers() []string { return []string{"", "NA", "NaN", "null"} }
 
 // maxReportedErrors bounds CSVReport.Errors.
 const maxReportedErrors = 100
@@ -28,7 +28,7 @@ type csvConfig struct {
 func newCSVConfig(opts []CSVOption) *csvConfig {
 	cfg := &csvConfig{
 		delimiter: ',',
-		missing:   DefaultMissingMarkers,
+		missing:   DefaultMissingMarkers(),
 		workers:   runtime.GOMAXPROCS(0),
 	}
 	for _, o := range opts {

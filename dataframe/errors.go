@@ -39,6 +39,7 @@ type UnknownColumnError struct {
 
 var _ error = (*UnknownColumnError)(nil)
 
+// Error names the column and lists the frame's columns.
 func (e *UnknownColumnError) Error() string {
 	return fmt.Sprintf("dataframe: unknown column %q (columns: %s)", e.Column, quoteList(e.Known, 20))
 }
@@ -57,6 +58,7 @@ type ColumnTypeError struct {
 
 var _ error = (*ColumnTypeError)(nil)
 
+// Error names the operation, the column, its type and the types wanted.
 func (e *ColumnTypeError) Error() string {
 	want := make([]string, len(e.Want))
 	for i, t := range e.Want {
@@ -83,6 +85,7 @@ type ParseError struct {
 
 var _ error = (*ParseError)(nil)
 
+// Error renders "dataframe: FILE:line L, column C (NAME): MSG: CAUSE".
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString("dataframe: ")

@@ -123,10 +123,14 @@ type parquetTypeError struct {
 	column, arrowType string
 }
 
+var _ error = (*parquetTypeError)(nil)
+
+// Error names the column and its Arrow type.
 func (e *parquetTypeError) Error() string {
 	return fmt.Sprintf("column %q has Parquet/Arrow type %s, which has no dataframe type", e.column, e.arrowType)
 }
 
+// Is reports whether target is ErrColumnType.
 func (e *parquetTypeError) Is(target error) bool { return target == ErrColumnType }
 
 func columnTypeArrow(f arrow.Field) error {
