@@ -115,8 +115,12 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 		for j, field := range p.fields {
 			switch p.res.cols[j].add(field, p) {
 			case addRestart:
+				// The column's earlier values were parsed and their text is
+				// gone: finish the chunk treating it as strings, with
+				// placeholders before this row, and re-read the chunk once
+				// with every such column a string from the start.
 				p.res.restart = append(p.res.restart, j)
-				return &p.res
+				p.res.cols[j].becomePlaceholderStrings(field, p)
 			case addBad:
 				bad = true
 				var cause error
@@ -344,6 +348,15 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 		return addBad
 	}
 	return addRestart
+}
+
+// becomePlaceholderStrings turns the column into strings holding "" for
+// the rows so far, then field.
+func (c *chunkColumn) becomePlaceholderStrings(field []byte, p *chunkParser) {
+	c.kind = cellString
+	c.i64, c.f64, c.b = nil, nil, nil
+	c.str = append(make([]string, c.n, max(p.rowsGuess, c.n+1)), p.arena.copyString(field))
+	c.n++
 }
 
 // addMissing appends a missing value.

@@ -279,8 +279,10 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	return frame, nil
 }
 
-// parseWithRestarts parses a chunk, restarting with string columns
-// whenever inference finds a value that earlier values' kind cannot hold.
+// parseWithRestarts parses a chunk and, if inference found values that
+// earlier values' kind cannot hold, parses it again with those columns
+// strings from the start. The second pass needs no restart: every other
+// column takes the same course as in the first.
 func parseWithRestarts(p *chunkParser, kinds []cellKind, forced []bool) *chunkResult {
 	start := append([]cellKind(nil), kinds...)
 	for {
@@ -328,14 +330,19 @@ func runChunks(n, workers int, do func(i int)) {
 func headerNames(fields [][]byte) []string {
 	names := make([]string, len(fields))
 	seen := make(map[string]bool, len(fields))
+	nextSuffix := make(map[string]int)
 	for j, f := range fields {
 		base := string(f)
 		if base == "" {
 			base = "Unnamed: " + strconv.Itoa(j)
 		}
 		name := base
-		for k := 1; seen[name]; k++ {
-			name = base + "." + strconv.Itoa(k)
+		if seen[name] {
+			k := max(1, nextSuffix[base])
+			for name = base + "." + strconv.Itoa(k); seen[name]; k++ {
+				name = base + "." + strconv.Itoa(k+1)
+			}
+			nextSuffix[base] = k + 1
 		}
 		seen[name] = true
 		names[j] = name
