@@ -191,7 +191,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 
 	// The body, in chunks.
 	body := data[bodyStart:]
-	bounds := chunkBounds(body, cfg.delimiter, chunkSizeFor(len(body), cfg))
+	bounds := chunkBounds(body, cfg.delimiter, chunkSizeFor(len(body), len(names), cfg))
 	rowsGuess := estimateRows(body)
 	parsers := make([]*chunkParser, len(bounds)-1)
 	failed := new(atomic.Int64)
@@ -350,11 +350,14 @@ func headerNames(fields [][]byte) []string {
 	return names
 }
 
-func chunkSizeFor(n int, cfg *csvConfig) int {
+// chunkSizeFor picks the parse chunk size for n bytes of body with ncols
+// columns; chunks are large enough that per-chunk, per-column bookkeeping
+// stays small beside the data.
+func chunkSizeFor(n, ncols int, cfg *csvConfig) int {
 	if cfg.chunkSize > 0 {
 		return cfg.chunkSize
 	}
-	return min(maxChunk, max(minChunk, n/(cfg.workers*chunksPerWorker)+1))
+	return max(ncols*1024, min(maxChunk, max(minChunk, n/(cfg.workers*chunksPerWorker)+1)))
 }
 
 // estimateRows guesses the number of records from the line length of a
