@@ -10,6 +10,7 @@ import (
 
 // chunkColumn accumulates one column's values within a chunk.
 type chunkColumn struct {
+	index   int // the column's number
 	kind    cellKind
 	forced  bool // type fixed by WithColumnType: a bad value is an error
 	n       int
@@ -45,7 +46,9 @@ type chunkParser struct {
 	scratch   []byte
 	res       chunkResult
 	line      int // chunk-local 0-based line of the current record
-	rowsGuess int
+	rowsGuess int            // expected rows, to size bool and string slices
+	words     []*columnWords // per column: shared 8-byte storage, or nil
+	region8   chunkRegion    // this chunk's region of every columnWords
 }
 
 // outcome of adding one value.
@@ -63,12 +66,12 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 	p.res = chunkResult{cols: make([]chunkColumn, len(kinds))}
 	for j := range kinds {
 		c := &p.res.cols[j]
-		c.kind, c.forced = kinds[j], forced[j]
+		c.index, c.kind, c.forced = j, kinds[j], forced[j]
 		switch c.kind {
 		case cellInt, cellTime:
-			c.i64 = make([]int64, 0, p.rowsGuess)
+			c.i64 = p.int64Region(j, 0)
 		case cellFloat:
-			c.f64 = make([]float64, 0, p.rowsGuess)
+			c.f64 = p.float64Region(j, 0)
 		case cellBool:
 			c.b = make([]bool, 0, p.rowsGuess)
 		case cellString:
@@ -381,20 +384,16 @@ func (c *chunkColumn) begin(field []byte, p *chunkParser) {
 	capacity := max(p.rowsGuess, c.n+1)
 	if v, ok := parseInt(field); ok {
 		c.kind = cellInt
-		c.i64 = append(make([]int64, c.n, capacity), v)
+		c.i64 = append(p.int64Region(c.index, c.n), v)
 	} else if v, ok := parseFloat(field); ok {
 		c.kind = cellFloat
-		c.f64 = make([]float64, c.n, capacity)
-		for i := range c.f64 {
-			c.f64[i] = math.NaN()
-		}
-		c.f64 = append(c.f64, v)
+		c.f64 = append(p.float64Region(c.index, c.n), v)
 	} else if v, ok := parseBool(field); ok {
 		c.kind = cellBool
 		c.b = append(make([]bool, c.n, capacity), v)
 	} else if v, ok := parseTime(field); ok {
 		c.kind = cellTime
-		c.i64 = append(make([]int64, c.n, capacity), v)
+		c.i64 = append(p.int64Region(c.index, c.n), v)
 	} else {
 		c.kind = cellString
 		c.str = append(make([]string, c.n, capacity), p.arena.copyString(field))
@@ -402,31 +401,29 @@ func (c *chunkColumn) begin(field []byte, p *chunkParser) {
 	c.n++
 }
 
-// intToFloat converts an int column in place of its values to float.
+// intToFloat converts an int column's values to float in place (the
+// column owns its memory).
 func (c *chunkColumn) intToFloat() {
-	c.f64 = make([]float64, len(c.i64), max(cap(c.i64), len(c.i64)+1))
+	f := int64sAsFloat64s(c.i64)
 	for i, v := range c.i64 {
-		c.f64[i] = float64(v)
+		f[i] = float64(v)
 	}
 	for _, m := range c.missing {
-		c.f64[m] = math.NaN()
+		f[m] = math.NaN()
 	}
-	c.i64 = nil
+	c.f64, c.i64 = f, nil
 	c.kind = cellFloat
 }
 
 // fill turns an all-missing (unknown) column into one of kind.
-func (c *chunkColumn) fill(kind cellKind) {
+func (c *chunkColumn) fill(kind cellKind, p *chunkParser) {
 	n := c.n
 	c.kind = kind
 	switch kind {
 	case cellInt, cellTime:
-		c.i64 = make([]int64, n)
+		c.i64 = p.int64Region(c.index, n)
 	case cellFloat:
-		c.f64 = make([]float64, n)
-		for i := range c.f64 {
-			c.f64[i] = math.NaN()
-		}
+		c.f64 = p.float64Region(c.index, n)
 	case cellBool:
 		c.b = make([]bool, n)
 	case cellString:

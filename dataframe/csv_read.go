@@ -193,13 +193,26 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	body := data[bodyStart:]
 	bounds := chunkBounds(body, cfg.delimiter, chunkSizeFor(len(body), len(names), cfg))
 	rowsGuess := estimateRows(body)
+	regions := make([]chunkRegion, len(bounds)-1)
+	runChunks(len(regions), cfg.workers, func(c int) {
+		regions[c].capacity = bytes.Count(body[bounds[c]:bounds[c+1]], []byte{'\n'}) + 1
+	})
+	capacity := 0
+	for c := range regions {
+		regions[c].start = capacity
+		capacity += regions[c].capacity
+	}
+	words := make([]*columnWords, len(names))
+	for j := range words {
+		words[j] = &columnWords{size: capacity}
+	}
 	parsers := make([]*chunkParser, len(bounds)-1)
 	failed := new(atomic.Int64)
 	failed.Store(math.MaxInt64)
 	for c := range parsers {
 		chunk := body[bounds[c]:bounds[c+1]]
 		parsers[c] = &chunkParser{data: chunk, delimiter: cfg.delimiter, names: names, cfg: cfg,
-			missing: matcher, index: c, failed: failed,
+			missing: matcher, index: c, failed: failed, words: words, region8: regions[c],
 			rowsGuess: int(float64(len(chunk))*float64(rowsGuess)/float64(max(1, len(body)))) + 16}
 	}
 	results := make([]*chunkResult, len(parsers))
@@ -241,7 +254,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 			switch {
 			case col.kind == unified[j]:
 			case col.kind == cellUnknown:
-				col.fill(unified[j])
+				col.fill(unified[j], parsers[c])
 			case col.kind == cellInt && unified[j] == cellFloat:
 				col.intToFloat()
 			default:
@@ -261,7 +274,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 		}
 	}
 
-	frame, err := concatChunks(names, unified, results, cfg.workers)
+	frame, err := concatChunks(names, unified, results, parsers, cfg.workers)
 	if err != nil {
 		return nil, err
 	}

@@ -371,3 +371,35 @@ func TestParseFloatFastPathIsExact(t *testing.T) {
 		}
 	}
 }
+
+func TestReadCSVSkipsAgreeAcrossChunks(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b\n")
+	for i := 0; i < 500; i++ {
+		switch {
+		case i%11 == 0:
+			b.WriteString("1,2,3\n") // ragged
+		case i%13 == 0:
+			b.WriteString("\n\n") // blank lines
+		case i%17 == 0:
+			fmt.Fprintf(&b, "%d,bad\n", i) // not an int in b
+		default:
+			fmt.Fprintf(&b, "%d,%d\n", i, -i)
+		}
+	}
+	in := b.String()
+	var wholeReport, chunkReport CSVReport
+	whole := readString(t, in, WithColumnType("b", Int64), WithSkipMalformed(&wholeReport), withChunkSize(1<<30))
+	for _, size := range []int{5, 64, 1000} {
+		chunked := readString(t, in, WithColumnType("b", Int64), WithSkipMalformed(&chunkReport), withChunkSize(size), WithWorkers(2))
+		if d := frameDiff(whole, chunked); d != "" {
+			t.Errorf("chunk size %d: %s", size, d)
+		}
+		if fmt.Sprint(wholeReport) != fmt.Sprint(chunkReport) {
+			t.Errorf("chunk size %d: reports differ:\n%v\n%v", size, wholeReport, chunkReport)
+		}
+	}
+	if wholeReport.Skipped != 46+25 || wholeReport.Rows != whole.NumRows() {
+		t.Errorf("report %d skipped, %d rows", wholeReport.Skipped, wholeReport.Rows)
+	}
+}

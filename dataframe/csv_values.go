@@ -50,6 +50,14 @@ func kindOf(t Type) cellKind {
 	return cellString
 }
 
+// orFloat maps unknown (a column of only missing values) to float.
+func (k cellKind) orFloat() cellKind {
+	if k == cellUnknown {
+		return cellFloat
+	}
+	return k
+}
+
 func (k cellKind) columnType() Type {
 	switch k {
 	case cellInt:
