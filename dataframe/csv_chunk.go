@@ -45,7 +45,7 @@ type chunkParser struct {
 	fields    [][]byte
 	scratch   []byte
 	res       chunkResult
-	line      int // chunk-local 0-based line of the current record
+	line      int            // chunk-local 0-based line of the current record
 	rowsGuess int            // expected rows, to size bool and string slices
 	words     []*columnWords // per column: shared 8-byte storage, or nil
 	region8   chunkRegion    // this chunk's region of every columnWords
