@@ -29,7 +29,6 @@ type chunkResult struct {
 	errs    []*ParseError // skipped records' errors; Line is chunk-local
 	fatal   *ParseError   // Line is chunk-local
 	restart []int         // columns that must restart as strings
-	aborted bool
 }
 
 // chunkParser parses the records of one chunk of CSV input.
@@ -85,7 +84,6 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 	for records := 0; pos < len(data); records++ {
 		// Once an earlier chunk has failed, this one's result is moot.
 		if records&4095 == 0 && p.failed.Load() < int64(p.index) {
-			p.res.aborted = true
 			return &p.res
 		}
 		recordLine := p.line

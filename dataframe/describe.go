@@ -9,13 +9,18 @@ import (
 var describeStats = []string{"count", "mean", "std", "min", "25%", "50%", "75%", "max"}
 
 // Describe summarises the numeric (Float64 and Int64) columns as pandas'
-// DataFrame.describe does: a String column "statistic" holding count,
+// DataFrame.describe does: a String column "statistic" (with underscores
+// appended if the frame already has a column of that name) holding count,
 // mean, std (sample, ddof=1), min, 25%, 50%, 75% and max, then one Float64
 // column per numeric column. Missing values are skipped; statistics of a
 // column with no values are NaN (std needs two). Other columns are left
 // out.
 func (f *Frame) Describe() *Frame {
-	cols := []*Column{NewStringColumn("statistic", slices.Clone(describeStats))}
+	label := "statistic"
+	for f.Has(label) {
+		label += "_"
+	}
+	cols := []*Column{NewStringColumn(label, slices.Clone(describeStats))}
 	for _, c := range f.columns {
 		if !c.typ.isNumeric() {
 			continue
@@ -23,13 +28,9 @@ func (f *Frame) Describe() *Frame {
 		values := validFloats(c, f.rows)
 		cols = append(cols, NewFloat64Column(c.name, describeValues(values)))
 	}
-	out, err := New(cols...)
-	if err != nil {
-		// Unreachable: the input frame's names are unique and "statistic"
-		// can only clash with one of them; rename in that case.
-		cols[0] = cols[0].Renamed("statistic_")
-		out, _ = New(cols...)
-	}
+	// Names are unique (the frame's, and a label none of them uses) and
+	// every column has len(describeStats) rows, so New cannot fail.
+	out, _ := New(cols...)
 	return out
 }
 

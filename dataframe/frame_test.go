@@ -490,3 +490,15 @@ func TestTypeString(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribeLabelAvoidsColumnNames(t *testing.T) {
+	f := mustFrame(t, NewFloat64Column("statistic", []float64{1, 2}))
+	d := f.Describe()
+	if !slices.Equal(d.Names(), []string{"statistic_", "statistic"}) {
+		t.Errorf("names %v", d.Names())
+	}
+	empty := mustFrame(t, NewStringColumn("s", []string{"a"})).Describe()
+	if !slices.Equal(empty.Names(), []string{"statistic"}) || empty.NumRows() != 8 {
+		t.Errorf("no numeric columns: %v", empty)
+	}
+}
