@@ -1,0 +1,430 @@
+package dataframe
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"sync/atomic"
+)
+
+// chunkColumn accumulates one column's values within a chunk.
+type chunkColumn struct {
+	index   int // the column's number
+	kind    cellKind
+	forced  bool // type fixed by WithColumnType: a bad value is an error
+	n       int
+	i64     []int64 // cellInt, cellTime
+	f64     []float64
+	str     []string
+	b       []bool
+	missing []int32 // chunk rows that are missing, ascending
+}
+
+// chunkResult is what parsing one chunk produced.
+type chunkResult struct {
+	cols    []chunkColumn
+	rows    int
+	skipped int
+	errs    []*ParseError // skipped records' errors; Line is chunk-local
+	fatal   *ParseError   // Line is chunk-local
+	restart []int         // columns that must restart as strings
+}
+
+// chunkParser parses the records of one chunk of CSV input.
+type chunkParser struct {
+	data      []byte
+	delimiter byte
+	names     []string
+	cfg       *csvConfig
+	missing   *missingMatcher
+	index     int           // this chunk's number
+	failed    *atomic.Int64 // the lowest number of a chunk that failed
+	arena     stringArena
+	fields    [][]byte
+	scratch   []byte
+	res       chunkResult
+	line      int            // chunk-local 0-based line of the current record
+	rowsGuess int            // expected rows, to size bool and string slices
+	words     []*columnWords // per column: shared 8-byte storage, or nil
+	region8   chunkRegion    // this chunk's region of every columnWords
+}
+
+// outcome of adding one value.
+type addOutcome uint8
+
+const (
+	addOK addOutcome = iota
+	addRestart
+	addBad
+)
+
+// parse reads every record of the chunk, starting each column at kinds
+// (forced[j] marks a type fixed by the caller).
+func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
+	p.res = chunkResult{cols: make([]chunkColumn, len(kinds))}
+	for j := range kinds {
+		c := &p.res.cols[j]
+		c.index, c.kind, c.forced = j, kinds[j], forced[j]
+		switch c.kind {
+		case cellInt, cellTime:
+			c.i64 = p.int64Region(j, 0)
+		case cellFloat:
+			c.f64 = p.float64Region(j, 0)
+		case cellBool:
+			c.b = make([]bool, 0, p.rowsGuess)
+		case cellString:
+			c.str = make([]string, 0, p.rowsGuess)
+		}
+	}
+	data := p.data
+	ncols := len(kinds)
+	pos := 0
+	p.line = 0
+	for records := 0; pos < len(data); records++ {
+		// Once an earlier chunk has failed, this one's result is moot.
+		if records&4095 == 0 && p.failed.Load() < int64(p.index) {
+			return &p.res
+		}
+		recordLine := p.line
+		next, lines, blank, perr := p.splitRecord(pos)
+		if perr != nil {
+			p.res.fatal = perr
+			return &p.res
+		}
+		pos = next
+		p.line += lines
+		if blank {
+			continue
+		}
+		if len(p.fields) != ncols {
+			field := len(p.fields) + 1
+			if len(p.fields) > ncols {
+				field = ncols + 1
+			}
+			err := &ParseError{Line: recordLine, Field: field,
+				Msg: fmt.Sprintf("record has %d fields, header has %d", len(p.fields), ncols)}
+			if field <= ncols {
+				err.Column = p.names[field-1]
+			}
+			if !p.reject(err) {
+				return &p.res
+			}
+			continue
+		}
+		bad := false
+		for j, field := range p.fields {
+			switch p.res.cols[j].add(field, p) {
+			case addRestart:
+				// The column's earlier values were parsed and their text is
+				// gone: finish the chunk treating it as strings, with
+				// placeholders before this row, and re-read the chunk once
+				// with every such column a string from the start.
+				p.res.restart = append(p.res.restart, j)
+				p.res.cols[j].becomePlaceholderStrings(field, p)
+			case addBad:
+				bad = true
+				var cause error
+				if k := p.res.cols[j].kind; k == cellInt || k == cellFloat {
+					cause = strconv.ErrSyntax
+				}
+				err := &ParseError{Line: recordLine, Field: j + 1, Column: p.names[j],
+					Msg: fmt.Sprintf("cannot parse %s as %s", strconv.Quote(string(field)),
+						p.res.cols[j].kind.columnType()),
+					Err: cause}
+				p.rollback()
+				if !p.reject(err) {
+					return &p.res
+				}
+			}
+			if bad {
+				break
+			}
+		}
+		if !bad {
+			p.res.rows++
+		}
+	}
+	return &p.res
+}
+
+// reject records a malformed record: counted when skipping, fatal
+// otherwise. It reports whether parsing continues.
+func (p *chunkParser) reject(err *ParseError) bool {
+	if !p.cfg.skip {
+		p.res.fatal = err
+		return false
+	}
+	p.res.skipped++
+	if len(p.res.errs) < maxReportedErrors {
+		p.res.errs = append(p.res.errs, err)
+	}
+	return true
+}
+
+// rollback drops the values the current record added.
+func (p *chunkParser) rollback() {
+	rows := p.res.rows
+	for j := range p.res.cols {
+		c := &p.res.cols[j]
+		if c.n == rows {
+			continue
+		}
+		c.n = rows
+		switch c.kind {
+		case cellInt, cellTime:
+			c.i64 = c.i64[:rows]
+		case cellFloat:
+			c.f64 = c.f64[:rows]
+		case cellString:
+			c.str = c.str[:rows]
+		case cellBool:
+			c.b = c.b[:rows]
+		}
+		for len(c.missing) > 0 && int(c.missing[len(c.missing)-1]) >= rows {
+			c.missing = c.missing[:len(c.missing)-1]
+		}
+	}
+}
+
+// splitRecord splits the record at data[pos:] into p.fields, returning
+// the position after it, the lines it spans, and whether it was blank.
+func (p *chunkParser) splitRecord(pos int) (next, lines int, blank bool, perr *ParseError) {
+	data := p.data
+	eol := bytes.IndexByte(data[pos:], '\n')
+	next = len(data)
+	line := data[pos:]
+	if eol >= 0 {
+		line = data[pos : pos+eol]
+		next = pos + eol + 1
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	p.fields = p.fields[:0]
+	if len(line) == 0 { // blank lines are skipped, as in pandas
+		return next, 1, true, nil
+	}
+	delimiter := p.delimiter
+	fieldStart := 0
+	for i, c := range line {
+		if c == delimiter {
+			p.fields = append(p.fields, line[fieldStart:i])
+			fieldStart = i + 1
+		} else if c == '"' {
+			p.fields = p.fields[:0]
+			next, lines, perr = p.splitQuoted(pos)
+			return next, lines, false, perr
+		}
+	}
+	p.fields = append(p.fields, line[fieldStart:])
+	return next, 1, false, nil
+}
+
+// splitQuoted splits the record at data[pos:] that contains quotes into
+// p.fields, returning the position after it and the lines it spans.
+// A quote opens a quoted field only at the start of a field; inside one,
+// "" is a quote; bytes after the closing quote up to the delimiter are
+// kept, as pandas does.
+func (p *chunkParser) splitQuoted(pos int) (next, lines int, perr *ParseError) {
+	data := p.data
+	p.scratch = p.scratch[:0]
+	for {
+		var field []byte
+		if pos < len(data) && data[pos] == '"' {
+			start := pos + 1
+			i := start
+			seg := len(p.scratch)
+			escaped := false
+			for {
+				q := bytes.IndexByte(data[i:], '"')
+				if q < 0 {
+					return 0, 0, &ParseError{Line: p.line, Field: len(p.fields) + 1,
+						Msg: "quoted field is not terminated"}
+				}
+				lines += bytes.Count(data[i:i+q], []byte{'\n'})
+				if i+q+1 < len(data) && data[i+q+1] == '"' {
+					escaped = true
+					p.scratch = append(p.scratch, data[start:i+q+1]...)
+					start = i + q + 2
+					i = start
+					continue
+				}
+				if escaped {
+					p.scratch = append(p.scratch, data[start:i+q]...)
+					field = p.scratch[seg:]
+				} else {
+					field = data[start : i+q]
+				}
+				pos = i + q + 1
+				break
+			}
+			end := pos
+			for end < len(data) && data[end] != p.delimiter && data[end] != '\n' {
+				end++
+			}
+			trailing := data[pos:end]
+			if n := len(trailing); n > 0 && trailing[n-1] == '\r' && (end == len(data) || data[end] == '\n') {
+				trailing = trailing[:n-1]
+			}
+			if len(trailing) > 0 {
+				seg = len(p.scratch)
+				p.scratch = append(p.scratch, field...)
+				p.scratch = append(p.scratch, trailing...)
+				field = p.scratch[seg:]
+			}
+			pos = end
+		} else {
+			end := pos
+			for end < len(data) && data[end] != p.delimiter && data[end] != '\n' {
+				end++
+			}
+			field = data[pos:end]
+			if n := len(field); n > 0 && field[n-1] == '\r' && (end == len(data) || data[end] == '\n') {
+				field = field[:n-1]
+			}
+			pos = end
+		}
+		p.fields = append(p.fields, field)
+		if pos >= len(data) {
+			return len(data), lines + 1, nil
+		}
+		if data[pos] == '\n' {
+			return pos + 1, lines + 1, nil
+		}
+		pos++ // the delimiter
+	}
+}
+
+// add appends one field's value to the column.
+func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
+	if p.missing.match(field) {
+		c.addMissing()
+		return addOK
+	}
+	switch c.kind {
+	case cellUnknown:
+		c.begin(field, p)
+		return addOK
+	case cellInt:
+		if v, ok := parseInt(field); ok {
+			c.i64 = append(c.i64, v)
+			c.n++
+			return addOK
+		}
+		if c.forced {
+			return addBad
+		}
+		if v, ok := parseFloat(field); ok {
+			c.intToFloat()
+			c.f64 = append(c.f64, v)
+			c.n++
+			return addOK
+		}
+		return addRestart
+	case cellFloat:
+		if v, ok := parseFloat(field); ok {
+			c.f64 = append(c.f64, v)
+			c.n++
+			return addOK
+		}
+	case cellBool:
+		if v, ok := parseBool(field); ok {
+			c.b = append(c.b, v)
+			c.n++
+			return addOK
+		}
+	case cellTime:
+		if v, ok := parseTime(field); ok {
+			c.i64 = append(c.i64, v)
+			c.n++
+			return addOK
+		}
+	case cellString:
+		c.str = append(c.str, p.arena.copyString(field))
+		c.n++
+		return addOK
+	}
+	if c.forced {
+		return addBad
+	}
+	return addRestart
+}
+
+// becomePlaceholderStrings turns the column into strings holding "" for
+// the rows so far, then field.
+func (c *chunkColumn) becomePlaceholderStrings(field []byte, p *chunkParser) {
+	c.kind = cellString
+	c.i64, c.f64, c.b = nil, nil, nil
+	c.str = append(make([]string, c.n, max(p.rowsGuess, c.n+1)), p.arena.copyString(field))
+	c.n++
+}
+
+// addMissing appends a missing value.
+func (c *chunkColumn) addMissing() {
+	c.missing = append(c.missing, int32(c.n))
+	c.n++
+	switch c.kind {
+	case cellInt, cellTime:
+		c.i64 = append(c.i64, 0)
+	case cellFloat:
+		c.f64 = append(c.f64, math.NaN())
+	case cellBool:
+		c.b = append(c.b, false)
+	case cellString:
+		c.str = append(c.str, "")
+	}
+}
+
+// begin decides the kind of a column that so far held only missing
+// values from its first value, int64 → float64 → bool → time → string.
+func (c *chunkColumn) begin(field []byte, p *chunkParser) {
+	capacity := max(p.rowsGuess, c.n+1)
+	if v, ok := parseInt(field); ok {
+		c.kind = cellInt
+		c.i64 = append(p.int64Region(c.index, c.n), v)
+	} else if v, ok := parseFloat(field); ok {
+		c.kind = cellFloat
+		c.f64 = append(p.float64Region(c.index, c.n), v)
+	} else if v, ok := parseBool(field); ok {
+		c.kind = cellBool
+		c.b = append(make([]bool, c.n, capacity), v)
+	} else if v, ok := parseTime(field); ok {
+		c.kind = cellTime
+		c.i64 = append(p.int64Region(c.index, c.n), v)
+	} else {
+		c.kind = cellString
+		c.str = append(make([]string, c.n, capacity), p.arena.copyString(field))
+	}
+	c.n++
+}
+
+// intToFloat converts an int column's values to float in place (the
+// column owns its memory).
+func (c *chunkColumn) intToFloat() {
+	f := int64sAsFloat64s(c.i64)
+	for i, v := range c.i64 {
+		f[i] = float64(v)
+	}
+	for _, m := range c.missing {
+		f[m] = math.NaN()
+	}
+	c.f64, c.i64 = f, nil
+	c.kind = cellFloat
+}
+
+// fill turns an all-missing (unknown) column into one of kind.
+func (c *chunkColumn) fill(kind cellKind, p *chunkParser) {
+	n := c.n
+	c.kind = kind
+	switch kind {
+	case cellInt, cellTime:
+		c.i64 = p.int64Region(c.index, n)
+	case cellFloat:
+		c.f64 = p.float64Region(c.index, n)
+	case cellBool:
+		c.b = make([]bool, n)
+	case cellString:
+		c.str = make([]string, n)
+	}
+}

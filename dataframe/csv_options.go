@@ -1,0 +1,101 @@
+package dataframe
+
+import "runtime"
+
+// CSVOption configures ReadCSV, ReadCSVFrom, WriteCSV and WriteCSVFile.
+// WithDelimiter applies to reading and writing; the others to reading.
+type CSVOption func(*csvConfig)
+
+// DefaultMissingMarkers returns the field values ReadCSV reads as missing
+// unless WithMissing says otherwise: the empty field, "NA", "NaN" and
+// "null", a subset of pandas' defaults.
+func DefaultMissingMarkers() []string { return []string{"", "NA", "NaN", "null"} }
+
+// maxReportedErrors bounds CSVReport.Errors.
+const maxReportedErrors = 100
+
+type csvConfig struct {
+	delimiter byte
+	types     map[string]Type
+	missing   []string
+	latin1    bool
+	skip      bool
+	report    *CSVReport
+	workers   int
+	chunkSize int // bytes per parse chunk; 0 picks one
+}
+
+func newCSVConfig(opts []CSVOption) *csvConfig {
+	cfg := &csvConfig{
+		delimiter: ',',
+		missing:   DefaultMissingMarkers(),
+		workers:   runtime.GOMAXPROCS(0),
+	}
+	for _, o := range opts {
+		o(cfg)
+	}
+	return cfg
+}
+
+// CSVReport tells what a read with WithSkipMalformed skipped.
+type CSVReport struct {
+	Rows    int           // rows read into the frame
+	Skipped int           // malformed records skipped
+	Errors  []*ParseError // the first 100 skipped records' errors, in file order
+}
+
+// WithDelimiter sets the field delimiter, a single ASCII byte other than
+// '"', '\r' and '\n' (default ',').
+func WithDelimiter(delimiter byte) CSVOption {
+	return func(c *csvConfig) { c.delimiter = delimiter }
+}
+
+// WithColumnType fixes the type of a column instead of inferring it. A
+// value that does not parse as that type is an error naming file, line
+// and column (or a skipped record under WithSkipMalformed). Naming a
+// column the header lacks is an error wrapping ErrUnknownColumn.
+func WithColumnType(column string, t Type) CSVOption {
+	return func(c *csvConfig) {
+		if c.types == nil {
+			c.types = make(map[string]Type)
+		}
+		c.types[column] = t
+	}
+}
+
+// WithMissing replaces the missing-value markers: a field equal to one of
+// them (after removing quotes) is missing. With no markers nothing is
+// missing, except that a Float64 NaN is always missing.
+func WithMissing(markers ...string) CSVOption {
+	return func(c *csvConfig) { c.missing = append([]string(nil), markers...) }
+}
+
+// WithLatin1 reads the input as ISO-8859-1 (Latin-1) and converts it to
+// UTF-8; by default input is UTF-8 (a leading byte-order mark is dropped).
+func WithLatin1() CSVOption {
+	return func(c *csvConfig) { c.latin1 = true }
+}
+
+// WithSkipMalformed makes the reader skip malformed records (wrong number
+// of fields, a value that does not parse as the column's fixed type)
+// instead of failing, and fill report (which may be nil) when it is done.
+// Syntax errors that leave the rest of the input unreadable, such as an
+// unterminated quote, still fail.
+func WithSkipMalformed(report *CSVReport) CSVOption {
+	return func(c *csvConfig) {
+		c.skip = true
+		c.report = report
+	}
+}
+
+// WithWorkers sets how many goroutines parse in parallel (default
+// GOMAXPROCS); 1 parses on the calling goroutine.
+func WithWorkers(n int) CSVOption {
+	return func(c *csvConfig) { c.workers = max(1, n) }
+}
+
+// withChunkSize sets the parse chunk size; tests use it to exercise chunk
+// boundaries on small inputs.
+func withChunkSize(n int) CSVOption {
+	return func(c *csvConfig) { c.chunkSize = n }
+}

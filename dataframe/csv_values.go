@@ -1,0 +1,294 @@
+package dataframe
+
+import (
+	"bytes"
+	"strconv"
+	"time"
+	"unsafe"
+)
+
+// cellKind is the type a CSV column is read as so far. Inference moves a
+// column up the lattice unknown → int → float → string, unknown → bool →
+// string, unknown → time → string.
+type cellKind uint8
+
+const (
+	cellUnknown cellKind = iota // only missing values so far
+	cellInt
+	cellFloat
+	cellBool
+	cellTime
+	cellString
+)
+
+// joinKinds returns the least kind holding values of both a and b.
+func joinKinds(a, b cellKind) cellKind {
+	switch {
+	case a == b:
+		return a
+	case a == cellUnknown:
+		return b
+	case b == cellUnknown:
+		return a
+	case (a == cellInt && b == cellFloat) || (a == cellFloat && b == cellInt):
+		return cellFloat
+	}
+	return cellString
+}
+
+func kindOf(t Type) cellKind {
+	switch t {
+	case Int64:
+		return cellInt
+	case Float64:
+		return cellFloat
+	case Bool:
+		return cellBool
+	case Time:
+		return cellTime
+	}
+	return cellString
+}
+
+// orFloat maps unknown (a column of only missing values) to float.
+func (k cellKind) orFloat() cellKind {
+	if k == cellUnknown {
+		return cellFloat
+	}
+	return k
+}
+
+func (k cellKind) columnType() Type {
+	switch k {
+	case cellInt:
+		return Int64
+	case cellBool:
+		return Bool
+	case cellTime:
+		return Time
+	case cellString:
+		return String
+	}
+	return Float64 // cellFloat, and cellUnknown: a column of only missing values
+}
+
+// bytesString views b as a string without copying. The caller must not
+// keep the string beyond the life of b's contents, which the CSV reader
+// never modifies.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// trimSpace removes ASCII spaces and tabs around a numeric field.
+func trimSpace(b []byte) []byte {
+	if len(b) == 0 || (b[0] > ' ' && b[len(b)-1] > ' ') {
+		return b
+	}
+	return bytes.Trim(b, " \t")
+}
+
+// parseInt parses a base-10 int64 with an optional sign.
+func parseInt(b []byte) (int64, bool) {
+	b = trimSpace(b)
+	n := len(b)
+	if n == 0 {
+		return 0, false
+	}
+	i := 0
+	neg := false
+	if b[0] == '-' || b[0] == '+' {
+		neg = b[0] == '-'
+		i = 1
+		if n == 1 {
+			return 0, false
+		}
+	}
+	if n-i > 18 {
+		v, err := strconv.ParseInt(bytesString(b), 10, 64)
+		return v, err == nil
+	}
+	var u int64
+	for ; i < n; i++ {
+		d := b[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		u = u*10 + int64(d)
+	}
+	if neg {
+		return -u, true
+	}
+	return u, true
+}
+
+// pow10 holds the exactly representable powers of ten.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseFloat parses a float64, correctly rounded. Plain decimals whose
+// digits form an integer below 2^53 with at most 22 decimals and no
+// exponent take an exact fast path (Clinger's: both the digits and the
+// power of ten are exact, so one division rounds correctly); everything
+// else goes to strconv.ParseFloat, which accepts exponents, "inf" and
+// "nan".
+func parseFloat(b []byte) (float64, bool) {
+	n := len(b)
+	if n == 0 || n > 20 || b[0] == ' ' || b[0] == '\t' || b[n-1] == ' ' || b[n-1] == '\t' {
+		return parseFloatSlow(b)
+	}
+	i := 0
+	neg := false
+	if b[0] == '-' || b[0] == '+' {
+		neg = b[0] == '-'
+		i = 1
+	}
+	var mant uint64
+	start := i
+	for ; i < n; i++ {
+		d := b[i] - '0'
+		if d > 9 {
+			break
+		}
+		mant = mant*10 + uint64(d)
+	}
+	digits := i - start
+	frac := 0
+	if i < n && b[i] == '.' {
+		i++
+		fracStart := i
+		for ; i < n; i++ {
+			d := b[i] - '0'
+			if d > 9 {
+				break
+			}
+			mant = mant*10 + uint64(d)
+		}
+		frac = i - fracStart
+	}
+	// At most 19 digits cannot overflow uint64.
+	if i != n || digits+frac == 0 || digits+frac > 19 || frac > 22 || mant > 1<<53 {
+		return parseFloatSlow(b)
+	}
+	v := float64(mant) / pow10[frac]
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+func parseFloatSlow(b []byte) (float64, bool) {
+	b = trimSpace(b)
+	v, err := strconv.ParseFloat(bytesString(b), 64)
+	if err != nil {
+		// Out-of-range values parse to ±Inf or 0 with ErrRange; pandas
+		// reads them as such too.
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return v, true
+		}
+		return 0, false
+	}
+	return v, true
+}
+
+// parseBool accepts true and false in lower, title or upper case.
+func parseBool(b []byte) (bool, bool) {
+	switch bytesString(trimSpace(b)) {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+// timeLayouts are tried, in order, for fields shaped like a date.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"}
+
+// parseTime accepts RFC 3339 timestamps, dates (2006-01-02), and
+// timestamps without a zone (2006-01-02T15:04:05 or with a space instead
+// of the T, read as UTC), returning Unix nanoseconds.
+func parseTime(b []byte) (int64, bool) {
+	b = trimSpace(b)
+	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	s := bytesString(b)
+	var t time.Time
+	var err error
+	switch {
+	case len(b) == 10:
+		t, err = time.Parse(time.DateOnly, s)
+	case len(b) >= 19 && (b[10] == 'T' || b[10] == ' '):
+		for _, layout := range timeLayouts {
+			if t, err = time.Parse(layout, s); err == nil {
+				break
+			}
+		}
+	default:
+		return 0, false
+	}
+	if err != nil {
+		return 0, false
+	}
+	return timeToNanos(t)
+}
+
+// missingMatcher tells whether a field is a missing-value marker.
+type missingMatcher struct {
+	empty  bool
+	maxLen int
+	first  [256]bool
+	set    map[string]struct{}
+}
+
+func newMissingMatcher(markers []string) *missingMatcher {
+	m := &missingMatcher{set: make(map[string]struct{}, len(markers))}
+	for _, s := range markers {
+		if s == "" {
+			m.empty = true
+			continue
+		}
+		m.set[s] = struct{}{}
+		m.first[s[0]] = true
+		m.maxLen = max(m.maxLen, len(s))
+	}
+	return m
+}
+
+func (m *missingMatcher) match(b []byte) bool {
+	if len(b) == 0 {
+		return m.empty
+	}
+	if len(b) > m.maxLen || !m.first[b[0]] {
+		return false
+	}
+	_, ok := m.set[string(b)]
+	return ok
+}
+
+// stringArena copies short strings into shared blocks, so a column of
+// many strings costs a few large allocations instead of one per value.
+type stringArena struct {
+	block []byte
+}
+
+const arenaBlockSize = 64 << 10
+
+func (a *stringArena) copyString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaBlockSize/16 {
+		return string(b)
+	}
+	if cap(a.block)-len(a.block) < len(b) {
+		a.block = make([]byte, 0, arenaBlockSize)
+	}
+	start := len(a.block)
+	a.block = append(a.block, b...)
+	// The block's bytes at [start, start+len(b)) are never written again.
+	return unsafe.String(&a.block[start], len(b))
+}

@@ -1,0 +1,113 @@
+package dataframe
+
+import (
+	"math"
+	"sync"
+	"unsafe"
+)
+
+// columnWords is one column's shared storage for 8-byte values (int64,
+// float64, time): one allocation for the whole input, in which every chunk
+// owns a region with room for as many rows as the chunk has lines (plus
+// one). Chunks parse straight into their regions, so when every chunk's
+// values lie at the start of its region, the column is assembled by
+// closing the gaps in place instead of copying into a new slice.
+type columnWords struct {
+	once  sync.Once
+	size  int
+	words []uint64
+}
+
+// chunkRegion is where a chunk's rows go in every column's words.
+type chunkRegion struct {
+	start, capacity int
+}
+
+func (w *columnWords) get() []uint64 {
+	w.once.Do(func() { w.words = make([]uint64, w.size) })
+	return w.words
+}
+
+// region returns the chunk's empty region of column j, capped so that an
+// append past it reallocates instead of running into the next region.
+func (p *chunkParser) region(j int) []uint64 {
+	if p.words == nil {
+		return make([]uint64, 0, p.rowsGuess)
+	}
+	words := p.words[j].get()
+	r := p.region8
+	return words[r.start : r.start : r.start+r.capacity]
+}
+
+// int64Region and float64Region view the chunk's region of column j, with
+// its first n values zeroed (int) or NaN (float).
+func (p *chunkParser) int64Region(j, n int) []int64 {
+	w := p.region(j)
+	if n > cap(w) {
+		return make([]int64, n, n+p.rowsGuess)
+	}
+	s := unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(w))), cap(w))[:n]
+	clear(s)
+	return s
+}
+
+func (p *chunkParser) float64Region(j, n int) []float64 {
+	var s []float64
+	if w := p.region(j); n > cap(w) {
+		s = make([]float64, n, n+p.rowsGuess)
+	} else {
+		s = unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(w))), cap(w))[:n]
+	}
+	for i := range s {
+		s[i] = math.NaN()
+	}
+	return s
+}
+
+// int64sAsFloat64s views the memory of v as float64s, same length and
+// capacity.
+func int64sAsFloat64s(v []int64) []float64 {
+	if cap(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(v))), cap(v))[:len(v)]
+}
+
+// assembleWords returns column j's values as one slice when every chunk's
+// values of kind lie at the start of its region, closing the gaps between
+// regions in place; otherwise ok is false.
+func assembleWords(w *columnWords, regions []chunkRegion, results []*chunkResult, j int, kind cellKind) (data any, ok bool) {
+	if w == nil || w.words == nil {
+		return nil, false
+	}
+	words := w.words
+	total := 0
+	for c, r := range results {
+		col := &r.cols[j]
+		var p unsafe.Pointer
+		switch kind {
+		case cellInt, cellTime:
+			p = unsafe.Pointer(unsafe.SliceData(col.i64))
+		case cellFloat:
+			p = unsafe.Pointer(unsafe.SliceData(col.f64))
+		default:
+			return nil, false
+		}
+		if r.rows > regions[c].capacity || (r.rows > 0 && p != unsafe.Pointer(&words[regions[c].start])) {
+			return nil, false
+		}
+		total += r.rows
+	}
+	dst := 0
+	for c, r := range results {
+		if start := regions[c].start; start != dst {
+			copy(words[dst:dst+r.rows], words[start:start+r.rows])
+		}
+		dst += r.rows
+	}
+	words = words[:total:total]
+	if kind == cellFloat {
+		return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(words))), total), true
+	}
+	return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(words))), total), true
+}
