@@ -64,4 +64,6 @@ var ErrForgotInit = fmt.Errorf("this process was started as a lazygraph worker (
 
 // StartedAsWorker reports whether the process was started as a worker but is not serving as one:
 // the mistake [ErrForgotInit] describes.
-func StartedAsWorker() bool { return startedAsWorker && !serving.Load() && os.Getenv(EnvWorkerRole) != "" }
+func StartedAsWorker() bool {
+	return startedAsWorker && !serving.Load() && os.Getenv(EnvWorkerRole) != ""
+}

@@ -19,13 +19,14 @@ func TestMain(m *testing.M) {
 }
 
 func TestBenchPrintsOneLine(t *testing.T) {
-	line := regexp.MustCompile(`^scheduler=(\w+) workers=(\d+) shape=(\w+) n=(\d+) seconds=[\d.]+ us_per_task=[\d.]+ result=(\d+)\n$`)
+	line := regexp.MustCompile(`^scheduler=(\w+) workers=(\d+) shape=(\w+) n=(\d+) seconds=[\d.]+ us_per_task=[\d.]+ bytes_sent=(\d+) result=(\d+)\n$`)
 	cases := []struct {
 		args   []string
 		result string
 	}{
 		{[]string{"-scheduler", "synchronous", "-shape", "wide", "-n", "1000"}, "500500"},
 		{[]string{"-scheduler", "threads", "-workers", "2", "-shape", "chain", "-n", "1000"}, "1000"},
+		{[]string{"-scheduler", "processes", "-workers", "2", "-shape", "wide", "-n", "1000"}, "500500"},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
@@ -33,7 +34,7 @@ func TestBenchPrintsOneLine(t *testing.T) {
 			t.Fatalf("bench %v: exit %d: %s", c.args, code, stderr.String())
 		}
 		m := line.FindStringSubmatch(stdout.String())
-		if m == nil || m[5] != c.result {
+		if m == nil || m[6] != c.result {
 			t.Errorf("bench %v printed %q, want result=%s", c.args, stdout.String(), c.result)
 		}
 	}
@@ -47,7 +48,7 @@ func TestBenchRejectsBadInput(t *testing.T) {
 	}{
 		{[]string{"bench", "-shape", "round"}, 1, "unknown shape"},
 		{[]string{"bench", "-scheduler", "gpu", "-n", "10"}, 1, "known schedulers are"},
-		{[]string{"bench", "-n", "0"}, 1, "-n must be at least 1"},
+		{[]string{"bench", "-n", "0"}, 1, "must be at least 1"},
 		{[]string{"bench", "-workers", "0", "-n", "10"}, 1, "workers must be at least 1"},
 		{[]string{"bench", "-chunksize", "-1", "-n", "10"}, 1, "chunksize"},
 		{[]string{"bench", "-bogus"}, 2, "flag provided but not defined"},
@@ -59,6 +60,21 @@ func TestBenchRejectsBadInput(t *testing.T) {
 		code := run(context.Background(), c.args, &stdout, &stderr)
 		if code != c.code || !strings.Contains(stderr.String(), c.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr.String(), c.code, c.msg)
+		}
+	}
+}
+
+func TestBenchSharedAndBalance(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "-scheduler", "processes", "-workers", "2", "-shape", "shared", "-size", "200000", "-tasks", "4"},
+		{"bench", "-scheduler", "threads", "-workers", "2", "-shape", "balance"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "bytes_sent=") || !strings.Contains(stdout.String(), "seconds=") {
+			t.Errorf("%v printed %q", args, stdout.String())
 		}
 	}
 }
