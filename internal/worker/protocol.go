@@ -44,6 +44,7 @@ type Batch struct {
 	Job       uint32        `msgpack:"j,omitempty"` // the job the batch's values and tasks belong to
 	Functions []FunctionDef `msgpack:"f,omitempty"`
 	Puts      []Put         `msgpack:"p,omitempty"`
+	Peers     []PeerSource  `msgpack:"q,omitempty"` // values to fetch from other workers first
 	Tasks     []Task        `msgpack:"t,omitempty"`
 	Release   []uint64      `msgpack:"r,omitempty"`
 	Finished  []uint32      `msgpack:"x,omitempty"` // jobs that are over: forget their state
@@ -63,6 +64,14 @@ type Put struct {
 	Type        string `msgpack:"t"`
 	Body        []byte `msgpack:"b"`
 	Attachments int    `msgpack:"a,omitempty"`
+}
+
+// PeerSource says where a value is held: the worker listening at Address, which sends it encoded
+// as Type when asked (distributed scheduler: values travel worker to worker).
+type PeerSource struct {
+	Key     uint64 `msgpack:"k"`
+	Type    string `msgpack:"t"`
+	Address string `msgpack:"a"`
 }
 
 // Send says whether a task's result goes back to the parent.

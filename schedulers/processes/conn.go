@@ -9,10 +9,10 @@ import (
 	"net"
 	"os"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lazygraph/lazygraph/internal/memfile"
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
@@ -38,7 +38,7 @@ type conn struct {
 }
 
 // memfdThreshold is the attachment size from which a memory file is used.
-const memfdThreshold = 1 << 20
+const memfdThreshold = memfile.Threshold
 
 // maxFrame bounds frames read from a peer.
 const maxFrame = 1 << 40
@@ -100,8 +100,9 @@ func (c *conn) flush() error {
 
 // bufferFrame writes a frame, leaving its last bytes in the write buffer: several frames can
 // then go out in one system call.
-// files[k], when present and not nil, is a memory file already holding attachments[k].
-func (c *conn) bufferFrame(kind byte, msg any, attachments [][]byte, files []*sharedFile) error {
+// files[k], when present and not negative, is a memory file already holding attachments[k]; it
+// is passed as it is and stays open.
+func (c *conn) bufferFrame(kind byte, msg any, attachments [][]byte, files []int) error {
 	body, err := encodeMessage(msg)
 	if err != nil {
 		return err
@@ -109,7 +110,7 @@ func (c *conn) bufferFrame(kind byte, msg any, attachments [][]byte, files []*sh
 	return c.writeRaw(kind, body, attachments, files)
 }
 
-func (c *conn) writeRaw(kind byte, body []byte, attachments [][]byte, shared []*sharedFile) error {
+func (c *conn) writeRaw(kind byte, body []byte, attachments [][]byte, shared []int) error {
 	var files, own []int
 	defer func() {
 		for _, fd := range own {
@@ -122,14 +123,10 @@ func (c *conn) writeRaw(kind byte, body []byte, attachments [][]byte, shared []*
 	for k, a := range attachments {
 		hdr = binary.LittleEndian.AppendUint64(hdr, uint64(len(a)))
 		if len(a) >= memfdThreshold {
-			if k < len(shared) && shared[k] != nil {
-				fd, err := shared[k].fd(a)
-				if err != nil {
-					return err
-				}
-				files = append(files, fd)
+			if k < len(shared) && shared[k] >= 0 {
+				files = append(files, shared[k])
 			} else {
-				fd, err := memFile(a)
+				fd, err := memfile.Create(a)
 				if err != nil {
 					return err
 				}
@@ -181,53 +178,6 @@ func (c *conn) bytesSent() int64 {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	return c.sent
-}
-
-// memFile returns a memory file holding data, written with pwrite (the kernel allocates its
-// pages as it copies, faster than faulting them in through a mapping).
-func memFile(data []byte) (int, error) {
-	fd, err := unix.MemfdCreate("lazygraph-value", unix.MFD_CLOEXEC)
-	if err != nil {
-		return -1, fmt.Errorf("memfd_create: %w", err)
-	}
-	for off := 0; off < len(data); {
-		n, err := unix.Pwrite(fd, data[off:min(len(data), off+1<<30)], int64(off))
-		if err != nil {
-			unix.Close(fd)
-			return -1, fmt.Errorf("memfd write: %w", err)
-		}
-		off += n
-	}
-	return fd, nil
-}
-
-// sharedFile is a memory file holding one attachment, created on first use and sent to every
-// worker that needs the value, so the parent copies a large value once however many workers get
-// it. It is reference counted: its owner and each frame queued with it hold a reference.
-type sharedFile struct {
-	once sync.Once
-	file int
-	err  error
-	refs atomic.Int32
-}
-
-func newSharedFile() *sharedFile {
-	f := &sharedFile{file: -1}
-	f.refs.Store(1)
-	return f
-}
-
-func (f *sharedFile) fd(data []byte) (int, error) {
-	f.once.Do(func() { f.file, f.err = memFile(data) })
-	return f.file, f.err
-}
-
-func (f *sharedFile) acquire() { f.refs.Add(1) }
-
-func (f *sharedFile) release() {
-	if f.refs.Add(-1) == 0 && f.file >= 0 {
-		unix.Close(f.file)
-	}
 }
 
 // errMissingFile is returned when a frame announces a memory file that did not arrive.
@@ -283,15 +233,15 @@ func (c *conn) readFrameMapped() (*wire.Frame, [][]byte, error) {
 			}
 			var err error
 			if c.mapFiles {
-				buf, err = mapMemFile(fd, int(n))
+				buf, err = memfile.Map(fd, int(n))
 				if err == nil && n > 0 {
 					mappings = append(mappings, buf)
 				}
 			} else {
 				buf = wire.AlignedBuffer(int(n))
-				err = readMemFile(fd, buf)
+				err = memfile.Read(fd, buf)
 			}
-			unix.Close(fd)
+			memfile.Close(fd)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -303,46 +253,6 @@ func (c *conn) readFrameMapped() (*wire.Frame, [][]byte, error) {
 	}
 	c.received += received
 	return f, mappings, nil
-}
-
-// mapMemFile maps a memory file privately: reads share the sender's pages, and a task that writes
-// to its input gets its own copy of the page, as a forked child would.
-func mapMemFile(fd int, n int) ([]byte, error) {
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return nil, fmt.Errorf("memfd stat: %w", err)
-	}
-	if st.Size < int64(n) {
-		return nil, fmt.Errorf("%w: memory file of %d bytes, %d announced", wire.ErrMalformedFrame, st.Size, n)
-	}
-	if n == 0 {
-		return []byte{}, nil
-	}
-	m, err := unix.Mmap(fd, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_POPULATE)
-	if err != nil {
-		return nil, fmt.Errorf("memfd map: %w", err)
-	}
-	return m, nil
-}
-
-// readMemFile copies a memory file's contents into buf, which has the file's announced size.
-func readMemFile(fd int, buf []byte) error {
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return fmt.Errorf("memfd stat: %w", err)
-	}
-	if st.Size < int64(len(buf)) {
-		return fmt.Errorf("%w: memory file of %d bytes, %d announced", wire.ErrMalformedFrame, st.Size, len(buf))
-	}
-	if len(buf) == 0 {
-		return nil
-	}
-	m, err := unix.Mmap(fd, 0, len(buf), unix.PROT_READ, unix.MAP_PRIVATE)
-	if err != nil {
-		return fmt.Errorf("memfd map: %w", err)
-	}
-	copy(buf, m)
-	return unix.Munmap(m)
 }
 
 // fdReader reads from the socket, collecting the file descriptors that arrive with the bytes.

@@ -2,215 +2,100 @@ package processes
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/lazygraph/lazygraph/internal/buildid"
+	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
 
-// pool is a set of worker processes and the dispatcher goroutine that owns all scheduling state:
-// the jobs, and what each worker holds and runs. Everything else talks to the dispatcher through
-// events, so its state needs no locks.
+// pool is a set of worker processes and the coordinator that schedules computations on them.
 type pool struct {
 	size    int
 	exe     string
 	buildID string
 	log     *zap.Logger
-
-	events  chan event
-	closing chan struct{} // closed when Close begins
-	stopped chan struct{} // closed when the dispatcher has exited
+	coord   *cluster.Coordinator
 	spawner *spawner
 	procs   sync.WaitGroup // goroutines serving worker processes
 
-	nextJob atomic.Uint32
-	nextKey atomic.Uint64
-
-	// The dispatcher's own.
-	workers    []*proc // by slot; nil before start and after death
-	started    int
-	jobs       []*job
+	mu         sync.Mutex
+	live       map[*proc]bool // started and not yet gone
 	startFails int
-	lastStart  error // why the last worker failed to start, while it keeps failing
+	lastStart  error // why the last worker failed to start, while workers keep failing
 	closed     bool
 }
 
-type event interface{}
-
-type (
-	evJob  struct{ js *job }
-	evUp   struct{ p *proc }
-	evDown struct {
-		p   *proc
-		err error
-	}
-	evResults struct {
-		p           *proc
-		results     worker.Results
-		attachments [][]byte
-	}
-	evValues struct {
-		p           *proc
-		values      worker.Values
-		attachments [][]byte
-	}
-	evCancel struct{ js *job }
-	evGrace  struct{ js *job }
-	evClose  struct{}
-)
-
-// maxStartFailures is how many workers may fail to start in a row before jobs fail.
+// maxStartFailures is how many workers may fail to start in a row before computations fail.
 const maxStartFailures = 3
 
 func newPool(size int, exe string, log *zap.Logger) (*pool, error) {
-	// Workers must be this very program: same functions under the same names.
+	// Workers must be this very program: the same functions under the same names.
 	id, err := buildid.Self()
 	if err != nil {
 		return nil, err
 	}
 	worker.RegisterFunctionTypes()
-	p := &pool{
-		size: size, exe: exe, buildID: id, log: log,
-		events:  make(chan event, 256),
-		closing: make(chan struct{}),
-		stopped: make(chan struct{}),
-		spawner: startSpawner(),
-		workers: make([]*proc, size),
-	}
-	go p.dispatch()
+	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: startSpawner(), live: map[*proc]bool{}}
+	p.coord = cluster.New(cluster.Options{Log: log, WorkersNeeded: p.ensureWorkers})
 	return p, nil
 }
 
-// send delivers an event to the dispatcher unless the pool is closing.
-func (p *pool) send(e event) bool {
-	select {
-	case p.events <- e:
-		return true
-	case <-p.stopped:
-		return false
-	}
-}
+var errPoolClosed = fmt.Errorf("processes: the worker pool was closed: %w", cluster.ErrClosed)
 
-// run computes one job on the pool.
+// run computes one job on the pool, starting its workers if needed.
 func (p *pool) run(ctx context.Context, j *schedulers.Job) error {
-	n := uint64(j.Plan.Len())
-	js, err := newJob(ctx, p.nextJob.Add(1), p.nextKey.Add(n)-n, j, p.size)
+	if err := p.startupError(); err != nil {
+		return err
+	}
+	pj, err := cluster.NewPlanJob(ctx, j, true)
 	if err != nil {
 		return err
 	}
-	if js.remaining == 0 {
-		return nil
-	}
-	if !p.send(evJob{js}) {
+	p.ensureWorkers()
+	err = pj.Run(p.coord)
+	if errors.Is(err, cluster.ErrClosed) {
 		return errPoolClosed
 	}
-	stop := context.AfterFunc(ctx, func() { p.send(evCancel{js}) })
-	defer stop()
-	select {
-	case err := <-js.done:
-		return err
-	case <-p.stopped:
-		return errPoolClosed
-	}
+	return err
 }
 
-var errPoolClosed = fmt.Errorf("processes: the worker pool was closed")
-
-// close stops the dispatcher and every worker process, and waits for them.
-func (p *pool) close() {
-	select {
-	case <-p.closing:
-	default:
-		close(p.closing)
-		p.send(evClose{})
-	}
-	<-p.stopped
-	p.procs.Wait()
-	p.spawner.stop()
-}
-
-func (p *pool) dispatch() {
-	defer close(p.stopped)
-	for e := range p.events {
-		switch e := e.(type) {
-		case evJob:
-			p.onJob(e.js)
-		case evUp:
-			p.onUp(e.p)
-		case evDown:
-			p.onDown(e.p, e.err)
-		case evResults:
-			p.onResults(e.p, &e.results, e.attachments)
-		case evValues:
-			p.onValues(e.p, &e.values, e.attachments)
-		case evCancel:
-			p.onCancel(e.js)
-		case evGrace:
-			p.onGrace(e.js)
-		case evClose:
-			p.shutdown()
-			return
-		}
-		p.schedule()
-		p.flush()
-	}
-}
-
-// shutdown ends every job and worker.
-func (p *pool) shutdown() {
-	p.closed = true
-	for _, js := range p.jobs {
-		js.fail(errPoolClosed)
-		js.done <- js.failure
-	}
-	p.jobs = nil
-	for _, w := range p.workers {
-		if w != nil {
-			w.out.close()
-			w.conn.Close()
-			w.cmd.Process.Kill()
-		}
-	}
-	// Readers report workers going down; nobody listens any more.
-	go func() {
-		for range p.events {
-		}
-	}()
-	p.procs.Wait()
-	close(p.events)
-}
-
-// ensureWorkers starts workers for empty slots.
+// ensureWorkers starts processes until the pool has its size. It does not wait for them.
 func (p *pool) ensureWorkers() {
-	if p.closed {
+	p.mu.Lock()
+	if p.closed || p.startupErrorLocked() != nil {
+		p.mu.Unlock()
 		return
 	}
-	for slot, w := range p.workers {
-		if w == nil {
-			p.startWorker(slot)
-		}
+	need := p.size - len(p.live)
+	p.mu.Unlock()
+	for range need {
+		p.start()
 	}
 }
 
-func (p *pool) startWorker(slot int) {
+func (p *pool) start() {
 	reply := p.spawner.spawn(p.exe)
 	if reply.err != nil {
 		p.startFailed(reply.err)
 		return
 	}
-	w := &proc{
-		slot: slot, number: p.started, conn: reply.conn, cmd: reply.cmd, stderr: reply.stderr,
-		exited: make(chan struct{}), out: newOutbox(),
-		funcs: map[funcKey]uint32{}, holds: map[uint64]bool{},
+	w := &proc{conn: reply.conn, cmd: reply.cmd, stderr: reply.stderr, exited: make(chan struct{}), out: newOutbox()}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		w.Kill()
+		w.cmd.Wait()
+		return
 	}
-	p.started++
-	p.workers[slot] = w
+	p.live[w] = true
+	p.mu.Unlock()
 	p.procs.Add(3)
 	go func() {
 		defer p.procs.Done()
@@ -219,68 +104,60 @@ func (p *pool) startWorker(slot int) {
 	}()
 	go func() {
 		defer p.procs.Done()
-		p.read(w)
+		p.serve(w)
 	}()
 	go func() {
 		defer p.procs.Done()
 		if err := w.out.drain(w.conn); err != nil {
-			w.conn.Close() // the reader sees it and reports the worker down
+			w.conn.Close() // the reader sees it and reports the worker gone
 		}
 	}()
 }
 
-// startFailed fails the jobs when workers keep failing to start.
-func (p *pool) startFailed(err error) {
-	p.startFails++
-	p.lastStart = err
-	p.log.Warn("worker did not start", zap.Error(err))
-	if p.startupError() == nil {
-		return
-	}
-	for _, js := range append([]*job(nil), p.jobs...) {
-		p.stopJob(js, err)
-	}
-}
-
-// startupError is why workers cannot start, once that is clear: a mistake retrying cannot fix,
-// or too many failures in a row. Jobs fail with it at once rather than wait.
-func (p *pool) startupError() error {
-	if p.lastStart != nil && (isStartupMistake(p.lastStart) || p.startFails >= maxStartFailures) {
-		return p.lastStart
-	}
-	return nil
-}
-
-// read handles the handshake and then every frame from worker w, until its connection ends.
-func (p *pool) read(w *proc) {
+// serve shakes hands with a new worker, hands it to the coordinator and relays its frames until
+// its connection ends.
+func (p *pool) serve(w *proc) {
+	defer func() {
+		w.out.close()
+		p.mu.Lock()
+		delete(p.live, w)
+		p.mu.Unlock()
+	}()
 	if _, err := handshake(w, p.buildID); err != nil {
-		p.send(evDown{w, err})
+		w.Kill()
+		p.startFailed(err)
+		p.ensureWorkers()
 		return
 	}
-	p.send(evUp{w})
+	p.startSucceeded()
+	w.cw = &cluster.Worker{Link: w, Name: fmt.Sprintf("pid %d", w.cmd.Process.Pid)}
+	p.coord.AddWorker(w.cw)
 	for {
 		f, err := w.conn.readFrame()
 		if err != nil {
-			p.send(evDown{w, p.crashReason(w, err)})
+			p.coord.WorkerDown(w.cw, p.crashReason(w, err), true)
 			return
 		}
 		switch f.Kind {
 		case worker.KindResults:
-			e := evResults{p: w, attachments: f.Attachments}
-			if err := decodeMessage(f.Body, &e.results); err != nil {
-				p.send(evDown{w, err})
+			var res worker.Results
+			if err := decodeMessage(f.Body, &res); err != nil {
+				w.Kill()
+				p.coord.WorkerDown(w.cw, err, true)
 				return
 			}
-			p.send(e)
+			p.coord.Results(w.cw, &res, f.Attachments)
 		case worker.KindValues:
-			e := evValues{p: w, attachments: f.Attachments}
-			if err := decodeMessage(f.Body, &e.values); err != nil {
-				p.send(evDown{w, err})
+			var vals worker.Values
+			if err := decodeMessage(f.Body, &vals); err != nil {
+				w.Kill()
+				p.coord.WorkerDown(w.cw, err, true)
 				return
 			}
-			p.send(e)
+			p.coord.Values(w.cw, &vals, f.Attachments)
 		default:
-			p.send(evDown{w, fmt.Errorf("worker sent unexpected frame kind %d", f.Kind)})
+			w.Kill()
+			p.coord.WorkerDown(w.cw, fmt.Errorf("worker sent unexpected frame kind %d", f.Kind), true)
 			return
 		}
 	}
@@ -299,10 +176,54 @@ func (p *pool) crashReason(w *proc, err error) error {
 	}
 }
 
-func (p *pool) onUp(w *proc) {
-	if w.dead {
-		return
+// startFailed records a worker that did not start; when that keeps happening, or cannot be fixed
+// by retrying, the computations fail with its reason.
+func (p *pool) startFailed(err error) {
+	p.mu.Lock()
+	p.startFails++
+	p.lastStart = err
+	fatal := p.startupErrorLocked()
+	p.mu.Unlock()
+	p.log.Warn("worker did not start", zap.Error(err))
+	if fatal != nil {
+		p.coord.FailAll(fatal)
 	}
-	w.up = true
+}
+
+func (p *pool) startSucceeded() {
+	p.mu.Lock()
 	p.startFails, p.lastStart = 0, nil
+	p.mu.Unlock()
+}
+
+// startupError is why workers cannot start, once that is clear: a mistake retrying cannot fix
+// (a program that does not call delayed.Init, a foreign build) or failures in a row.
+func (p *pool) startupError() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.startupErrorLocked()
+}
+
+func (p *pool) startupErrorLocked() error {
+	if p.lastStart != nil && (errors.Is(p.lastStart, ErrWorkerStart) || errors.Is(p.lastStart, ErrWorkerRefused) || p.startFails >= maxStartFailures) {
+		return p.lastStart
+	}
+	return nil
+}
+
+// close stops the computations and every worker process, and waits for them.
+func (p *pool) close() {
+	p.mu.Lock()
+	p.closed = true
+	procs := make([]*proc, 0, len(p.live))
+	for w := range p.live {
+		procs = append(procs, w)
+	}
+	p.mu.Unlock()
+	p.coord.Close()
+	for _, w := range procs {
+		w.Kill()
+	}
+	p.procs.Wait()
+	p.spawner.stop()
 }

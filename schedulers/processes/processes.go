@@ -40,6 +40,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/schedulers"
 	"github.com/lazygraph/lazygraph/schedulers/synchronous"
 )
@@ -123,3 +124,12 @@ func (s *Scheduler) Close() error {
 
 // Close stops the worker processes of the registered processes scheduler.
 func Close() error { return defaultScheduler.Close() }
+
+// Errors of the processes scheduler.
+var (
+	// ErrNotPortable is matched by the error for a graph using functions worker processes cannot
+	// know: closures, or functions wrapped after package initialisation.
+	ErrNotPortable = cluster.ErrNotPortable
+	// ErrWorkerKilled is matched by the error for a task whose worker kept dying while running it.
+	ErrWorkerKilled = cluster.ErrWorkerDied
+)

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"golang.org/x/sys/unix"
 
 	"github.com/lazygraph/lazygraph/internal/buildid"
+	"github.com/lazygraph/lazygraph/internal/memfile"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
@@ -133,6 +133,6 @@ func readInstructions(c *conn, x *worker.Executor) error {
 
 func unmap(mappings [][]byte) {
 	for _, m := range mappings {
-		unix.Munmap(m)
+		memfile.Unmap(m)
 	}
 }

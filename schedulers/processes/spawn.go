@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
@@ -20,35 +21,26 @@ import (
 // handshakeTimeout bounds how long a new worker may take to say hello.
 const handshakeTimeout = 20 * time.Second
 
-// proc is a worker process as its pool sees it. The fields below mu are the dispatcher's.
+// proc is a worker process: its connection, and the link through which the coordinator uses it.
 type proc struct {
-	slot   int
-	number int // how many workers this pool started before this one
 	conn   *conn
 	cmd    *exec.Cmd
 	stderr *tail
 	exited chan struct{} // closed when the process has been waited for
 	exit   error         // the process's exit status, once exited is closed
 	out    *outbox
-
-	up       bool // hello received
-	dead     bool
-	killed   bool // killed on purpose (cancellation), not a crash
-	funcs    map[funcKey]uint32
-	holds    map[uint64]bool // keys this worker holds or will hold when its queue has run
-	queue    taskQueue       // tasks sent and not yet reported, in the order they run
-	released []uint64        // keys to release with the next message
-	finished []uint32        // jobs that are over, to tell the worker with the next message
+	cw     *cluster.Worker
 }
 
-type funcKey struct {
-	name string
-	elem string
-}
+var _ cluster.Link = (*proc)(nil)
 
-type assigned struct {
-	js *job
-	i  int32
+// Send queues a frame for the worker's writer goroutine.
+func (p *proc) Send(out *cluster.Outgoing) { p.out.put(out) }
+
+// Kill ends the worker process now.
+func (p *proc) Kill() {
+	p.cmd.Process.Kill()
+	p.conn.Close()
 }
 
 // spawner starts worker processes from one locked OS thread: Linux delivers a child's parent
@@ -207,30 +199,22 @@ func (t *tail) String() string {
 	return string(t.buf)
 }
 
-// outbox queues frames for a worker's writer goroutine, so that the dispatcher never blocks on a
-// slow socket.
+// outbox queues frames for a worker's writer goroutine, so that the coordinator never blocks
+// on a slow socket.
 type outbox struct {
 	mu     sync.Mutex
 	wake   chan struct{}
-	queue  []outgoing
+	queue  []*cluster.Outgoing
 	closed bool
-}
-
-type outgoing struct {
-	kind        byte
-	msg         any
-	attachments [][]byte
-	files       []*sharedFile // memory files already holding attachments (references held)
-	job         *job          // whose bytes these are, for accounting; may be nil
 }
 
 func newOutbox() *outbox { return &outbox{wake: make(chan struct{}, 1)} }
 
-func (o *outbox) put(m outgoing) {
+func (o *outbox) put(m *cluster.Outgoing) {
 	o.mu.Lock()
 	if o.closed {
 		o.mu.Unlock()
-		m.releaseFiles()
+		m.Done(0)
 		return
 	}
 	o.queue = append(o.queue, m)
@@ -241,18 +225,16 @@ func (o *outbox) put(m outgoing) {
 	}
 }
 
-func (m outgoing) releaseFiles() {
-	for _, f := range m.files {
-		if f != nil {
-			f.release()
-		}
-	}
-}
-
+// close stops the outbox; frames still queued are dropped.
 func (o *outbox) close() {
 	o.mu.Lock()
 	o.closed = true
+	dropped := o.queue
+	o.queue = nil
 	o.mu.Unlock()
+	for _, m := range dropped {
+		m.Done(0)
+	}
 	select {
 	case o.wake <- struct{}{}:
 	default:
@@ -269,16 +251,13 @@ func (o *outbox) drain(c *conn) error {
 		o.mu.Unlock()
 		for k, m := range batch {
 			before := c.bytesSent()
-			err := c.bufferFrame(m.kind, m.msg, m.attachments, m.files)
-			m.releaseFiles()
+			err := c.bufferFrame(m.Kind, m.Msg, m.Attachments, m.Files)
+			m.Done(c.bytesSent() - before)
 			if err != nil {
 				for _, rest := range batch[k+1:] {
-					rest.releaseFiles()
+					rest.Done(0)
 				}
 				return err
-			}
-			if m.job != nil {
-				m.job.j.BytesSent.Add(c.bytesSent() - before)
 			}
 		}
 		if len(batch) > 0 {

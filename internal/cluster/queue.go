@@ -1,4 +1,4 @@
-package processes
+package cluster
 
 // readyQueue is a min-heap of task indices: lower indices have priority.
 type readyQueue []int32

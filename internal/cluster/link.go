@@ -1,0 +1,67 @@
+package cluster
+
+// Link is the coordinator's line to one worker, implemented by each scheduler for its transport.
+// Send must not block: links queue what they send. Kill ends the worker at once.
+type Link interface {
+	Send(out *Outgoing)
+	Kill()
+}
+
+// Outgoing is a frame for a worker. Attachments[k] may be in Files[k] (a memory file) when the
+// link can pass those. After writing it (or giving up), the link calls Done.
+type Outgoing struct {
+	Kind        byte
+	Msg         any
+	Attachments [][]byte
+	Files       []int
+	hold        []*Encoded
+	job         *Job
+}
+
+// Done releases what the frame held and counts its bytes for its computation.
+func (o *Outgoing) Done(bytes int64) {
+	for _, e := range o.hold {
+		e.Release()
+	}
+	o.hold = nil
+	if o.job != nil && bytes > 0 {
+		o.job.Owner.Sent(bytes)
+	}
+}
+
+// Worker is a worker as the coordinator sees it. Create it with the link and descriptive fields;
+// the coordinator owns the rest.
+type Worker struct {
+	Link        Link
+	Name        string // for logs and status: a pid, an address
+	PeerAddress string // where other workers fetch its values, for PeerTransfers
+
+	slot     int
+	up       bool
+	dead     bool
+	killed   bool // ended on purpose (cancellation), not a crash
+	funcs    map[funcKey]uint32
+	holds    map[uint64]int64 // keys held (or held once the queue has run), with their sizes
+	queue    taskQueue        // tasks sent and not yet reported, in the order they run
+	released []uint64         // keys to release with the next message
+	finished []uint32         // computations over, to tell with the next message
+	ran      int64            // tasks reported
+}
+
+type funcKey struct {
+	name string
+	elem string
+}
+
+type assigned struct {
+	js *Job
+	i  int32
+}
+
+// Slot returns the worker's number, stable while it lives.
+func (w *Worker) Slot() int { return w.slot }
+
+// sendBatch queues a batch for the worker.
+func (w *Worker) send(kind byte, msg any, js *Job, atts [][]byte, files []int, hold []*Encoded) {
+	w.Link.Send(&Outgoing{Kind: kind, Msg: msg, Attachments: atts, Files: files, hold: hold, job: js})
+}

@@ -1,0 +1,265 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+
+	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/memfile"
+	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/internal/worker"
+	"github.com/lazygraph/lazygraph/schedulers"
+)
+
+// PlanJob runs a frontend job (a compiled plan and its results) on a coordinator, as its owner:
+// it encodes data for workers, decodes outputs into the job, runs builtin assembly tasks, reports
+// task events to the job's observer and turns failures into errors that name tasks by key.
+type PlanJob struct {
+	job      *schedulers.Job
+	ctx      context.Context
+	cj       *Job
+	memFiles bool
+	done     chan error
+	finished atomic.Int64
+	mu       sync.Mutex
+	outErr   error
+}
+
+var _ Owner = (*PlanJob)(nil)
+
+// NewPlanJob prepares j to run on a coordinator. With memFiles, large data go into memory files
+// made once, which links to local worker processes pass instead of copying.
+func NewPlanJob(ctx context.Context, j *schedulers.Job, memFiles bool) (*PlanJob, error) {
+	g, err := FromPlan(j.Plan)
+	if err != nil {
+		return nil, err
+	}
+	for i := range int32(j.Plan.Len()) {
+		if t := j.Plan.Task(i); !t.IsData() && t.Func().Portable() && !t.Func().Builtin() {
+			worker.RegisterTypesOf(t.Func())
+		}
+	}
+	pj := &PlanJob{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
+	pj.cj = &Job{Graph: g, Owner: pj, Chunksize: j.Chunksize}
+	return pj, nil
+}
+
+// Run computes the job on c and returns when it is over.
+func (pj *PlanJob) Run(c *Coordinator) error {
+	c.Submit(pj.cj)
+	stop := context.AfterFunc(pj.ctx, func() {
+		c.Cancel(pj.cj, schedulers.Stopped(pj.ctx, int(pj.finished.Load()), pj.job.Plan.Calls()))
+	})
+	defer stop()
+	return <-pj.done
+}
+
+// Data encodes data node i as the type its first user takes.
+func (pj *PlanJob) Data(i int32) (*Encoded, error) {
+	p := pj.job.Plan
+	value := p.Task(i).Value()
+	static := pj.paramType(i)
+	if static == nil {
+		static = reflect.TypeOf(value)
+		if static == nil {
+			static = reflect.TypeFor[any]()
+		}
+	}
+	if static.Kind() == reflect.Interface && value != nil && !wire.Known(reflect.TypeOf(value)) {
+		return nil, fmt.Errorf("a %T passed as %s must be registered with delayed.RegisterType at package initialisation to reach worker processes", value, static)
+	}
+	typ, err := wire.TypeName(static)
+	if err != nil {
+		return nil, err
+	}
+	v, err := wire.Encode(value, static)
+	if err != nil {
+		return nil, err
+	}
+	e := NewEncoded(v, typ)
+	if pj.memFiles {
+		for k, att := range v.Attachments {
+			if len(att) < memfile.Threshold {
+				continue
+			}
+			if e.Files == nil {
+				e.Files = make([]int, len(v.Attachments))
+				for n := range e.Files {
+					e.Files[n] = -1
+				}
+			}
+			if e.Files[k], err = memfile.Create(att); err != nil {
+				return nil, err
+			}
+		}
+		if e.Files != nil {
+			files := e.Files
+			e.Cleanup = func() {
+				for _, fd := range files {
+					if fd >= 0 {
+						memfile.Close(fd)
+					}
+				}
+			}
+		}
+	}
+	return e, nil
+}
+
+// paramType is the parameter type of the first call taking data node i, nil if unknown.
+func (pj *PlanJob) paramType(i int32) reflect.Type {
+	p := pj.job.Plan
+	for _, u := range p.Users(i) {
+		fn := p.Task(u).Func()
+		for k, a := range p.Args(u) {
+			if a != i {
+				continue
+			}
+			if fn.Builtin() && !fn.Portable() {
+				return nil // assembled at the owner from the value itself
+			}
+			return fn.ParamType(k)
+		}
+	}
+	return nil
+}
+
+// DataSize estimates a data node's size without encoding it.
+func (pj *PlanJob) DataSize(i int32) int64 {
+	rv := reflect.ValueOf(pj.job.Plan.Task(i).Value())
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		return int64(rv.Len()) * int64(rv.Type().Elem().Size())
+	case reflect.String:
+		return int64(rv.Len())
+	case reflect.Map:
+		return int64(rv.Len()) * 16
+	}
+	return 16
+}
+
+// RunLocal runs a builtin that assembles its arguments into a value (a map or struct with
+// delayed values inside) here.
+func (pj *PlanJob) RunLocal(i int32, args []*Encoded) (*Encoded, bool, error) {
+	p := pj.job.Plan
+	task := p.Task(i)
+	values := make([]any, len(args))
+	for k, a := range p.Args(i) {
+		if p.IsData(a) {
+			values[k] = p.Task(a).Value()
+			continue
+		}
+		t, ok := wire.TypeByName(args[k].Type)
+		if !ok {
+			return nil, true, fmt.Errorf("type %s is not registered", args[k].Type)
+		}
+		v, err := wire.Decode(args[k].Value, t)
+		if err != nil {
+			return nil, true, err
+		}
+		values[k] = v
+	}
+	v, err := task.Func().Call(pj.ctx, values)
+	if err != nil {
+		return nil, true, err
+	}
+	result := task.Func().Result()
+	enc, err := wire.Encode(v, result)
+	if err != nil {
+		return nil, true, err
+	}
+	typ, err := wire.TypeName(result)
+	if err != nil {
+		return nil, true, err
+	}
+	pj.job.SetResult(i, v)
+	return NewEncoded(enc, typ), true, nil
+}
+
+// Output decodes an output into the job's results.
+func (pj *PlanJob) Output(i int32, e *Encoded) {
+	if pj.job.Result(i) != nil {
+		return // assembled here already
+	}
+	v, err := wire.Decode(e.Value, resultType(pj.job.Plan.Task(i).Func()))
+	if err != nil {
+		pj.mu.Lock()
+		if pj.outErr == nil {
+			pj.outErr = &TaskFailure{Task: i, Err: fmt.Errorf("decoding its result: %w", err)}
+		}
+		pj.mu.Unlock()
+		return
+	}
+	pj.job.SetResult(i, v)
+}
+
+func resultType(fn *graph.Function) reflect.Type {
+	if fn.Result() != nil {
+		return fn.Result()
+	}
+	return reflect.TypeFor[any]()
+}
+
+// TaskDone reports a finished task to the job's observer.
+func (pj *PlanJob) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.ErrorRecord) {
+	pj.finished.Add(1)
+	obs := pj.job.Observer
+	if obs == nil {
+		return
+	}
+	var err error
+	if failure != nil {
+		err = pj.taskError(i, DecodeTaskError(failure))
+	}
+	obs.TaskStarted(i, w)
+	obs.TaskFinished(i, w, nanoseconds(elapsedNs), err)
+}
+
+// Finished delivers the outcome, with failures named by task key.
+func (pj *PlanJob) Finished(err error) {
+	pj.mu.Lock()
+	if err == nil {
+		err = pj.outErr
+	}
+	pj.mu.Unlock()
+	var tf *TaskFailure
+	if errors.As(err, &tf) {
+		cause := tf.Err
+		if tf.Record != nil {
+			cause = DecodeTaskError(tf.Record)
+		}
+		err = schedulers.Failure(pj.ctx, pj.taskError(tf.Task, cause), int(pj.finished.Load()), pj.job.Plan.Calls())
+	}
+	pj.done <- err
+}
+
+func (pj *PlanJob) taskError(i int32, cause error) error {
+	t := pj.job.Plan.Task(i)
+	name := ""
+	if t.Func() != nil {
+		name = t.Func().Name()
+	}
+	return &graph.TaskError{Key: t.Key(), Func: name, Err: cause}
+}
+
+// Sent counts bytes sent to workers.
+func (pj *PlanJob) Sent(n int64) { pj.job.BytesSent.Add(n) }
+
+// DecodeTaskError rebuilds a task's error sent by a worker: the registered error types keep their
+// identity, a panic becomes a *graph.PanicError with the worker's stack.
+func DecodeTaskError(rec *wire.ErrorRecord) error {
+	err := wire.DecodeError(*rec)
+	if rec.Panic {
+		var value any = rec.Message
+		var re *wire.RemoteError
+		if !errors.As(err, &re) {
+			value = err
+		}
+		return &graph.PanicError{Value: value, Stack: rec.Stack}
+	}
+	return err
+}
