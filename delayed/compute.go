@@ -112,6 +112,13 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 			err = fmt.Errorf("lazygraph configuration: %w", err)
 		}
 	}
+	if err == nil && len(plan.Placeholders()) > 0 {
+		if _, ok := sched.(schedulers.PlaceholderScheduler); !ok {
+			t := plan.Task(plan.Placeholders()[0])
+			err = fmt.Errorf("%w: %s stands for a value kept by a distributed cluster (a future); compute it with that cluster's scheduler, not %q",
+				ErrInvalidGraph, t.Key(), s.scheduler)
+		}
+	}
 	if plan != nil {
 		info.Tasks = plan.Calls()
 	}

@@ -87,7 +87,9 @@ func FromTask[T any](t *graph.Task) Delayed[T] {
 	want := reflect.TypeFor[T]()
 	var have reflect.Type
 	if t.IsData() {
-		if t.Value() != nil {
+		if ph, ok := t.Value().(graph.Placeholder); ok {
+			have = ph.PlaceholderType()
+		} else if t.Value() != nil {
 			have = reflect.TypeOf(t.Value())
 		}
 	} else if t.Func() != nil {

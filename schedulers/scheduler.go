@@ -86,3 +86,10 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 	}
 	return args, err
 }
+
+// PlaceholderScheduler is implemented by schedulers that can compute graphs containing
+// graph.Placeholder data (values kept by a cluster); others refuse such graphs.
+type PlaceholderScheduler interface {
+	Scheduler
+	AcceptsPlaceholders()
+}

@@ -41,6 +41,7 @@ type Coordinator struct {
 	// The loop's own.
 	workers []*Worker // by slot; nil when free
 	jobs    []*Job
+	store   map[uint64]*Encoded // values kept beyond computations (futures, scattered data)
 	closed  bool
 	recent  recentTasks
 }
@@ -65,6 +66,7 @@ func New(opts Options) *Coordinator {
 		events:  make(chan func(), 1024),
 		closing: make(chan struct{}),
 		stopped: make(chan struct{}),
+		store:   map[uint64]*Encoded{},
 	}
 	go c.loop()
 	return c
@@ -171,12 +173,60 @@ func (c *Coordinator) Close() {
 	<-c.stopped
 }
 
+// Store keeps a value (taking the caller's reference) until Forget, so that computations can
+// use it as a data node (Job.External) without sending it again. With broadcast it is sent to
+// every worker now. It returns the key the value is kept under.
+func (c *Coordinator) Store(e *Encoded, broadcast bool) uint64 {
+	key := c.nextKey.Add(1)
+	if !c.do(func() { c.onStore(key, e, broadcast) }) {
+		e.Release()
+	}
+	return key
+}
+
+// Forget stops keeping values.
+func (c *Coordinator) Forget(keys []uint64) {
+	c.do(func() {
+		for _, key := range keys {
+			e := c.store[key]
+			if e == nil {
+				continue
+			}
+			delete(c.store, key)
+			e.Release()
+			for _, w := range c.live() {
+				if _, ok := w.holds[key]; ok {
+					delete(w.holds, key)
+					w.released = append(w.released, key)
+				}
+			}
+		}
+	})
+}
+
+func (c *Coordinator) onStore(key uint64, e *Encoded, broadcast bool) {
+	c.store[key] = e
+	if !broadcast {
+		return
+	}
+	for _, w := range c.live() {
+		e.Retain()
+		msg := &worker.Batch{Puts: []worker.Put{{Key: key, Type: e.Type, Body: e.Value.Body, Attachments: len(e.Value.Attachments)}}}
+		w.send(worker.KindBatch, msg, nil, e.Value.Attachments, e.Files, []*Encoded{e})
+		w.holds[key] = int64(e.Value.Size())
+	}
+}
+
 func (c *Coordinator) shutdown() {
 	c.closed = true
 	for _, js := range append([]*Job(nil), c.jobs...) {
 		js.failure = nil
 		c.stopJob(js, ErrClosed)
 		c.finish(js)
+	}
+	for key, e := range c.store {
+		delete(c.store, key)
+		e.Release()
 	}
 }
 

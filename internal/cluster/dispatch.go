@@ -54,6 +54,9 @@ func (c *Coordinator) enqueue(js *Job, i int32) {
 func (c *Coordinator) preferred(js *Job, i int32) int {
 	best, bestBytes := -1, int64(0)
 	for _, w := range c.live() {
+		if js.Group != "" && w.Group != js.Group {
+			continue
+		}
 		var held int64
 		for _, a := range js.Graph.Args(i) {
 			if _, ok := w.holds[js.key(a)]; ok {
@@ -91,7 +94,7 @@ func (c *Coordinator) capacity(js *Job) (chunk, limit int) {
 func (c *Coordinator) schedule() {
 	for _, w := range c.live() {
 		for _, js := range c.jobs {
-			if !js.stopped() {
+			if !js.stopped() && (js.Group == "" || js.Group == w.Group) {
 				c.fill(w, js)
 			}
 		}
@@ -243,6 +246,16 @@ func (c *Coordinator) assign(b *batch, i int32) bool {
 // when a computed value is only on workers.
 func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
 	if e := js.atCoordinator[a]; e != nil {
+		return e, nil
+	}
+	if key, ok := js.External[a]; ok {
+		e := c.store[key]
+		if e == nil {
+			return nil, fmt.Errorf("value %d is no longer kept in the cluster", key)
+		}
+		e.Retain()
+		js.atCoordinator[a] = e
+		js.size[a] = int64(e.Value.Size())
 		return e, nil
 	}
 	if !js.Graph.IsData(a) {
@@ -435,10 +448,22 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 				c.finishIfIdle(js)
 				continue
 			}
-			js.Owner.Output(i, js.atCoordinator[i])
+			c.output(js, i, js.atCoordinator[i])
 		}
 		c.completed(js, i, int16(w.slot))
 	}
+}
+
+// output hands an output to the owner, keeping it in the store first when the computation
+// persists its outputs.
+func (c *Coordinator) output(js *Job, i int32, e *Encoded) {
+	var key uint64
+	if js.Persist {
+		key = c.nextKey.Add(1)
+		e.Retain()
+		c.store[key] = e
+	}
+	js.Owner.Output(i, e, key)
 }
 
 // completed records that task i has its value (on worker slot, or at the coordinator for -1).
@@ -468,8 +493,12 @@ func (c *Coordinator) completed(js *Job, i int32, slot int16) {
 	}
 }
 
-// release forgets a value nobody needs any more, everywhere.
+// release forgets a value nobody needs any more, everywhere (values kept in the store stay).
 func (c *Coordinator) release(js *Job, a int32) {
+	if js.external(a) {
+		js.drop(a)
+		return
+	}
 	key := js.key(a)
 	for _, w := range c.live() {
 		if _, ok := w.holds[key]; ok {
@@ -520,7 +549,7 @@ func (c *Coordinator) onLocalDone(js *Job, i int32, v *Encoded, err error) {
 	js.hold(i, v)
 	js.size[i] = int64(v.Value.Size())
 	if js.flags[i]&flagOutput != 0 {
-		js.Owner.Output(i, v)
+		c.output(js, i, v)
 	}
 	c.completed(js, i, -1)
 }

@@ -21,6 +21,13 @@ type Job struct {
 	Graph     *Graph
 	Owner     Owner
 	Chunksize int // ready tasks per message: 0 adapts, 1 is one at a time
+	// Group restricts the computation to workers of the same group (programs with the same
+	// functions); empty means any worker.
+	Group string
+	// External maps data nodes to values kept in the coordinator's store (Coordinator.Store).
+	External map[int32]uint64
+	// Persist keeps the outputs in the store when they are computed (futures).
+	Persist bool
 
 	id      uint32
 	keyBase uint64
@@ -83,7 +90,19 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	}
 }
 
-func (js *Job) key(i int32) uint64 { return js.keyBase + uint64(i) + 1 }
+func (js *Job) key(i int32) uint64 {
+	if js.External != nil {
+		if k, ok := js.External[i]; ok {
+			return k
+		}
+	}
+	return js.keyBase + uint64(i) + 1
+}
+
+func (js *Job) external(i int32) bool {
+	_, ok := js.External[i]
+	return ok
+}
 
 func (js *Job) index(key uint64) (int32, bool) {
 	if key <= js.keyBase || key > js.keyBase+uint64(js.Graph.Len()) {

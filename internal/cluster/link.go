@@ -35,6 +35,7 @@ type Worker struct {
 	Link        Link
 	Name        string // for logs and status: a pid, an address
 	PeerAddress string // where other workers fetch its values, for PeerTransfers
+	Group       string // computations of another group do not run here (see Job.Group)
 
 	slot     int
 	up       bool
@@ -64,4 +65,13 @@ func (w *Worker) Slot() int { return w.slot }
 // sendBatch queues a batch for the worker.
 func (w *Worker) send(kind byte, msg any, js *Job, atts [][]byte, files []int, hold []*Encoded) {
 	w.Link.Send(&Outgoing{Kind: kind, Msg: msg, Attachments: atts, Files: files, hold: hold, job: js})
+}
+
+// NewOutgoing returns a frame holding references to the values whose bytes it carries, released
+// by Done.
+func NewOutgoing(kind byte, msg any, attachments [][]byte, hold ...*Encoded) *Outgoing {
+	for _, e := range hold {
+		e.Retain()
+	}
+	return &Outgoing{Kind: kind, Msg: msg, Attachments: attachments, hold: hold}
 }

@@ -50,7 +50,8 @@ type Owner interface {
 	// false the owner runs it elsewhere and reports with Coordinator.LocalDone.
 	RunLocal(i int32, args []*Encoded) (result *Encoded, done bool, err error)
 	// Output receives an output's value. The coordinator keeps its reference; retain to keep it.
-	Output(i int32, v *Encoded)
+	// key is where the value is kept when the computation persists its outputs, else 0.
+	Output(i int32, v *Encoded, key uint64)
 	// TaskDone tells of a finished task, with the error record of a failure.
 	TaskDone(i int32, worker int, startNs, elapsedNs int64, failure *wire.ErrorRecord)
 	// Finished says the computation is over: nil, a *TaskFailure, or the cancellation's cause.

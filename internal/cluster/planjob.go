@@ -48,6 +48,16 @@ func NewPlanJob(ctx context.Context, j *schedulers.Job, memFiles bool) (*PlanJob
 	return pj, nil
 }
 
+// Job returns the computation to submit to a coordinator (Run does it for this process's own
+// coordinators; a remote client sends its description instead).
+func (pj *PlanJob) Job() *Job { return pj.cj }
+
+// Wait returns the outcome once Finished has been called.
+func (pj *PlanJob) Wait() error { return <-pj.done }
+
+// Finishes reports how many tasks have finished so far.
+func (pj *PlanJob) Finishes() int { return int(pj.finished.Load()) }
+
 // Run computes the job on c and returns when it is over.
 func (pj *PlanJob) Run(c *Coordinator) error {
 	c.Submit(pj.cj)
@@ -181,7 +191,7 @@ func (pj *PlanJob) RunLocal(i int32, args []*Encoded) (*Encoded, bool, error) {
 }
 
 // Output decodes an output into the job's results.
-func (pj *PlanJob) Output(i int32, e *Encoded) {
+func (pj *PlanJob) Output(i int32, e *Encoded, _ uint64) {
 	if pj.job.Result(i) != nil {
 		return // assembled here already
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/internal/buildid"
 	"github.com/lazygraph/lazygraph/internal/cluster"
+	"github.com/lazygraph/lazygraph/internal/subprocess"
 	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
@@ -22,7 +23,7 @@ type pool struct {
 	buildID string
 	log     *zap.Logger
 	coord   *cluster.Coordinator
-	spawner *spawner
+	spawner *subprocess.Spawner
 	procs   sync.WaitGroup // goroutines serving worker processes
 
 	mu         sync.Mutex
@@ -42,7 +43,7 @@ func newPool(size int, exe string, log *zap.Logger) (*pool, error) {
 		return nil, err
 	}
 	worker.RegisterFunctionTypes()
-	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: startSpawner(), live: map[*proc]bool{}}
+	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: subprocess.NewSpawner(), live: map[*proc]bool{}}
 	p.coord = cluster.New(cluster.Options{Log: log, WorkersNeeded: p.ensureWorkers})
 	return p, nil
 }
@@ -81,12 +82,11 @@ func (p *pool) ensureWorkers() {
 }
 
 func (p *pool) start() {
-	reply := p.spawner.spawn(p.exe)
-	if reply.err != nil {
-		p.startFailed(reply.err)
+	w, err := start(p.spawner, p.exe)
+	if err != nil {
+		p.startFailed(err)
 		return
 	}
-	w := &proc{conn: reply.conn, cmd: reply.cmd, stderr: reply.stderr, exited: make(chan struct{}), out: newOutbox()}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -108,7 +108,12 @@ func (p *pool) start() {
 	}()
 	go func() {
 		defer p.procs.Done()
-		if err := w.out.drain(w.conn); err != nil {
+		write := func(m *cluster.Outgoing) (int64, error) {
+			before := w.conn.bytesSent()
+			err := w.conn.bufferFrame(m.Kind, m.Msg, m.Attachments, m.Files)
+			return w.conn.bytesSent() - before, err
+		}
+		if err := w.out.Drain(write, w.conn.flush); err != nil {
 			w.conn.Close() // the reader sees it and reports the worker gone
 		}
 	}()
@@ -118,7 +123,7 @@ func (p *pool) start() {
 // its connection ends.
 func (p *pool) serve(w *proc) {
 	defer func() {
-		w.out.close()
+		w.out.Close()
 		p.mu.Lock()
 		delete(p.live, w)
 		p.mu.Unlock()
@@ -225,5 +230,5 @@ func (p *pool) close() {
 		w.Kill()
 	}
 	p.procs.Wait()
-	p.spawner.stop()
+	p.spawner.Stop()
 }

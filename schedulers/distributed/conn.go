@@ -1,0 +1,167 @@
+package distributed
+
+import (
+	"bufio"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/lazygraph/lazygraph/internal/wire"
+)
+
+// Limits of a connection.
+const (
+	// handshakeFrameLimit bounds frames before the peer has proved the token: a stranger cannot
+	// make us allocate more than this.
+	handshakeFrameLimit = 64 << 10
+	// frameLimit bounds frames from authenticated peers.
+	frameLimit = 16 << 30
+	// heartbeatEvery is how often each side sends a frame when it has nothing else to send.
+	heartbeatEvery = time.Second
+	// silenceLimit is how long a peer may stay silent (no frame at all) before it counts as gone.
+	silenceLimit = 5 * time.Second
+	// handshakeTimeout bounds the whole handshake.
+	handshakeTimeout = 10 * time.Second
+)
+
+// conn is a framed connection to a peer (scheduler, worker, client). Reads happen on one
+// goroutine; writes are serialised.
+type conn struct {
+	raw net.Conn
+	r   *bufio.Reader
+
+	wmu  sync.Mutex
+	w    *bufio.Writer
+	sent int64 // under wmu
+
+	limit int64 // largest frame accepted
+}
+
+func newConn(c net.Conn) *conn {
+	dr := &deadlineReader{c: c}
+	return &conn{raw: c, r: bufio.NewReaderSize(dr, 256<<10), w: bufio.NewWriterSize(c, 256<<10), limit: handshakeFrameLimit}
+}
+
+// deadlineReader extends the read deadline before every read: a peer counts as gone after
+// silenceLimit without a byte, however long a large frame takes as a whole.
+type deadlineReader struct{ c net.Conn }
+
+func (d *deadlineReader) Read(p []byte) (int, error) {
+	d.c.SetReadDeadline(time.Now().Add(silenceLimit))
+	return d.c.Read(p)
+}
+
+func (c *conn) Close() error { return c.raw.Close() }
+
+// send writes one frame and flushes it.
+func (c *conn) send(kind byte, msg any, attachments [][]byte) error {
+	if err := c.buffer(kind, msg, attachments); err != nil {
+		return err
+	}
+	return c.flush()
+}
+
+// buffer writes one frame, leaving its end in the write buffer.
+func (c *conn) buffer(kind byte, msg any, attachments [][]byte) error {
+	body, err := encodeMessage(msg)
+	if err != nil {
+		return err
+	}
+	f := &wire.Frame{Kind: kind, Body: body, Attachments: attachments}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.raw.SetWriteDeadline(time.Now().Add(writeTimeout(f.Size())))
+	if err := wire.WriteFrame(c.w, f); err != nil {
+		return err
+	}
+	c.sent += f.Size()
+	return nil
+}
+
+// writeTimeout allows a frame a generous time to leave: a peer that reads nothing for that long
+// is stuck.
+func writeTimeout(size int64) time.Duration {
+	return silenceLimit + time.Duration(size/(10<<20))*time.Second
+}
+
+func (c *conn) flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.w.Flush()
+}
+
+func (c *conn) bytesSent() int64 {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.sent
+}
+
+// receive reads the next frame, skipping heartbeats.
+func (c *conn) receive() (*wire.Frame, error) {
+	for {
+		f, err := wire.ReadFrame(c.r, c.limit)
+		if err != nil {
+			return nil, err
+		}
+		if f.Kind != kindHeartbeat {
+			return f, nil
+		}
+	}
+}
+
+// receiveMessage reads the next frame, which must be of the given kind, into msg.
+func (c *conn) receiveMessage(kind byte, msg any) (*wire.Frame, error) {
+	f, err := c.receive()
+	if err != nil {
+		return nil, err
+	}
+	if f.Kind == kindRefuse && kind != kindRefuse {
+		var r refusal
+		_ = decodeMessage(f.Body, &r)
+		return nil, fmt.Errorf("%w: %s", ErrRefused, r.Reason)
+	}
+	if f.Kind != kind {
+		return nil, fmt.Errorf("%w: expected frame kind %d, got %d", wire.ErrMalformedFrame, kind, f.Kind)
+	}
+	return f, decodeMessage(f.Body, msg)
+}
+
+// heartbeat sends an empty frame every heartbeatEvery until stop closes or a write fails.
+func (c *conn) heartbeat(stop <-chan struct{}) {
+	t := time.NewTicker(heartbeatEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if err := c.send(kindHeartbeat, struct{}{}, nil); err != nil {
+				c.Close()
+				return
+			}
+		}
+	}
+}
+
+// dial connects to a scheduler or worker, over TLS when tlsConfig is set.
+func dial(address string, tlsConfig *tls.Config) (*conn, error) {
+	d := net.Dialer{Timeout: handshakeTimeout, KeepAlive: 15 * time.Second}
+	var (
+		c   net.Conn
+		err error
+	)
+	if tlsConfig != nil {
+		c, err = tls.DialWithDialer(&d, "tcp", address, tlsConfig)
+	} else {
+		c, err = d.Dial("tcp", address)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", address, err)
+	}
+	return newConn(c), nil
+}
+
+var _ io.Closer = (*conn)(nil)

@@ -1,0 +1,342 @@
+package distributed
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/lazygraph/lazygraph/internal/cluster"
+)
+
+// ServerOptions configure a scheduler server.
+type ServerOptions struct {
+	// Listen is the address to accept workers and clients on; 127.0.0.1:8786 by default. Listening
+	// beyond loopback needs an explicit address.
+	Listen string
+	// Token is the shared secret every worker and client must prove; generated when empty.
+	Token string
+	// TLS, when set, serves TLS with this configuration (see TLSConfigFromFiles).
+	TLS *tls.Config
+	// Status is the address of the HTTP status endpoint; none when empty.
+	Status string
+	// SchedulerFile, when set, is written (atomically) with the address, token and protocol.
+	SchedulerFile string
+	// Log receives the server's log lines; nothing is logged when nil.
+	Log *zap.Logger
+	// WorkersNeeded is called when a worker left while computations wait (a local cluster starts
+	// another). It must not block.
+	WorkersNeeded func()
+}
+
+// DefaultListen is where a scheduler listens unless told otherwise.
+const DefaultListen = "127.0.0.1:8786"
+
+// Server is a distributed scheduler: it accepts workers and clients and coordinates the clients'
+// computations on the workers. Values travel between workers directly.
+type Server struct {
+	opts   ServerOptions
+	log    *zap.Logger
+	ln     net.Listener
+	status *http.Server
+	coord  *cluster.Coordinator
+
+	wg      sync.WaitGroup
+	closing chan struct{}
+	once    sync.Once
+
+	mu      sync.Mutex
+	conns   map[*conn]bool
+	workers map[string]int // connected workers by function fingerprint
+	joined  chan struct{}  // closed and replaced whenever a worker joins
+}
+
+// SchedulerFile is what a scheduler writes for workers and clients to find it.
+type SchedulerFile struct {
+	Address  string `json:"address"`
+	Token    string `json:"token"`
+	Protocol int    `json:"protocol"`
+	Status   string `json:"status,omitempty"`
+	TLS      bool   `json:"tls"`
+}
+
+// NewServer starts a scheduler server.
+func NewServer(opts ServerOptions) (*Server, error) {
+	if opts.Listen == "" {
+		opts.Listen = DefaultListen
+	}
+	if opts.Token == "" {
+		opts.Token = NewToken()
+	}
+	if opts.Log == nil {
+		opts.Log = zap.NewNop()
+	}
+	ln, err := net.Listen("tcp", opts.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: listen on %s: %w", opts.Listen, err)
+	}
+	if opts.TLS != nil {
+		ln = tls.NewListener(ln, opts.TLS)
+	}
+	s := &Server{
+		opts: opts, log: opts.Log, ln: ln,
+		closing: make(chan struct{}),
+		conns:   map[*conn]bool{},
+		workers: map[string]int{},
+		joined:  make(chan struct{}),
+	}
+	s.coord = cluster.New(cluster.Options{Log: opts.Log, PeerTransfers: true, WorkersNeeded: opts.WorkersNeeded})
+	if opts.Status != "" {
+		if err := s.serveStatus(opts.Status); err != nil {
+			ln.Close()
+			s.coord.Close()
+			return nil, err
+		}
+	}
+	if opts.SchedulerFile != "" {
+		if err := WriteSchedulerFile(opts.SchedulerFile, s.File()); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	s.wg.Add(1)
+	go s.acceptLoop()
+	s.log.Info("scheduler listening", zap.String("address", s.Address()))
+	return s, nil
+}
+
+// NewToken returns a new random token.
+func NewToken() string {
+	return hex.EncodeToString(nonce())
+}
+
+// Address returns the address the server listens on.
+func (s *Server) Address() string { return s.ln.Addr().String() }
+
+// Token returns the shared token.
+func (s *Server) Token() string { return s.opts.Token }
+
+// StatusURL returns the status endpoint's URL, or "".
+func (s *Server) StatusURL() string {
+	if s.status == nil {
+		return ""
+	}
+	return "http://" + s.status.Addr + "/status"
+}
+
+// File describes the server for its scheduler file.
+func (s *Server) File() SchedulerFile {
+	return SchedulerFile{Address: s.Address(), Token: s.opts.Token, Protocol: protocol, Status: s.StatusURL(), TLS: s.opts.TLS != nil}
+}
+
+// WriteSchedulerFile writes f to path atomically (a temporary file renamed over it), readable by
+// its owner only, since it holds the token.
+func WriteSchedulerFile(path string, f SchedulerFile) error {
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".scheduler-*.json")
+	if err != nil {
+		return fmt.Errorf("scheduler file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("scheduler file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ReadSchedulerFile reads a scheduler file.
+func ReadSchedulerFile(path string) (SchedulerFile, error) {
+	var f SchedulerFile
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return f, fmt.Errorf("scheduler file: %w", err)
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return f, fmt.Errorf("scheduler file %s: %w", path, err)
+	}
+	if f.Address == "" || f.Token == "" {
+		return f, fmt.Errorf("scheduler file %s: no address or token", path)
+	}
+	if f.Protocol != protocol {
+		return f, fmt.Errorf("scheduler file %s: protocol %d, this program speaks %d", path, f.Protocol, protocol)
+	}
+	return f, nil
+}
+
+// Workers returns how many workers are connected.
+func (s *Server) Workers() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, k := range s.workers {
+		n += k
+	}
+	return n
+}
+
+// WaitForWorkers waits until at least n workers are connected.
+func (s *Server) WaitForWorkers(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		count := 0
+		for _, k := range s.workers {
+			count += k
+		}
+		joined := s.joined
+		s.mu.Unlock()
+		if count >= n {
+			return nil
+		}
+		select {
+		case <-joined:
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d workers (%d connected): %w", n, count, ctx.Err())
+		case <-s.closing:
+			return cluster.ErrClosed
+		}
+	}
+}
+
+// Status returns a snapshot of the scheduler: workers, what they hold and run, tasks by state,
+// recent task durations.
+func (s *Server) Status() cluster.Status { return s.coord.Status() }
+
+func (s *Server) serveStatus(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("status endpoint: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(s.Status())
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	s.status = &http.Server{Addr: ln.Addr().String(), Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := s.status.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Warn("status endpoint stopped", zap.Error(err))
+		}
+	}()
+	return nil
+}
+
+// Close stops the server: computations fail, connections close.
+func (s *Server) Close() error {
+	s.once.Do(func() {
+		close(s.closing)
+		s.ln.Close()
+		if s.status != nil {
+			s.status.Close()
+		}
+		s.coord.Close()
+		s.mu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+	})
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) acceptLoop() {
+	defer s.wg.Done()
+	for {
+		raw, err := s.ln.Accept()
+		if err != nil {
+			select {
+			case <-s.closing:
+				return
+			default:
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			s.log.Warn("accept", zap.Error(err))
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		c := newConn(raw)
+		if !s.track(c) {
+			c.Close()
+			return
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer s.untrack(c)
+			defer c.Close()
+			s.handle(c)
+		}()
+	}
+}
+
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case <-s.closing:
+		return false
+	default:
+	}
+	s.conns[c] = true
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// handle authenticates a connection and serves it in its role. Peers that fail are logged and
+// dropped; the server goes on serving the others.
+func (s *Server) handle(c *conn) {
+	remote := c.raw.RemoteAddr().String()
+	role, err := accept(c, s.opts.Token)
+	if err != nil {
+		s.log.Warn("dropped connection", zap.String("remote", remote), zap.Error(err))
+		return
+	}
+	var h hello
+	c.raw.SetReadDeadline(time.Now().Add(handshakeTimeout))
+	if _, err := c.receiveMessage(kindHello, &h); err != nil {
+		s.log.Warn("dropped connection", zap.String("remote", remote), zap.Error(err))
+		return
+	}
+	switch role {
+	case roleWorker:
+		s.serveWorker(c, &h, remote)
+	case roleClient:
+		s.serveClient(c, &h, remote)
+	default:
+		_ = c.send(kindRefuse, &refusal{Reason: "the scheduler serves workers and clients"}, nil)
+	}
+}

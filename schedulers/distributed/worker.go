@@ -1,0 +1,194 @@
+package distributed
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/lazygraph/lazygraph/internal/buildid"
+	"github.com/lazygraph/lazygraph/internal/worker"
+)
+
+// WorkerOptions configure a worker.
+type WorkerOptions struct {
+	Address string      // the scheduler's address
+	Token   string      // the shared token
+	TLS     *tls.Config // set to dial the scheduler (and serve peers) over TLS
+	// Listen is where other workers fetch this worker's values: host:port, where the host
+	// defaults to the address this worker reaches the scheduler from and the port to any free one.
+	Listen string
+	Name   string      // for the scheduler's logs and status
+	Log    *zap.Logger // nothing is logged when nil
+}
+
+// RunWorker serves as a worker of the scheduler at opts.Address until the scheduler goes away
+// or ctx ends. It returns nil when the scheduler closed the connection.
+func RunWorker(ctx context.Context, opts WorkerOptions) error {
+	if opts.Log == nil {
+		opts.Log = zap.NewNop()
+	}
+	if opts.Name == "" {
+		opts.Name, _ = os.Hostname()
+	}
+	worker.RegisterFunctionTypes()
+	c, err := dial(opts.Address, opts.TLS)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := authenticate(c, opts.Token, roleWorker); err != nil {
+		return err
+	}
+	peers, err := listenForPeers(opts, c)
+	if err != nil {
+		return err
+	}
+	defer peers.Close()
+	id, _ := buildid.Self()
+	h := &hello{Role: roleWorker, BuildID: id, Fingerprint: functionsFingerprint(), PID: os.Getpid(), Name: opts.Name, PeerAddress: peers.Addr().String()}
+	if err := c.send(kindHello, h, nil); err != nil {
+		return err
+	}
+	var info clusterInfo
+	if _, err := c.receiveMessage(kindWorkerInfo, &info); err != nil {
+		return fmt.Errorf("joining the scheduler: %w", err)
+	}
+	opts.Log.Info("joined the scheduler", zap.String("scheduler", opts.Address), zap.String("peers", peers.Addr().String()))
+
+	w := &workerRun{opts: opts, c: c, fetcher: newPeerFetcher(opts.Token, opts.TLS)}
+	defer w.fetcher.close()
+	w.x = worker.NewExecutor(resultSink{c}, opts.Log)
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		c.heartbeat(stop)
+	}()
+	go func() {
+		defer wg.Done()
+		servePeers(peers, opts.Token, w.x, opts.Log)
+	}()
+	batches := make(chan batchFrame, 64)
+	go func() {
+		defer wg.Done()
+		w.applyBatches(batches)
+	}()
+	runDone := make(chan error, 1)
+	go func() { runDone <- w.x.Run() }()
+	readErr := make(chan error, 1)
+	go func() { readErr <- w.read(batches) }()
+
+	var result error
+	select {
+	case result = <-readErr:
+	case result = <-runDone:
+	case <-ctx.Done():
+		result = ctx.Err()
+	}
+	// Shut down: stop taking work, give the running task a moment, close everything.
+	c.Close()
+	peers.Close()
+	w.x.Close()
+	select {
+	case <-runDone:
+	case <-time.After(2 * time.Second):
+	}
+	close(stop)
+	wg.Wait()
+	if errors.Is(result, io.EOF) || errors.Is(result, net.ErrClosed) {
+		return nil
+	}
+	return result
+}
+
+type workerRun struct {
+	opts    WorkerOptions
+	c       *conn
+	x       *worker.Executor
+	fetcher *peerFetcher
+}
+
+type batchFrame struct {
+	batch worker.Batch
+	atts  [][]byte
+}
+
+type resultSink struct{ c *conn }
+
+func (s resultSink) SendResults(r *worker.Results, attachments [][]byte) error {
+	return s.c.send(worker.KindResults, r, attachments)
+}
+
+// read handles the scheduler's frames. Batches go, in order, to applyBatches, which may first
+// fetch inputs from other workers; fetches and cancellations are answered at once.
+func (w *workerRun) read(batches chan<- batchFrame) error {
+	defer close(batches)
+	for {
+		f, err := w.c.receive()
+		if err != nil {
+			return err
+		}
+		switch f.Kind {
+		case worker.KindBatch:
+			var b batchFrame
+			if err := decodeMessage(f.Body, &b.batch); err != nil {
+				return err
+			}
+			b.atts = f.Attachments
+			batches <- b
+		case worker.KindFetch:
+			var req worker.Fetch
+			if err := decodeMessage(f.Body, &req); err != nil {
+				return err
+			}
+			vals, atts := w.x.Fetch(&req)
+			if err := w.c.send(worker.KindValues, vals, atts); err != nil {
+				return err
+			}
+		case worker.KindCancel:
+			var req worker.Cancel
+			if err := decodeMessage(f.Body, &req); err != nil {
+				return err
+			}
+			w.x.Cancel(req.Job)
+		case kindRefuse:
+			var r refusal
+			_ = decodeMessage(f.Body, &r)
+			return fmt.Errorf("%w by the scheduler: %s", ErrRefused, r.Reason)
+		default:
+			return fmt.Errorf("scheduler sent frame kind %d", f.Kind)
+		}
+	}
+}
+
+// applyBatches fetches each batch's inputs from the workers holding them, then hands it to the
+// executor, batch after batch.
+func (w *workerRun) applyBatches(batches <-chan batchFrame) {
+	for b := range batches {
+		if len(b.batch.Peers) > 0 {
+			puts, atts, err := w.fetcher.fetch(b.batch.Peers)
+			if err != nil {
+				// Tasks needing these inputs fail with a clear error from the executor; the
+				// scheduler recovers when the holder is gone.
+				w.opts.Log.Warn("fetching inputs from other workers", zap.Error(err))
+			}
+			b.batch.Puts = append(b.batch.Puts, puts...)
+			b.atts = append(b.atts, atts...)
+		}
+		if err := w.x.Apply(&b.batch, b.atts); err != nil {
+			w.opts.Log.Warn("applying a batch", zap.Error(err))
+			w.c.Close()
+			return
+		}
+	}
+}
