@@ -107,8 +107,9 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		plan, err = graph.Compile(outputs...)
 	}
 	if err == nil {
-		sched, err = schedulers.Lookup(s.scheduler)
-		if err != nil {
+		if s.instance != nil {
+			sched = s.instance
+		} else if sched, err = schedulers.Lookup(s.scheduler); err != nil {
 			err = fmt.Errorf("lazygraph configuration: %w", err)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"go.uber.org/zap"
+
+	"github.com/lazygraph/lazygraph/schedulers"
 )
 
 // Environment variables read by every Compute (below options and [Configure] in precedence).
@@ -44,6 +46,7 @@ const (
 
 type settings struct {
 	scheduler string
+	instance  schedulers.Scheduler // a scheduler given directly, instead of by name
 	workers   int
 	chunksize int
 	address   string
@@ -65,7 +68,19 @@ func (s *settings) assign(which setting, err error) {
 func WithScheduler(name string) Option {
 	return func(s *settings) {
 		s.scheduler = name
+		s.instance = nil
 		s.assign(settingScheduler, nil)
+	}
+}
+
+// Using computes with the given scheduler instance instead of one looked up by name: a
+// distributed Client, say, whose futures a computation uses. It takes precedence over the
+// scheduler name.
+func Using(s schedulers.Scheduler) Option {
+	return func(st *settings) {
+		st.instance = s
+		st.scheduler = fmt.Sprintf("%T", s)
+		st.assign(settingScheduler, nil)
 	}
 }
 

@@ -32,6 +32,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tasks := fs.Int("tasks", 8, "tasks sharing the array (shared)")
 	progress := fs.Bool("progress", false, "draw a progress bar on standard error")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process to `file`")
+	schedulerFile := fs.String("scheduler-file", "", "run on the distributed scheduler described by this `file` instead of a local cluster")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return err
@@ -59,6 +60,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *progress {
 		opts = append(opts, delayed.WithProgress(stderr))
+	}
+	if *schedulerFile != "" {
+		opts = append(opts, delayed.WithAddress(*schedulerFile))
 	}
 	var data any
 	if s.prepare != nil {

@@ -28,6 +28,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"bench", "time a benchmark graph on a scheduler and print one line of figures", runBench},
+		{"scheduler", "start a distributed scheduler", runScheduler},
+		{"worker", "serve a distributed scheduler as a worker (with the benchmark functions)", runWorker},
 	}
 }
 

@@ -51,7 +51,10 @@ type Client struct {
 	once sync.Once
 }
 
-var _ schedulers.Scheduler = (*Client)(nil)
+var _ schedulers.PlaceholderScheduler = (*Client)(nil)
+
+// AcceptsPlaceholders marks the client as able to compute graphs holding its futures.
+func (cl *Client) AcceptsPlaceholders() {}
 
 // clientJob is a computation in flight: its plan-backed owner on this side.
 type clientJob struct {

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"go.uber.org/zap"
+
+	"github.com/lazygraph/lazygraph/schedulers/distributed"
+)
+
+// runScheduler starts a distributed scheduler and serves until interrupted.
+func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("scheduler", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", distributed.DefaultListen, "address to accept workers and clients on (loopback by default)")
+	file := fs.String("scheduler-file", "", "write the address, token and protocol to this `file` (atomically)")
+	status := fs.String("status", "", "serve the JSON status endpoint on this `address` (e.g. 127.0.0.1:8787)")
+	tokenFile := fs.String("token-file", "", "read the shared token from this `file` (default: $LAZYGRAPH_TOKEN, or a new one)")
+	cert := fs.String("tls-cert", "", "serve TLS with this certificate `file`")
+	key := fs.String("tls-key", "", "the certificate's key `file`")
+	verbose := fs.Bool("v", false, "log workers and clients coming and going")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	token := os.Getenv(distributed.EnvToken)
+	if *tokenFile != "" {
+		data, err := os.ReadFile(*tokenFile)
+		if err != nil {
+			return err
+		}
+		token = string(trimNewline(data))
+	}
+	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file}
+	if *cert != "" || *key != "" {
+		cfg, err := distributed.TLSConfigFromFiles(*cert, *key, "", "")
+		if err != nil {
+			return err
+		}
+		opts.TLS = cfg
+	}
+	if *verbose {
+		opts.Log, _ = zap.NewDevelopment()
+	}
+	s, err := distributed.NewServer(opts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(stdout, "scheduler listening on %s", s.Address())
+	if *file != "" {
+		fmt.Fprintf(stdout, ", scheduler file %s", *file)
+	}
+	if url := s.StatusURL(); url != "" {
+		fmt.Fprintf(stdout, ", status %s", url)
+	}
+	fmt.Fprintln(stdout)
+	<-ctx.Done()
+	return nil
+}
+
+// runWorker serves as a worker with the functions built into this command (the benchmark
+// shapes), until the scheduler goes away or the command is interrupted.
+func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("scheduler-file", os.Getenv(distributed.EnvSchedulerFile), "the scheduler's `file`")
+	address := fs.String("scheduler", os.Getenv(distributed.EnvAddress), "the scheduler's `address` (with $LAZYGRAPH_TOKEN)")
+	listen := fs.String("listen", os.Getenv(distributed.EnvWorkerListen), "`address` to serve other workers on (default: the interface facing the scheduler, any port)")
+	name := fs.String("name", "", "this worker's `name` in the scheduler's status")
+	ca := fs.String("tls-ca", os.Getenv(distributed.EnvTLSCA), "CA certificate `file` to verify a TLS scheduler")
+	verbose := fs.Bool("v", false, "log what the worker does")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	target := *file
+	if target == "" {
+		target = *address
+	}
+	if target == "" {
+		return fmt.Errorf("give -scheduler-file or -scheduler")
+	}
+	opts := distributed.WorkerOptions{Listen: *listen, Name: *name}
+	f, err := distributed.ReadSchedulerFile(target)
+	switch {
+	case err == nil:
+		opts.Address, opts.Token = f.Address, f.Token
+		if f.TLS && *ca == "" {
+			return fmt.Errorf("the scheduler serves TLS: give -tls-ca")
+		}
+	case *file != "":
+		return err
+	default:
+		opts.Address, opts.Token = target, os.Getenv(distributed.EnvToken)
+		if opts.Token == "" {
+			return fmt.Errorf("connecting by address needs the token in $%s", distributed.EnvToken)
+		}
+	}
+	if *ca != "" {
+		cfg, err := distributed.TLSConfigFromFiles("", "", *ca, "")
+		if err != nil {
+			return err
+		}
+		opts.TLS = cfg
+	}
+	if *verbose {
+		opts.Log, _ = zap.NewDevelopment()
+	}
+	err = distributed.RunWorker(ctx, opts)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected arguments %v\n", fs.Name(), fs.Args())
+		return errUsage
+	}
+	return nil
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ') {
+		b = b[:len(b)-1]
+	}
+	return b
+}

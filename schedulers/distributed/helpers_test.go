@@ -1,0 +1,143 @@
+package distributed_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/lazygraph/lazygraph/schedulers"
+	"github.com/lazygraph/lazygraph/schedulers/distributed"
+)
+
+// envRole makes the test binary play a part other than running tests.
+const envRole = "DISTRIBUTED_TEST_ROLE"
+
+// testRole runs the part the environment asks for; it reports whether it did.
+func testRole() bool {
+	switch os.Getenv(envRole) {
+	case "scheduler":
+		s, err := distributed.NewServer(distributed.ServerOptions{Listen: "127.0.0.1:0"})
+		if err != nil {
+			fmt.Println("error:", err)
+			return true
+		}
+		fmt.Printf("address %s token %s\n", s.Address(), s.Token())
+		time.Sleep(time.Hour)
+		return true
+	}
+	return false
+}
+
+// testCluster is a scheduler in the test process and worker processes of the test binary.
+type testCluster struct {
+	server *distributed.Server
+	file   string
+	logs   *observer.ObservedLogs
+	procs  []*exec.Cmd
+}
+
+func newTestCluster(t *testing.T, workers int, opts ...func(*distributed.ServerOptions)) *testCluster {
+	t.Helper()
+	core, logs := observer.New(zapcore.InfoLevel)
+	so := distributed.ServerOptions{Listen: "127.0.0.1:0", Log: zap.New(core), SchedulerFile: filepath.Join(t.TempDir(), "scheduler.json")}
+	for _, o := range opts {
+		o(&so)
+	}
+	s, err := distributed.NewServer(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := &testCluster{server: s, file: so.SchedulerFile, logs: logs}
+	t.Cleanup(tc.close)
+	for range workers {
+		tc.addWorker(t, os.Args[0])
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.WaitForWorkers(ctx, workers); err != nil {
+		t.Fatal(err)
+	}
+	return tc
+}
+
+// addWorker starts exe as a worker of the cluster.
+func (tc *testCluster) addWorker(t *testing.T, exe string, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), schedulers.EnvWorkerRole+"="+distributed.Name,
+		distributed.EnvSchedulerFile+"="+tc.file)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tc.procs = append(tc.procs, cmd)
+	go cmd.Wait()
+	return cmd
+}
+
+func (tc *testCluster) close() {
+	tc.server.Close()
+	for _, cmd := range tc.procs {
+		cmd.Process.Kill()
+	}
+}
+
+func (tc *testCluster) client(t *testing.T) *distributed.Client {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cl, err := distributed.Connect(ctx, tc.file, distributed.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	return cl
+}
+
+// logged reports whether the server logged a line containing s.
+func (tc *testCluster) logged(s string) bool {
+	for _, e := range tc.logs.All() {
+		if strings.Contains(e.Message, s) || strings.Contains(fmt.Sprint(e.ContextMap()), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// startSchedulerProcess runs a scheduler in a child process, to kill it.
+func startSchedulerProcess(t *testing.T) (cmd *exec.Cmd, address, token string) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envRole+"=scheduler")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 4 && f[0] == "address" {
+			return cmd, f[1], f[3]
+		}
+	}
+	t.Fatal("the scheduler process said nothing")
+	return nil, "", ""
+}
