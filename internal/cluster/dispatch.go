@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"github.com/lazygraph/lazygraph/graph"
 	"time"
 
 	"github.com/lazygraph/lazygraph/internal/wire"
@@ -45,9 +46,9 @@ func (c *Coordinator) enqueue(js *Job, i int32) {
 	}
 	js.status[i] = stReady
 	if slot := c.preferred(js, i); slot >= 0 {
-		js.localQueue(slot).push(i)
+		js.localQueue(slot).Push(i)
 	} else {
-		js.ready.push(i)
+		js.ready.Push(i)
 	}
 }
 
@@ -126,7 +127,7 @@ func (c *Coordinator) fill(w *Worker, js *Job) {
 		}
 		if js.flags[i]&flagSuspect != 0 {
 			if w.queue.Len() > 0 {
-				js.ready.push(i) // it waits for an empty worker
+				js.ready.Push(i) // it waits for an empty worker
 				break
 			}
 			c.assign(b, i)
@@ -147,9 +148,9 @@ func (c *Coordinator) fill(w *Worker, js *Job) {
 // next takes a ready task for w: one preferring w, else any, else one preferring a worker with
 // no room for it (stealing), so that no worker idles while another has a backlog.
 func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
-	for _, q := range []*readyQueue{js.localQueue(w.slot), &js.ready} {
+	for _, q := range []*graph.ReadyQueue{js.localQueue(w.slot), &js.ready} {
 		for q.Len() > 0 {
-			if i := q.pop(); js.status[i] == stReady {
+			if i := q.Pop(); js.status[i] == stReady {
 				return i, true
 			}
 		}
@@ -169,7 +170,7 @@ func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
 	if victim >= 0 {
 		q := &js.local[victim]
 		for q.Len() > 0 {
-			if i := q.pop(); js.status[i] == stReady {
+			if i := q.Pop(); js.status[i] == stReady {
 				return i, true
 			}
 		}

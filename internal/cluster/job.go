@@ -1,5 +1,7 @@
 package cluster
 
+import "github.com/lazygraph/lazygraph/graph"
+
 // Task states.
 const (
 	stWaiting  uint8 = iota // some argument is not computed yet
@@ -42,8 +44,8 @@ type Job struct {
 	atCoordinator map[int32]*Encoded // values the coordinator holds, to put on workers
 	fetchers      map[int32][]int32  // tasks waiting for a value to come back from its worker
 
-	ready     readyQueue
-	local     []readyQueue // ready tasks preferring a worker, by slot
+	ready     graph.ReadyQueue
+	local     []graph.ReadyQueue // ready tasks preferring a worker, by slot
 	remaining int
 	inflight  int
 	avgNs     float64
@@ -123,7 +125,7 @@ func (js *Job) observe(ns int64) {
 }
 
 // localQueue returns the ready queue of tasks preferring worker slot.
-func (js *Job) localQueue(slot int) *readyQueue {
+func (js *Job) localQueue(slot int) *graph.ReadyQueue {
 	for len(js.local) <= slot {
 		js.local = append(js.local, nil)
 	}

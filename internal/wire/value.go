@@ -178,3 +178,16 @@ func DecodeMessage(body []byte, msg any) (err error) {
 	}
 	return checkConsumed(r)
 }
+
+// EncodeMessage encodes a protocol message (a struct with msgpack tags) as a frame body.
+func EncodeMessage(msg any) ([]byte, error) {
+	var w valueWriter
+	enc := msgpack.GetEncoder()
+	defer msgpack.PutEncoder(enc)
+	enc.Reset(&w)
+	enc.UseCompactInts(true)
+	if err := enc.Encode(msg); err != nil {
+		return nil, fmt.Errorf("encode %T: %w", msg, err)
+	}
+	return w.Bytes(), nil
+}

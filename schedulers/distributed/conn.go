@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
@@ -85,6 +86,13 @@ func (c *conn) buffer(kind byte, msg any, attachments [][]byte) error {
 // is stuck.
 func writeTimeout(size int64) time.Duration {
 	return silenceLimit + time.Duration(size/(10<<20))*time.Second
+}
+
+// writeOutgoing buffers a coordinator's frame and reports its size, for an Outbox to drain.
+func (c *conn) writeOutgoing(m *cluster.Outgoing) (int64, error) {
+	before := c.bytesSent()
+	err := c.buffer(m.Kind, m.Msg, m.Attachments)
+	return c.bytesSent() - before, err
 }
 
 func (c *conn) flush() error {

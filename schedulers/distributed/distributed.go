@@ -89,13 +89,10 @@ func (s *Scheduler) AcceptsPlaceholders() {}
 
 // Execute runs a job on the cluster.
 func (s *Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
-	switch {
-	case schedulers.InWorker():
-		// A computation inside a task runs on that worker, through the local schedulers.
-		return synchronous.Scheduler{}.Execute(ctx, job)
-	case schedulers.StartedAsWorker():
-		return schedulers.ErrForgotInit
-	case job.Plan.Calls() == 0:
+	if handled, err := synchronous.RunInWorker(ctx, job); handled {
+		return err // a computation inside a task runs on its worker
+	}
+	if job.Plan.Calls() == 0 {
 		return nil
 	}
 	if job.Address != "" {

@@ -1,10 +1,7 @@
 package distributed
 
 import (
-	"bytes"
 	"fmt"
-
-	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/wire"
@@ -162,15 +159,7 @@ type forget struct {
 	Keys []uint64 `msgpack:"k"`
 }
 
-func encodeMessage(msg any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := msgpack.NewEncoder(&buf)
-	enc.UseCompactInts(true)
-	if err := enc.Encode(msg); err != nil {
-		return nil, fmt.Errorf("encode %T: %w", msg, err)
-	}
-	return buf.Bytes(), nil
-}
+func encodeMessage(msg any) ([]byte, error) { return wire.EncodeMessage(msg) }
 
 func decodeMessage(body []byte, msg any) error { return wire.DecodeMessage(body, msg) }
 

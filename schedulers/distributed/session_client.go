@@ -42,12 +42,7 @@ func (s *Server) serveClient(c *conn, h *hello, remote string) {
 	done.Add(3)
 	go func() {
 		defer done.Done()
-		write := func(m *cluster.Outgoing) (int64, error) {
-			before := c.bytesSent()
-			err := c.buffer(m.Kind, m.Msg, m.Attachments)
-			return c.bytesSent() - before, err
-		}
-		if err := sess.out.Drain(write, c.flush); err != nil {
+		if err := sess.out.Drain(c.writeOutgoing, c.flush); err != nil {
 			c.Close()
 		}
 	}()

@@ -38,12 +38,7 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
-		write := func(m *cluster.Outgoing) (int64, error) {
-			before := c.bytesSent()
-			err := c.buffer(m.Kind, m.Msg, m.Attachments)
-			return c.bytesSent() - before, err
-		}
-		if err := link.out.Drain(write, c.flush); err != nil {
+		if err := link.out.Drain(c.writeOutgoing, c.flush); err != nil {
 			c.Close()
 		}
 	}()

@@ -1,25 +1,8 @@
 package processes
 
-import (
-	"bytes"
-	"fmt"
+import "github.com/lazygraph/lazygraph/internal/wire"
 
-	"github.com/vmihailenco/msgpack/v5"
-
-	"github.com/lazygraph/lazygraph/internal/wire"
-)
-
-func encodeMessage(msg any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := msgpack.NewEncoder(&buf)
-	enc.UseCompactInts(true)
-	if err := enc.Encode(msg); err != nil {
-		return nil, fmt.Errorf("encode %T: %w", msg, err)
-	}
-	return buf.Bytes(), nil
-}
+func encodeMessage(msg any) ([]byte, error) { return wire.EncodeMessage(msg) }
 
 // decodeMessage decodes a frame body into msg, refusing malformed bodies without panicking.
-func decodeMessage(body []byte, msg any) error {
-	return wire.DecodeMessage(body, msg)
-}
+func decodeMessage(body []byte, msg any) error { return wire.DecodeMessage(body, msg) }

@@ -67,13 +67,10 @@ var _ schedulers.Scheduler = (*Scheduler)(nil)
 
 // Execute runs job on the pool of job.Workers worker processes, starting it if needed.
 func (s *Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
-	switch {
-	case schedulers.InWorker():
-		// A computation inside a task runs in the worker itself: workers start no workers.
-		return synchronous.Scheduler{}.Execute(ctx, job)
-	case schedulers.StartedAsWorker():
-		return schedulers.ErrForgotInit
-	case job.Plan.Calls() == 0:
+	if handled, err := synchronous.RunInWorker(ctx, job); handled {
+		return err // workers start no workers
+	}
+	if job.Plan.Calls() == 0 {
 		return nil
 	}
 	p, err := s.pool(job.Workers, job.Logger)

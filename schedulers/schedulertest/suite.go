@@ -341,7 +341,7 @@ func (s *suite) workerCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	peak := peakConcurrency(intervals)
+	peak := PeakConcurrency(intervals)
 	switch {
 	case s.o.Sequential && peak != 1:
 		t.Errorf("peak concurrency %d, want 1", peak)
@@ -352,8 +352,8 @@ func (s *suite) workerCount(t *testing.T) {
 	}
 }
 
-// peakConcurrency returns the largest number of intervals overlapping at one instant.
-func peakConcurrency(intervals []Interval) int {
+// PeakConcurrency returns the largest number of intervals overlapping at one instant.
+func PeakConcurrency(intervals []Interval) int {
 	type event struct {
 		at    int64
 		delta int

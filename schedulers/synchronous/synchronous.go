@@ -55,3 +55,18 @@ func (Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 	}
 	return nil
 }
+
+// RunInWorker is for the schedulers that run tasks in worker processes (processes,
+// distributed). Inside such a worker, a computation started by a task runs here, synchronously
+// on the worker, rather than starting workers of its own; in a process that was started as a
+// worker but never served (its main forgot delayed.Init) it is an error. handled reports
+// whether either applied; otherwise the caller schedules the job itself.
+func RunInWorker(ctx context.Context, job *schedulers.Job) (handled bool, err error) {
+	switch {
+	case schedulers.InWorker():
+		return true, Scheduler{}.Execute(ctx, job)
+	case schedulers.StartedAsWorker():
+		return true, schedulers.ErrForgotInit
+	}
+	return false, nil
+}

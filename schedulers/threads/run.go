@@ -21,7 +21,7 @@ type run struct {
 	mu         sync.Mutex
 	wake       sync.Cond // signalled when tasks become ready or the run stops
 	tracker    *graph.Tracker
-	ready      readyQueue
+	ready      graph.ReadyQueue
 	remaining  int // calls not finished yet
 	idle       int // workers waiting on wake
 	stopped    bool
@@ -43,7 +43,7 @@ func newRun(ctx context.Context, job *schedulers.Job) *run {
 	}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.wake.L = &r.mu
-	r.ready = append(make(readyQueue, 0, len(job.Plan.Initial())), job.Plan.Initial()...)
+	r.ready = append(make(graph.ReadyQueue, 0, len(job.Plan.Initial())), job.Plan.Initial()...)
 	return r
 }
 
@@ -129,7 +129,7 @@ func (r *run) work(w int, holds bool) bool {
 			r.mu.Lock()
 			continue
 		}
-		i := r.ready.pop()
+		i := r.ready.Pop()
 		if r.ready.Len() > 0 && r.idle > 0 {
 			r.wake.Signal()
 		}
@@ -151,7 +151,7 @@ func (r *run) work(w int, holds bool) bool {
 func (r *run) finish(i int32) {
 	r.newlyReady = r.tracker.Finish(i, r.newlyReady[:0])
 	for _, u := range r.newlyReady {
-		r.ready.push(u)
+		r.ready.Push(u)
 	}
 	r.freed = r.tracker.Release(i, r.freed[:0])
 	for _, f := range r.freed {

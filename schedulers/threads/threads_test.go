@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"runtime"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -123,7 +122,7 @@ func TestNestedComputeSharesTheBudget(t *testing.T) {
 	if len(intervals.list) != 64 {
 		t.Fatalf("%d leaves ran, want 64", len(intervals.list))
 	}
-	if peak := peak(intervals.list); peak > 2 {
+	if peak := schedulertest.PeakConcurrency(intervals.list); peak > 2 {
 		t.Errorf("%d leaves ran at once under an outer computation of 2 workers", peak)
 	}
 }
@@ -140,35 +139,9 @@ func TestNestedComputeUsesIdleWorkers(t *testing.T) {
 	}
 	intervals.Lock()
 	defer intervals.Unlock()
-	if p := peak(intervals.list); p < 2 || p > 3 {
+	if p := schedulertest.PeakConcurrency(intervals.list); p < 2 || p > 3 {
 		t.Errorf("nested leaves peaked at %d running at once, want 2 or 3 of the outer 3 workers", p)
 	}
-}
-
-func peak(list []schedulertest.Interval) int {
-	type event struct {
-		at    int64
-		delta int
-	}
-	var events []event
-	for _, iv := range list {
-		events = append(events, event{iv.Start, 1}, event{iv.End, -1})
-	}
-	slices.SortFunc(events, func(a, b event) int {
-		if a.at != b.at {
-			if a.at < b.at {
-				return -1
-			}
-			return 1
-		}
-		return a.delta - b.delta
-	})
-	now, most := 0, 0
-	for _, e := range events {
-		now += e.delta
-		most = max(most, now)
-	}
-	return most
 }
 
 // TestSameGraphComputedConcurrently shares one graph between many simultaneous Computes.
