@@ -1,7 +1,6 @@
 package regression
 
 import (
-	"cmp"
 	"math/rand/v2"
 	"slices"
 )
@@ -39,9 +38,14 @@ type grower struct {
 	tries    int
 	minLeaf  int
 	rng      *rand.Rand
-	features []int // 0..cols-1, partly shuffled at each node to pick the features to try
-	sorted   []int // scratch: a node's rows sorted by one feature
-	nodes    tree  // the tree being grown
+	features []int   // 0..cols-1, partly shuffled at each node to pick the features to try
+	sorted   []entry // scratch: a node's rows sorted by one feature
+	nodes    tree    // the tree being grown
+}
+
+// entry is a row's value of the feature being sorted on, and its response.
+type entry struct {
+	value, y float64
 }
 
 func newGrower(x []float64, cols int, y []float64, tries, minLeaf int, rng *rand.Rand) *grower {
@@ -50,7 +54,7 @@ func newGrower(x []float64, cols int, y []float64, tries, minLeaf int, rng *rand
 		features[j] = j
 	}
 	return &grower{x: x, cols: cols, y: y, tries: tries, minLeaf: minLeaf, rng: rng,
-		features: features, sorted: make([]int, 0, len(y))}
+		features: features, sorted: make([]entry, 0, len(y))}
 }
 
 // grow returns a tree fitted to rows (row numbers, repeats allowed). It reorders rows.
@@ -109,18 +113,19 @@ func (g *grower) bestSplit(rows []int) (split, bool) {
 // bestSplitOn returns the best split on one feature scoring more than beat, if any: it sorts
 // the rows by the feature and scores every cut between two different values.
 func (g *grower) bestSplitOn(f int, rows []int, total, beat float64) (split, bool) {
-	sorted := append(g.sorted[:0], rows...)
-	slices.SortFunc(sorted, func(a, b int) int {
-		return cmp.Or(cmp.Compare(g.at(a, f), g.at(b, f)), cmp.Compare(a, b))
-	})
+	sorted := g.sorted[:0]
+	for _, r := range rows {
+		sorted = append(sorted, entry{value: g.at(r, f), y: g.y[r]})
+	}
+	slices.SortFunc(sorted, byValue)
 	best := split{score: beat}
 	found := false
 	n := len(sorted)
 	left := 0.0
 	for i := 0; i < n-g.minLeaf; i++ {
-		left += g.y[sorted[i]]
+		left += sorted[i].y
 		nLeft := i + 1
-		lo, hi := g.at(sorted[i], f), g.at(sorted[i+1], f)
+		lo, hi := sorted[i].value, sorted[i+1].value
 		if nLeft < g.minLeaf || lo == hi {
 			continue // too few rows on the left, or rows with equal values would be parted
 		}
@@ -135,6 +140,17 @@ func (g *grower) bestSplitOn(f int, rows []int, total, beat float64) (split, boo
 		}
 	}
 	return best, found
+}
+
+// byValue orders entries by value (there are no NaNs: data sets have no missing values).
+func byValue(a, b entry) int {
+	switch {
+	case a.value < b.value:
+		return -1
+	case a.value > b.value:
+		return 1
+	}
+	return 0
 }
 
 // partition reorders rows so that those going left come first, and returns the two parts.
