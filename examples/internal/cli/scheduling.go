@@ -2,11 +2,6 @@ package cli
 
 import (
 	"flag"
-	"fmt"
-	"os"
-	"runtime"
-	"strconv"
-	"strings"
 
 	"github.com/lazygraph/lazygraph/delayed"
 )
@@ -62,25 +57,3 @@ func (s *Scheduling) Options() ([]delayed.Option, error) {
 	return opts, err
 }
 
-// Workers returns the number of workers computations will use: -workers if given, else
-// $LAZYGRAPH_WORKERS, else one per core (GOMAXPROCS) — the rule lazygraph itself follows.
-// Examples that plan around the worker count (an ideal makespan, a static split) need it in
-// advance.
-func (s *Scheduling) Workers() (int, error) {
-	given := false
-	s.fs.Visit(func(f *flag.Flag) { given = given || f.Name == "workers" })
-	switch {
-	case given && s.workers < 1:
-		return 0, Usagef("-workers %d: want at least 1", s.workers)
-	case given:
-		return s.workers, nil
-	}
-	if v := strings.TrimSpace(os.Getenv(delayed.EnvWorkers)); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return 0, fmt.Errorf("%s=%q: want a whole number of at least 1", delayed.EnvWorkers, v)
-		}
-		return n, nil
-	}
-	return runtime.GOMAXPROCS(0), nil
-}
