@@ -56,4 +56,3 @@ func (s *Scheduling) Options() ([]delayed.Option, error) {
 	})
 	return opts, err
 }
-
