@@ -1,8 +1,8 @@
 // Command cv compares prediction methods by K-fold cross-validation: ordinary least squares,
 // ridge regression, k-nearest neighbours and a random forest, each fitted on every fold. Every
 // (fold, method) pair is a task of its own, so ten folds of four methods make forty tasks and a
-// machine with more cores than folds still uses them all; the methods' costs differ a hundredfold
-// (see the task_seconds column of the summary), which is what the scheduler has to balance.
+// machine with more cores than folds still uses them all. The methods' costs differ by orders of
+// magnitude (see the task_seconds column of the summary), which is what the scheduler balances.
 //
 // The training data is wrapped once with delayed.Value and shared by every task: worker processes
 // receive it once each, not once per task.
@@ -20,7 +20,8 @@
 // the output is the same whatever the choice. Standard output is CSV, one line per task:
 //
 //	fold,method,n_test,mse
-//	1,ols,100,1.318412
+//	1,ols,100,1.263039516
+//	1,ridge,100,1.255564922
 //	...
 //
 // with folds numbered from 1; a summary per method and the timings go to standard error.

@@ -15,7 +15,7 @@
 // error on the test set:
 //
 //	replicate,ols_mse,ridge_mse
-//	1,13.01245853,10.92717311
+//	1,15.28633036,9.632253725
 //	...
 //
 // A summary (mean errors with standard errors, how often ridge wins) and the timings go to
