@@ -33,6 +33,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/lazygraph/lazygraph/dataframe"
@@ -67,8 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "cv: %d rows, %d predictors, %d folds, methods %v (data ready in %.3f s)\n",
-		data.NumRows(), data.NumCols(), len(folds), cfg.methods, time.Since(start).Seconds())
+	fmt.Fprintf(stderr, "cv: %d rows, %d predictors, %d folds, methods %s (data ready in %.3f s)\n",
+		data.NumRows(), data.NumCols(), len(folds), strings.Join(cfg.methods, ","), time.Since(start).Seconds())
 
 	scores := crossValidate(data, folds, cfg.methods, cfg.settings)
 	results, err := scores.Compute(ctx, append(cfg.scheduling, cli.Report("cv", stderr))...)

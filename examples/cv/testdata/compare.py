@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Check examples/cv against statsmodels and scikit-learn, side by side.
 
-Run from the repository root with Debian's interpreter (the one python3-statsmodels,
-python3-sklearn and python3-pandas install into):
+Run it with Debian's interpreter (the one python3-statsmodels, python3-sklearn and
+python3-pandas install into):
 
     /usr/bin/python3 examples/cv/testdata/compare.py
 
@@ -37,6 +37,7 @@ from sklearn.model_selection import KFold
 from sklearn.neighbors import KNeighborsRegressor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 N, P, FOLDS, LAMBDA, K = 300, 8, 7, 10.0, 10
 
 
@@ -78,7 +79,7 @@ def run_go():
     out = subprocess.run(
         ["go", "run", "./examples/cv", "-data", os.path.join(HERE, "tutorial.csv"), "-y", "y",
          "-folds", str(FOLDS), "-methods", "ols,ridge,knn", "-lambda", str(LAMBDA), "-k", str(K)],
-        check=True, capture_output=True, text=True)
+        check=True, capture_output=True, text=True, cwd=REPO)
     return pd.read_csv(io.StringIO(out.stdout))
 
 
@@ -101,6 +102,7 @@ def main():
     print(both.to_string(index=False, float_format="%.12g"))
     print(f"\nlargest relative difference: {both.rel_diff.max():.3g}; "
           f"n_test equal in every fold: {(both.n_test_sklearn == both.n_test_lazygraph).all()}")
+    print("(the example prints 10 significant digits; go test -v -run Exactly ./examples/cv compares all of them)")
 
 
 if __name__ == "__main__":

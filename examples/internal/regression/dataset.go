@@ -34,7 +34,7 @@ func (d Dataset) Check() error {
 }
 
 // Rows returns copies of the given rows: their predictors as a matrix and their responses.
-// Row numbers must be in range.
+// There must be at least one row, and row numbers must be in range.
 func (d Dataset) Rows(rows []int) (*mat.Dense, []float64) {
 	p := d.NumCols()
 	x := mat.NewDense(len(rows), p, nil)
