@@ -28,15 +28,15 @@ func (t tree) predict(row []float64) float64 {
 	return t[i].value
 }
 
-// grower grows trees on rows of one training set. At each node it tries tries randomly
-// chosen features and makes the split that most reduces the sum of squared errors, keeping at
-// least minLeaf rows on each side; a node that no split improves becomes a leaf.
+// grower grows trees on rows of one training set. At each node it picks a few features at
+// random (tries of them) and makes the split that most reduces the sum of squared errors,
+// keeping at least minLeaf rows on each side; a node that no split improves becomes a leaf.
 type grower struct {
 	x        []float64 // training predictors, row-major
 	cols     int
 	y        []float64
-	tries    int
-	minLeaf  int
+	tries    int // features tried at each node
+	minLeaf  int // fewest rows in a leaf
 	rng      *rand.Rand
 	features []int   // 0..cols-1, partly shuffled at each node to pick the features to try
 	sorted   []entry // scratch: a node's rows sorted by one feature
