@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
@@ -47,13 +48,28 @@ func TestSchedulersAgree(t *testing.T) {
 }
 
 func TestIdeal(t *testing.T) {
-	w, err := newWorkload(4, 12, 1000, 50)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct{ workers, want int }{{1, 4600}, {2, 2300}, {4, 1150}, {8, 1000}} {
+	for _, c := range []struct {
+		slow, fast, slowTime, fastTime int
+		workers, want                  int
+	}{
+		{4, 12, 1000, 50, 1, 4600},
+		{4, 12, 1000, 50, 2, 2300}, // the tutorial's case: the work shared evenly
+		{4, 12, 1000, 50, 4, 1150},
+		{4, 12, 1000, 50, 8, 1000}, // the longest task
+		{4, 12, 100, 5, 3, 200},    // one worker must take two slow tasks
+		{3, 0, 100, 5, 2, 200},
+		{0, 5, 100, 10, 2, 30},
+		{2, 3, 0, 0, 2, 0},
+		{2, 4, 7, 3, 2, 13},  // 7+3+3 against 7+3+3
+		{1, 5, 10, 4, 2, 16}, // 10+4 against 4·4: the even share, 15, cannot be reached
+	} {
+		w, err := newWorkload(c.slow, c.fast, time.Duration(c.slowTime), time.Duration(c.fastTime))
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got := w.ideal(c.workers); int(got) != c.want {
-			t.Errorf("%d workers: ideal %d, want %d", c.workers, got, c.want)
+			t.Errorf("%d×%d and %d×%d on %d workers: ideal %d, want %d",
+				c.slow, c.slowTime, c.fast, c.fastTime, c.workers, got, c.want)
 		}
 	}
 }

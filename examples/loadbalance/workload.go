@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
@@ -68,12 +67,6 @@ func (w workload) total() time.Duration {
 		total += d
 	}
 	return total
-}
-
-// ideal is the shortest makespan any allocation could reach on the given number of workers:
-// the total shared evenly, but no less than the longest task. (For this workload it is reached.)
-func (w workload) ideal(workers int) time.Duration {
-	return max(w.total()/time.Duration(workers), slices.Max(w.durations))
 }
 
 // graph builds one task per duration and a sum of their indices.
