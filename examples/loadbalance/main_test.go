@@ -89,6 +89,7 @@ func TestBadFlags(t *testing.T) {
 	}{
 		{[]string{"-slow", "0", "-fast", "0"}, "want at least one task"},
 		{[]string{"-fast", "-3"}, "no negative counts"},
+		{[]string{"-slow", "5000"}, "at most 1000 slow"},
 		{[]string{"-slow-time", "-1s"}, "-slow-time -1s"},
 		{[]string{"-fast-time", "soon"}, "invalid value"},
 		{[]string{"-schedulers", "threads,gpu"}, `unknown scheduler "gpu"`},

@@ -62,7 +62,11 @@ func timeRun(ctx context.Context, w io.Writer, work workload, a allocation) erro
 	if a.workers == 1 {
 		workers = "1 worker"
 	}
-	fmt.Fprintf(w, "loadbalance: %-11s %-36s %-10s makespan %7.3f s, ideal %7.3f s: %+4.0f%%\n",
-		a.scheduler, a.label, workers, makespan.Seconds(), ideal.Seconds(), 100*(makespan.Seconds()/ideal.Seconds()-1))
+	fmt.Fprintf(w, "loadbalance: %-11s %-36s %-10s makespan %7.3f s, ideal %7.3f s",
+		a.scheduler, a.label, workers, makespan.Seconds(), ideal.Seconds())
+	if ideal > 0 {
+		fmt.Fprintf(w, ": %+4.0f%%", 100*(makespan.Seconds()/ideal.Seconds()-1))
+	}
+	fmt.Fprintln(w)
 	return nil
 }

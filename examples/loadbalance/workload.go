@@ -39,6 +39,8 @@ func newWorkload(slow, fast int, slowTime, fastTime time.Duration) (workload, er
 	switch {
 	case slow < 0 || fast < 0 || slow+fast == 0:
 		return workload{}, cli.Usagef("-slow %d -fast %d: want at least one task, and no negative counts", slow, fast)
+	case slow > 1000 || fast > 100_000:
+		return workload{}, cli.Usagef("-slow %d -fast %d: at most 1000 slow and 100000 fast tasks, please", slow, fast)
 	case slowTime < 0:
 		return workload{}, cli.Usagef("-slow-time %v: want a duration of at least 0", slowTime)
 	case fastTime < 0:
