@@ -315,7 +315,9 @@ func remotePath(p string) string {
 // copies the file to the worker hosts, starts the workers, runs the client and exits with the
 // client's status. On exit or interruption it ends every ssh session it started, which hangs
 // up the remote scheduler and workers. The output of the scheduler and workers is prefixed
-// with their host; the client's is passed through unchanged.
+// with their host. The client runs without a pseudo-terminal, so that its standard output and
+// error stay separate and byte for byte; when the script is interrupted it is not hung up, but
+// a lazygraph client fails within seconds of its scheduler's end.
 func (p *SSHPlan) Script() string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
