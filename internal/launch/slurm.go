@@ -230,7 +230,7 @@ func SlurmScript(o SlurmOptions) (string, error) {
 	line("")
 
 	line(`echo "lazygraph: starting the scheduler on $scheduler_host:%d" >&2`, port)
-	sched := []string{"srun", "--overlap", "--nodes=1", "--ntasks=1", `--nodelist="${SLURMD_NODENAME:-$scheduler_host}"`}
+	sched := []string{"srun", "--overlap", "--nodes=1", "--ntasks=1", `--nodelist="${SLURMD_NODENAME:-$(hostname -s)}"`}
 	sched = append(sched, quoteAll(envArgs([]string{EnvWorker}, o.Env...))...)
 	sched = append(sched, Quote(schedBin), "scheduler",
 		"-listen", fmt.Sprintf(`"$scheduler_host:%d"`, port),

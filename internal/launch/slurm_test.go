@@ -70,7 +70,7 @@ func TestSlurmScriptHeaderAndSteps(t *testing.T) {
 	for _, want := range []string{
 		"scheduler_file=/scratch/ana/sched.json\n",
 		"start_timeout=90 ",
-		`srun --overlap --nodes=1 --ntasks=1 --nodelist="${SLURMD_NODENAME:-$scheduler_host}" env -u LAZYGRAPH_WORKER GOMAXPROCS=4 /opt/lazygraph/bin/lazygraph scheduler -listen "$scheduler_host:9000" -scheduler-file "$scheduler_file" -status "$scheduler_host:9001" -tls-cert /etc/lg/cert.pem &`,
+		`srun --overlap --nodes=1 --ntasks=1 --nodelist="${SLURMD_NODENAME:-$(hostname -s)}" env -u LAZYGRAPH_WORKER GOMAXPROCS=4 /opt/lazygraph/bin/lazygraph scheduler -listen "$scheduler_host:9000" -scheduler-file "$scheduler_file" -status "$scheduler_host:9001" -tls-cert /etc/lg/cert.pem &`,
 		`srun --overlap --nodes=3 --ntasks=6 --ntasks-per-node=2 --cpus-per-task=4 --kill-on-bad-exit=0 --label sh -c `,
 		`lazygraph-worker "$scheduler_file" "$start_timeout" env -u LAZYGRAPH_SCHEDULER -u LAZYGRAPH_SCHEDULER_ADDRESS GOMAXPROCS=4 LAZYGRAPH_WORKER=distributed LAZYGRAPH_SCHEDULER_FILE="$scheduler_file" /home/ana/bin/analysis -input '/data/x y.csv' &`,
 		`env -u LAZYGRAPH_WORKER -u LAZYGRAPH_SCHEDULER_FILE GOMAXPROCS=4 LAZYGRAPH_SCHEDULER=distributed LAZYGRAPH_SCHEDULER_ADDRESS="$scheduler_file" /home/ana/bin/analysis -input '/data/x y.csv' &`,
