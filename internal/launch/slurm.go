@@ -142,8 +142,9 @@ func isSpaceOrControl(r rune) bool {
 //  3. starts a step of WorkersPerNode workers on every node, each of which waits for the file
 //     to be visible on its own node before it starts;
 //  4. runs the client on the first node and exits with its status;
-//  5. on exit, cancellation or time-out, sends SIGTERM to the steps (srun passes it on), kills
-//     what is left after ten seconds and removes the scheduler file.
+//  5. on exit, cancellation or time-out, sends SIGTERM to the srun of each step (srun then ends
+//     its step, killing the tasks), kills what is left after ten seconds and removes the
+//     scheduler file.
 //
 // The job's exit status is the client's. SlurmScript returns the problems of invalid options as
 // [*OptionError] values joined with [errors.Join].
@@ -208,7 +209,7 @@ func SlurmScript(o SlurmOptions) (string, error) {
 	line("	local status=$?")
 	line("	trap - EXIT")
 	line("	trap '' HUP INT TERM # finish cleaning up when signalled again")
-	line("	# srun passes SIGTERM on to the processes of its step.")
+	line("	# On SIGTERM, srun ends its job step.")
 	line(`	local pids=("${steps[@]}")`)
 	line(`	if [[ -n $client_pid ]]; then pids+=("$client_pid"); fi`)
 	line(`	if ((${#pids[@]})); then`)
