@@ -213,6 +213,7 @@ func SlurmScript(o SlurmOptions) (string, error) {
 	line(`	local pids=("${steps[@]}")`)
 	line(`	if [[ -n $client_pid ]]; then pids+=("$client_pid"); fi`)
 	line(`	if ((${#pids[@]})); then`)
+	line(`		echo "lazygraph: stopping the scheduler and the workers (srun reports their steps killed)" >&2`)
 	line(`		kill -TERM "${pids[@]}" 2>/dev/null || true`)
 	line("		local i")
 	line("		for ((i = 0; i < 20; i++)); do")
