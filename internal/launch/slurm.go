@@ -1,0 +1,333 @@
+package launch
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultSlurmStartTimeout is how long a Slurm job waits for the scheduler file when
+// SlurmOptions.StartTimeout is zero.
+const DefaultSlurmStartTimeout = 5 * time.Minute
+
+// SlurmOptions describes a lazygraph cluster run as one Slurm job. Binary, Nodes and
+// WorkersPerNode are required; the zero value of every other field selects a default.
+type SlurmOptions struct {
+	// Binary is the absolute path of the user's program as the compute nodes see it. It runs as
+	// the workers and then as the client.
+	Binary string
+	// Args are the program's arguments. The client gets them; so do the workers, which return
+	// from delayed.Init before looking at them.
+	Args []string
+	// Env holds extra NAME=VALUE variables for the scheduler, the workers and the client. The
+	// job otherwise inherits the environment sbatch was run in, LAZYGRAPH_TOKEN included.
+	Env []string
+
+	// Nodes is the number of nodes to allocate, at least 1. The scheduler and the client run on
+	// the first; workers run on all of them.
+	Nodes int
+	// WorkersPerNode is the number of worker processes on each node, at least 1.
+	WorkersPerNode int
+	// CPUsPerWorker, when positive, asks for that many CPUs per worker (--cpus-per-task).
+	CPUsPerWorker int
+	// Partition, Time, Account and JobName become the sbatch options of the same names. Time
+	// takes Slurm's forms: "30", "1:30:00", "2-12", "UNLIMITED". JobName defaults to
+	// "lazygraph".
+	Partition, Time, Account, JobName string
+	// Output is the job's output file (sbatch --output, Slurm's patterns such as %j allowed);
+	// empty leaves Slurm's default, slurm-%j.out in the submission directory.
+	Output string
+	// WorkDir, when set, is the absolute directory the job runs in (sbatch --chdir).
+	WorkDir string
+	// SbatchArgs are further sbatch options, each written verbatim on its own "#SBATCH" line,
+	// such as "--mem=8G" or "--constraint=haswell".
+	SbatchArgs []string
+
+	// SchedulerFile is the absolute path of the scheduler file, on a filesystem shared by every
+	// node. Empty means $HOME/.lazygraph/scheduler-$SLURM_JOB_ID.json, expanded in the job. The
+	// job removes the file when it ends: it holds the token.
+	SchedulerFile string
+	// SchedulerBinary runs the scheduler: an absolute path, or a command looked up in PATH on
+	// the first node. Empty means "lazygraph".
+	SchedulerBinary string
+	// SchedulerArgs are extra arguments after "scheduler -listen ... -scheduler-file ...", such
+	// as "-tls-cert", "/path/cert.pem".
+	SchedulerArgs []string
+	// Port is the scheduler's port on the first node; 0 means 8786.
+	Port int
+	// StatusPort, when positive, starts the scheduler's HTTP status endpoint on that port.
+	StatusPort int
+	// StartTimeout bounds the wait for the scheduler file, by the job and by each worker; 0
+	// means DefaultSlurmStartTimeout.
+	StartTimeout time.Duration
+}
+
+// slurmTime matches the time limits sbatch --time accepts.
+var slurmTime = regexp.MustCompile(`^(?:\d+(?::\d+){0,2}|\d+-\d+(?::\d+){0,2}|(?i:unlimited|infinite))$`)
+
+func (o *SlurmOptions) validate() error {
+	var p problems
+	checkProgram(&p, o.Binary, o.Args)
+	checkEnv(&p, o.Env)
+	if o.Nodes < 1 {
+		p.add("Nodes", "%d: a job needs at least 1 node", o.Nodes)
+	}
+	if o.WorkersPerNode < 1 {
+		p.add("WorkersPerNode", "%d: at least 1 worker per node is needed", o.WorkersPerNode)
+	}
+	if o.CPUsPerWorker < 0 {
+		p.add("CPUsPerWorker", "%d is negative", o.CPUsPerWorker)
+	}
+	for _, f := range []struct{ name, value string }{
+		{"Partition", o.Partition}, {"Account", o.Account}, {"JobName", o.JobName},
+		{"Output", o.Output}, {"WorkDir", o.WorkDir},
+	} {
+		if strings.HasPrefix(f.value, "-") {
+			p.add(f.name, "%q starts with '-'", f.value)
+		} else if strings.IndexFunc(f.value, isSpaceOrControl) >= 0 {
+			p.add(f.name, "%q contains white space or a control character, which #SBATCH lines cannot carry", f.value)
+		}
+	}
+	if o.Time != "" && !slurmTime.MatchString(o.Time) {
+		p.add("Time", "%q is not a Slurm time limit (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM:SS or UNLIMITED)", o.Time)
+	}
+	if o.WorkDir != "" && !path.IsAbs(o.WorkDir) {
+		p.add("WorkDir", "%q is not an absolute path", o.WorkDir)
+	}
+	for _, a := range o.SbatchArgs {
+		if !strings.HasPrefix(a, "-") || strings.ContainsAny(a, "\x00\n\r") {
+			p.add("SbatchArgs", "%q is not an sbatch option on one line (such as --mem=8G)", a)
+		}
+	}
+	if o.SchedulerFile != "" {
+		if !path.IsAbs(o.SchedulerFile) {
+			p.add("SchedulerFile", "%q is not an absolute path; it must name the same file on every node", o.SchedulerFile)
+		} else if strings.HasSuffix(o.SchedulerFile, "/") {
+			p.add("SchedulerFile", "%q names a directory", o.SchedulerFile)
+		}
+		if strings.ContainsAny(o.SchedulerFile, "\x00") {
+			p.add("SchedulerFile", "contains a NUL byte")
+		}
+	}
+	checkSchedulerBinary(&p, o.SchedulerBinary)
+	for i, a := range o.SchedulerArgs {
+		if strings.ContainsRune(a, 0) {
+			p.add("SchedulerArgs", "argument %d contains a NUL byte", i)
+		}
+	}
+	checkPort(&p, "Port", o.Port)
+	checkPort(&p, "StatusPort", o.StatusPort)
+	if o.StatusPort > 0 && o.StatusPort == orDefault(o.Port, DefaultPort) {
+		p.add("StatusPort", "%d is also the scheduler's port", o.StatusPort)
+	}
+	checkTimeout(&p, o.StartTimeout)
+	return p.err()
+}
+
+func isSpaceOrControl(r rune) bool {
+	return r <= ' ' || r == 0x7f || r == 0x85 || r == 0xa0 || r == 0x2028 || r == 0x2029
+}
+
+// SlurmScript returns a batch script for sbatch that runs the cluster o describes as one job.
+// In order, the job:
+//
+//  1. removes a stale scheduler file and starts the scheduler as a job step on the first node
+//     (srun --overlap, so that the steps share the allocation), listening on that node's host
+//     name;
+//  2. waits until the scheduler file exists, failing if the scheduler exits or
+//     o.StartTimeout passes;
+//  3. starts a step of WorkersPerNode workers on every node, each of which waits for the file
+//     to be visible on its own node before it starts;
+//  4. runs the client on the first node and exits with its status;
+//  5. on exit, cancellation or time-out, sends SIGTERM to the srun of each step (srun then ends
+//     its step, killing the tasks), kills what is left after ten seconds and removes the
+//     scheduler file.
+//
+// The job's exit status is the client's. SlurmScript returns the problems of invalid options as
+// [*OptionError] values joined with [errors.Join].
+func SlurmScript(o SlurmOptions) (string, error) {
+	if err := o.validate(); err != nil {
+		return "", err
+	}
+	jobName := o.JobName
+	if jobName == "" {
+		jobName = "lazygraph"
+	}
+	schedBin := o.SchedulerBinary
+	if schedBin == "" {
+		schedBin = DefaultSchedulerBinary
+	}
+	port := orDefault(o.Port, DefaultPort)
+	nTasks := o.Nodes * o.WorkersPerNode
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+
+	line("#!/bin/bash")
+	line("#SBATCH --job-name=%s", jobName)
+	line("#SBATCH --nodes=%d", o.Nodes)
+	line("#SBATCH --ntasks-per-node=%d", o.WorkersPerNode)
+	if o.CPUsPerWorker > 0 {
+		line("#SBATCH --cpus-per-task=%d", o.CPUsPerWorker)
+	}
+	for _, f := range []struct{ option, value string }{
+		{"partition", o.Partition}, {"time", o.Time}, {"account", o.Account},
+		{"output", o.Output}, {"chdir", o.WorkDir},
+	} {
+		if f.value != "" {
+			line("#SBATCH --%s=%s", f.option, f.value)
+		}
+	}
+	for _, a := range o.SbatchArgs {
+		line("#SBATCH %s", a)
+	}
+	program := commentSafe(QuoteCommand(append([]string{o.Binary}, o.Args...)...))
+	line("#")
+	line("# A lazygraph cluster in one Slurm job (generated by lazygraph launch slurm):")
+	line("#   scheduler  %s, on the first node, port %d", commentSafe(Quote(schedBin)), port)
+	line("#   workers    %d per node on %d node(s): %s", o.WorkersPerNode, o.Nodes, program)
+	line("#   client     the same program, on the first node; the job exits with its status")
+	line("# They meet through the scheduler file, on a filesystem that every node shares.")
+	line("set -euo pipefail")
+	line("")
+	if o.SchedulerFile == "" {
+		line(`scheduler_file="$HOME/.lazygraph/scheduler-$SLURM_JOB_ID.json"`)
+	} else {
+		line("scheduler_file=%s", Quote(o.SchedulerFile))
+	}
+	line("start_timeout=%d # seconds", timeoutSeconds(o.StartTimeout, DefaultSlurmStartTimeout))
+	line("scheduler_host=$(hostname)")
+	line(`(umask 077 && mkdir -p -- "$(dirname -- "$scheduler_file")")`)
+	line(`rm -f -- "$scheduler_file"`)
+	line("")
+	line("steps=()")
+	line("client_pid=")
+	line("# shellcheck disable=SC2317 # run by the traps")
+	line("cleanup() {")
+	line("	local status=$?")
+	line("	trap - EXIT")
+	line("	trap '' HUP INT TERM # finish cleaning up when signalled again")
+	line("	# On SIGTERM, srun ends its job step.")
+	line(`	local pids=("${steps[@]}")`)
+	line(`	if [[ -n $client_pid ]]; then pids+=("$client_pid"); fi`)
+	line(`	if ((${#pids[@]})); then`)
+	line(`		echo "lazygraph: stopping the scheduler and the workers (srun reports their steps killed)" >&2`)
+	line(`		kill -TERM "${pids[@]}" 2>/dev/null || true`)
+	line("		local i")
+	line("		for ((i = 0; i < 20; i++)); do")
+	line(`			kill -0 "${pids[@]}" 2>/dev/null || break`)
+	line("			sleep 0.5")
+	line("		done")
+	line(`		kill -KILL "${pids[@]}" 2>/dev/null || true`)
+	line("	fi")
+	line(`	rm -f -- "$scheduler_file"`)
+	line(`	exit "$status"`)
+	line("}")
+	line("trap cleanup EXIT")
+	line("trap 'exit 129' HUP")
+	line("trap 'exit 130' INT")
+	line("trap 'exit 143' TERM")
+	line("")
+
+	line(`echo "lazygraph: starting the scheduler on $scheduler_host:%d" >&2`, port)
+	sched := []string{"srun", "--overlap", "--nodes=1", "--ntasks=1", `--nodelist="${SLURMD_NODENAME:-$(hostname -s)}"`}
+	sched = append(sched, quoteAll(envArgs([]string{EnvWorker}, o.Env...))...)
+	sched = append(sched, Quote(schedBin), "scheduler",
+		"-listen", fmt.Sprintf(`"$scheduler_host:%d"`, port),
+		"-scheduler-file", `"$scheduler_file"`)
+	if o.StatusPort > 0 {
+		sched = append(sched, "-status", fmt.Sprintf(`"$scheduler_host:%d"`, o.StatusPort))
+	}
+	sched = append(sched, quoteAll(o.SchedulerArgs)...)
+	line("%s &", wrapWords(sched))
+	line("scheduler_pid=$!")
+	line(`steps+=("$scheduler_pid")`)
+	line("")
+	line("waited=0")
+	line(`until [[ -s $scheduler_file ]]; do`)
+	line(`	if ! kill -0 "$scheduler_pid" 2>/dev/null; then`)
+	line(`		echo "lazygraph: the scheduler exited before writing $scheduler_file" >&2`)
+	line("		exit 1")
+	line("	fi")
+	line("	if ((waited >= start_timeout)); then")
+	line(`		echo "lazygraph: the scheduler wrote no $scheduler_file within ${start_timeout}s" >&2`)
+	line("		exit 1")
+	line("	fi")
+	line("	sleep 1")
+	line("	waited=$((waited + 1))")
+	line("done")
+	line("")
+
+	line(`echo "lazygraph: starting %d worker(s) on %d node(s)" >&2`, nTasks, o.Nodes)
+	workers := []string{"srun", "--overlap", "--nodes=" + strconv.Itoa(o.Nodes), "--ntasks=" + strconv.Itoa(nTasks),
+		"--ntasks-per-node=" + strconv.Itoa(o.WorkersPerNode)}
+	if o.CPUsPerWorker > 0 {
+		workers = append(workers, "--cpus-per-task="+strconv.Itoa(o.CPUsPerWorker))
+	}
+	workers = append(workers, "--kill-on-bad-exit=0", "--label",
+		// Each worker waits until its node sees the file: shared filesystems cache directories.
+		"sh", "-c", Quote(waitForFile), "lazygraph-worker", `"$scheduler_file"`, `"$start_timeout"`)
+	workers = append(workers, quoteAll(envArgs([]string{EnvScheduler, EnvSchedulerAddress},
+		append(append([]string{}, o.Env...), EnvWorker+"="+Distributed)...))...)
+	workers = append(workers, EnvSchedulerFile+`="$scheduler_file"`)
+	workers = append(workers, quoteAll(append([]string{o.Binary}, o.Args...))...)
+	line("%s &", wrapWords(workers))
+	line(`steps+=("$!")`)
+	line("")
+
+	line(`echo "lazygraph: running the client" >&2`)
+	client := quoteAll(envArgs([]string{EnvWorker, EnvSchedulerFile},
+		append(append([]string{}, o.Env...), EnvScheduler+"="+Distributed)...))
+	client = append(client, EnvSchedulerAddress+`="$scheduler_file"`)
+	client = append(client, quoteAll(append([]string{o.Binary}, o.Args...))...)
+	line("%s &", wrapWords(client))
+	line("client_pid=$!")
+	line("status=0")
+	line(`wait "$client_pid" || status=$?`)
+	line("client_pid=")
+	line(`echo "lazygraph: the client exited with status $status" >&2`)
+	line(`exit "$status"`)
+	return b.String(), nil
+}
+
+// waitForFile is the sh script each worker task runs first: $1 is the scheduler file, $2 the
+// timeout in seconds and the rest the command to exec once the file is there.
+const waitForFile = `f=$1 t=$2; shift 2; i=0; while [ ! -s "$f" ]; do if [ "$i" -ge "$t" ]; then echo "lazygraph: no scheduler file $f on $(hostname) after ${t}s" >&2; exit 1; fi; i=$((i + 1)); sleep 1; done; exec "$@"`
+
+func quoteAll(words []string) []string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = Quote(w)
+	}
+	return quoted
+}
+
+// wrapWords joins already-quoted shell words, continuing the line with a backslash once it
+// passes about 100 columns (but not between an option and its operand), for a readable script.
+func wrapWords(words []string) string {
+	var b strings.Builder
+	col := 0
+	for i, w := range words {
+		if i > 0 {
+			if col+1+len(w) > 100 && !takesOperand[words[i-1]] {
+				b.WriteString(" \\\n\t")
+				col = 8
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(w)
+		if j := strings.LastIndexByte(w, '\n'); j >= 0 {
+			col = len(w) - j - 1
+		} else {
+			col += len(w)
+		}
+	}
+	return b.String()
+}
+
+// takesOperand lists the options of the generated commands that take the next word.
+var takesOperand = map[string]bool{"-u": true, "-c": true, "-o": true, "-listen": true, "-scheduler-file": true, "-status": true}
