@@ -23,9 +23,9 @@ import (
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scheduler := fs.String("scheduler", delayed.DefaultScheduler, "scheduler name")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "number of workers")
-	chunksize := fs.Int("chunksize", 0, "tasks per message to a worker process (0: adaptive)")
+	scheduler := fs.String("scheduler", delayed.DefaultScheduler, "scheduler name (default: $LAZYGRAPH_SCHEDULER, else threads)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "number of workers (default: $LAZYGRAPH_WORKERS, else one per core)")
+	chunksize := fs.Int("chunksize", 0, "tasks per message to a worker process (default: $LAZYGRAPH_CHUNKSIZE, else 0: adaptive)")
 	shapeName := fs.String("shape", "wide", "graph shape: wide, chain, shared or balance")
 	n := fs.Int("n", 100_000, "number of tasks (wide, chain)")
 	size := fs.Int("size", 50_000_000, "float64 elements of the shared array (shared)")
@@ -51,13 +51,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	var bytesSent int64
-	opts := []delayed.Option{
-		delayed.WithScheduler(*scheduler),
-		delayed.WithWorkers(*workers),
-		delayed.WithChunksize(*chunksize),
-		delayed.WithCallbacks(delayed.Callbacks{Finish: func(info delayed.ComputeInfo) { bytesSent = info.BytesSent }}),
-	}
+	// Flags given override the environment (LAZYGRAPH_SCHEDULER and friends); the others leave
+	// it in charge, so that a launched program runs on the cluster it was launched on.
+	var info delayed.ComputeInfo
+	opts := []delayed.Option{delayed.WithCallbacks(delayed.Callbacks{Finish: func(i delayed.ComputeInfo) { info = i }})}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "scheduler":
+			opts = append(opts, delayed.WithScheduler(*scheduler))
+		case "workers":
+			opts = append(opts, delayed.WithWorkers(*workers))
+		case "chunksize":
+			opts = append(opts, delayed.WithChunksize(*chunksize))
+		}
+	})
 	if *progress {
 		opts = append(opts, delayed.WithProgress(stderr))
 	}
@@ -88,8 +95,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	line := []string{
-		"scheduler=" + *scheduler,
-		fmt.Sprintf("workers=%d", *workers),
+		"scheduler=" + info.Scheduler,
+		fmt.Sprintf("workers=%d", info.Workers),
 		"shape=" + s.name,
 		s.fields(p),
 	}
@@ -100,7 +107,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if s.perTask != nil {
 		line = append(line, fmt.Sprintf("us_per_task=%.2f", seconds/float64(s.perTask(p))*1e6))
 	}
-	line = append(line, fmt.Sprintf("bytes_sent=%d", bytesSent), fmt.Sprintf("result=%v", results[0]))
+	line = append(line, fmt.Sprintf("bytes_sent=%d", info.BytesSent), fmt.Sprintf("result=%v", results[0]))
 	fmt.Fprintln(stdout, strings.Join(line, " "))
 	return s.check(p, results[0])
 }

@@ -30,6 +30,7 @@ func commands() []command {
 		{"bench", "time a benchmark graph on a scheduler and print one line of figures", runBench},
 		{"scheduler", "start a distributed scheduler", runScheduler},
 		{"worker", "serve a distributed scheduler as a worker (with the benchmark functions)", runWorker},
+		{"launch", "start a cluster of your program on Slurm or over SSH", runLaunch},
 	}
 }
 
