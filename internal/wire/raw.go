@@ -72,6 +72,7 @@ func registerRawSlice(code int8, t reflect.Type) error {
 	if !littleEndian && t.Elem().Size() > 1 {
 		return nil // big-endian machines send element by element, through msgpack's own encoding
 	}
+	extensionTypes.Store(t, true)
 	msgpack.RegisterExtEncoder(code, reflect.Zero(t).Interface(), encodeRawSlice)
 	// msgpack's decoders for nilable types expect pointers: register for *T, which msgpack also
 	// uses for addressable T values (struct fields, and what Decode allocates).
@@ -178,6 +179,14 @@ func sliceBytes(v reflect.Value) []byte {
 }
 
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// extensionTypes holds the types lazygraph encodes through extensions of its own.
+var extensionTypes sync.Map // reflect.Type -> true
+
+func hasExtension(t reflect.Type) bool {
+	_, ok := extensionTypes.Load(t)
+	return ok
+}
 
 // valueWriter is the encoder's output: the body, and the attachments when collected.
 type valueWriter struct {

@@ -34,6 +34,11 @@ var ErrUnencodable = errors.New("value cannot be sent to another process")
 // (see [RegisterType]). Large raw slices become attachments that refer to x's memory: x must not
 // change until the value has been written.
 func Encode(x any, static reflect.Type) (Value, error) {
+	if x != nil {
+		if err := CheckEncodable(reflect.TypeOf(x)); err != nil {
+			return Value{}, err
+		}
+	}
 	w := &valueWriter{attach: true}
 	enc := msgpack.GetEncoder()
 	defer msgpack.PutEncoder(enc)

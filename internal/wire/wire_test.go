@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 type sample struct {
@@ -224,5 +227,55 @@ func TestHostileLengthsAreRefused(t *testing.T) {
 				t.Errorf("% x as %s: %v, want ErrMalformedValue", body[:min(len(body), 6)], typ, err)
 			}
 		}
+	}
+}
+
+func TestGonumMatricesTravel(t *testing.T) {
+	small := mat.NewDense(2, 3, []float64{1, 2, 3, 4, 5, 6})
+	if got := roundTrip(t, small); !mat.Equal(got, small) {
+		t.Errorf("small matrix: %v", mat.Formatted(got))
+	}
+	big := mat.NewDense(300, 300, nil)
+	for i := range 300 {
+		big.Set(i, i, float64(i))
+	}
+	v, err := Encode(big, nil)
+	if err != nil || len(v.Attachments) != 1 {
+		t.Fatalf("large matrix: %d attachments, %v", len(v.Attachments), err)
+	}
+	if got := roundTrip(t, big); !mat.Equal(got, big) {
+		t.Error("large matrix changed")
+	}
+	view := big.Slice(10, 20, 5, 8).(*mat.Dense) // strided
+	if got := roundTrip(t, view); !mat.Equal(got, view) {
+		t.Error("matrix view changed")
+	}
+	vec := mat.NewVecDense(3, []float64{7, 8, 9})
+	if got := roundTrip(t, vec); !mat.Equal(got, vec) {
+		t.Errorf("vector: %v", got)
+	}
+	type model struct {
+		Beta *mat.VecDense
+		X    *mat.Dense
+	}
+	if got := roundTrip(t, model{Beta: vec, X: small}); !mat.Equal(got.X, small) || !mat.Equal(got.Beta, vec) {
+		t.Error("matrices inside a struct changed")
+	}
+}
+
+func TestUnexportedFieldsAreRefused(t *testing.T) {
+	type secretive struct {
+		Name  string
+		count int
+	}
+	_, err := Encode(secretive{Name: "x", count: 3}, nil)
+	if !errors.Is(err, ErrUnencodable) || !strings.Contains(err.Error(), "count") {
+		t.Errorf("err = %v, want ErrUnencodable naming the field", err)
+	}
+	if _, err := Encode([]secretive{}, nil); !errors.Is(err, ErrUnencodable) {
+		t.Errorf("slice of such structs: %v", err)
+	}
+	if _, err := Encode(time.Now(), nil); err != nil {
+		t.Errorf("time.Time: %v", err)
 	}
 }
