@@ -147,6 +147,7 @@ func (c Condition) String() string {
 	return c.node.String()
 }
 
+// String renders the node as Condition.String does.
 func (n condNode) String() string {
 	switch n.Op {
 	case opMissing:
@@ -169,6 +170,7 @@ func (n condNode) String() string {
 	return n.Column + " " + opSymbols[n.Op] + " " + n.Value.String()
 }
 
+// String renders the constant as Go source would.
 func (v condValue) String() string {
 	switch v.Type {
 	case Float64:

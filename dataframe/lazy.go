@@ -19,8 +19,8 @@ import (
 // read or computed until a Compute.
 //
 // Every task a lazy frame builds calls a function this package wraps at
-// package level, so lazy frames run on every scheduler, the processes
-// and distributed ones included. A function given to MapPartitions must be
+// package level, so lazy frames run on every scheduler, worker processes
+// included. A function given to MapPartitions must be
 // wrapped at package level by the caller for the same reason.
 //
 // Results that share partitions share their tasks: computing several of
