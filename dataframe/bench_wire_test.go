@@ -2,11 +2,13 @@ package dataframe
 
 import (
 	"bytes"
+	"context"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
 	"testing"
 
+	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
@@ -94,6 +96,10 @@ func BenchmarkWireEncodeWrite(b *testing.B) {
 		b.Run("keys="+keys, func(b *testing.B) {
 			f := wireBenchFrame(b, keys == "string")
 			var buf bytes.Buffer
+			// One untimed write sizes the buffer and faults its pages in.
+			if v, err := wire.Encode(f, frameType); err == nil {
+				_ = wire.WriteFrame(&buf, &wire.Frame{Body: v.Body, Attachments: v.Attachments})
+			}
 			b.SetBytes(frameDataBytes(f))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -136,5 +142,26 @@ func BenchmarkWireDecode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkFrameToWorker sends the frame to a worker process and back a
+// count: a new delayed.Value each time, on the processes scheduler with
+// one (already started) worker. It measures what crossing into a worker
+// costs end to end: encoding, the memory files the scheduler passes large
+// attachments through, mapping and decoding them in the worker.
+func BenchmarkFrameToWorker(b *testing.B) {
+	f := wireBenchFrame(b, false)
+	opts := processesOptions(1)
+	if _, err := rowCountTask(delayed.Value(f.Head(10))).Compute(context.Background(), opts...); err != nil {
+		b.Fatal(err) // starts the worker outside the timing
+	}
+	b.SetBytes(frameDataBytes(f))
+	b.ReportAllocs()
+	for b.Loop() {
+		n, err := rowCountTask(delayed.Value(f)).Compute(context.Background(), opts...)
+		if err != nil || n != int64(f.NumRows()) {
+			b.Fatalf("%d rows, %v", n, err)
+		}
 	}
 }

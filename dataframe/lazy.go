@@ -103,17 +103,41 @@ func FromPartitions(parts ...delayed.Delayed[*Frame]) *LazyFrame {
 func failedLazy(err error) *LazyFrame { return &LazyFrame{err: err} }
 
 // Err returns why the lazy frame cannot be computed, or nil.
-func (lf *LazyFrame) Err() error { return lf.err }
+func (lf *LazyFrame) Err() error {
+	switch {
+	case lf == nil || lf.err == nil && len(lf.parts) == 0:
+		return errEmptyLazyFrame
+	case lf.err != nil:
+		return lf.err
+	}
+	return nil
+}
+
+var errEmptyLazyFrame = fmt.Errorf("dataframe: empty LazyFrame (make one with ReadCSVLazy, ReadParquetLazy, FromFrame or FromPartitions): %w", ErrArgument)
+
+// knownSchema returns the schema when the lazy frame is usable and its
+// columns are known, else nil.
+func (lf *LazyFrame) knownSchema() *frameSchema {
+	if lf.Err() != nil {
+		return nil
+	}
+	return lf.schema
+}
 
 // NumPartitions returns the number of partitions.
-func (lf *LazyFrame) NumPartitions() int { return len(lf.parts) }
+func (lf *LazyFrame) NumPartitions() int {
+	if lf == nil {
+		return 0
+	}
+	return len(lf.parts)
+}
 
 // Partitions returns the partitions (a new slice), to build tasks on them
 // directly. For a lazy frame whose Err is not nil it holds one Delayed
 // that fails with that error.
 func (lf *LazyFrame) Partitions() []delayed.Delayed[*Frame] {
-	if lf.err != nil {
-		return []delayed.Delayed[*Frame]{failed[*Frame]("Partitions", lf.err)}
+	if err := lf.Err(); err != nil {
+		return []delayed.Delayed[*Frame]{failed[*Frame]("Partitions", err)}
 	}
 	return slices.Clone(lf.parts)
 }
@@ -121,7 +145,7 @@ func (lf *LazyFrame) Partitions() []delayed.Delayed[*Frame] {
 // Names returns the column names, or nil when they are not known before
 // computing (after MapPartitions, or for FromPartitions).
 func (lf *LazyFrame) Names() []string {
-	if lf.schema == nil {
+	if lf.knownSchema() == nil {
 		return nil
 	}
 	return slices.Clone(lf.schema.names)
@@ -130,7 +154,7 @@ func (lf *LazyFrame) Names() []string {
 // Types returns the column types, or nil when they are not known (see
 // Names).
 func (lf *LazyFrame) Types() []Type {
-	if lf.schema == nil {
+	if lf.knownSchema() == nil {
 		return nil
 	}
 	return slices.Clone(lf.schema.types)
@@ -139,8 +163,8 @@ func (lf *LazyFrame) Types() []Type {
 // Select keeps the named columns, in the given order, in every
 // partition.
 func (lf *LazyFrame) Select(names ...string) *LazyFrame {
-	if lf.err != nil {
-		return lf
+	if err := lf.Err(); err != nil {
+		return failedLazy(err)
 	}
 	var schema *frameSchema
 	if lf.schema != nil {
@@ -161,8 +185,8 @@ func (lf *LazyFrame) Select(names ...string) *LazyFrame {
 // Filter keeps the rows where c holds, in every partition (see
 // Frame.Where).
 func (lf *LazyFrame) Filter(c Condition) *LazyFrame {
-	if lf.err != nil {
-		return lf
+	if err := lf.Err(); err != nil {
+		return failedLazy(err)
 	}
 	if err := c.Err(); err != nil {
 		return failedLazy(fmt.Errorf("dataframe: LazyFrame.Filter: %w", err))
@@ -193,8 +217,8 @@ func (lf *LazyFrame) Filter(c Condition) *LazyFrame {
 // the name registered at package initialisation. The new partitions'
 // columns are not known until computed.
 func (lf *LazyFrame) MapPartitions(fn func(delayed.Delayed[*Frame]) delayed.Delayed[*Frame]) *LazyFrame {
-	if lf.err != nil {
-		return lf
+	if err := lf.Err(); err != nil {
+		return failedLazy(err)
 	}
 	if fn == nil {
 		return failedLazy(fmt.Errorf("dataframe: LazyFrame.MapPartitions: nil function: %w", ErrArgument))
@@ -207,8 +231,8 @@ func (lf *LazyFrame) MapPartitions(fn func(delayed.Delayed[*Frame]) delayed.Dela
 // (a model fitted per partition, say); it returns one Delayed per
 // partition. Gather them with delayed.All.
 func MapPartitionsTo[T any](lf *LazyFrame, fn func(delayed.Delayed[*Frame]) delayed.Delayed[T]) []delayed.Delayed[T] {
-	if lf.err != nil {
-		return []delayed.Delayed[T]{failed[T]("MapPartitionsTo", lf.err)}
+	if err := lf.Err(); err != nil {
+		return []delayed.Delayed[T]{failed[T]("MapPartitionsTo", err)}
 	}
 	if fn == nil {
 		return []delayed.Delayed[T]{failed[T]("MapPartitionsTo", fmt.Errorf("dataframe: MapPartitionsTo: nil function: %w", ErrArgument))}
@@ -223,8 +247,8 @@ func MapPartitionsTo[T any](lf *LazyFrame, fn func(delayed.Delayed[*Frame]) dela
 // Frame returns the whole frame, the partitions concatenated in order, as
 // one Delayed.
 func (lf *LazyFrame) Frame() delayed.Delayed[*Frame] {
-	if lf.err != nil {
-		return failed[*Frame]("Frame", lf.err)
+	if err := lf.Err(); err != nil {
+		return failed[*Frame]("Frame", err)
 	}
 	return concatTask(delayed.All(lf.parts))
 }

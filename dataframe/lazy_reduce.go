@@ -24,8 +24,8 @@ func (lf *LazyFrame) Agg(aggs ...Aggregation) delayed.Delayed[*Frame] {
 
 // NumRows returns the number of rows, summed tree-wise over partitions.
 func (lf *LazyFrame) NumRows() delayed.Delayed[int64] {
-	if lf.err != nil {
-		return failed[int64]("NumRows", lf.err)
+	if err := lf.Err(); err != nil {
+		return failed[int64]("NumRows", err)
 	}
 	level := make([]delayed.Delayed[int64], len(lf.parts))
 	for i, p := range lf.parts {
@@ -74,8 +74,8 @@ func (lf *LazyFrame) Std(column string) delayed.Delayed[float64] {
 }
 
 func (lf *LazyFrame) floatScalar(op string, a Aggregation, column string) delayed.Delayed[float64] {
-	if lf.err == nil && lf.schema != nil {
-		if j := slices.Index(lf.schema.names, column); j >= 0 && lf.schema.types[j] == Time {
+	if schema := lf.knownSchema(); schema != nil {
+		if j := slices.Index(schema.names, column); j >= 0 && schema.types[j] == Time {
 			return failed[float64](op, fmt.Errorf("dataframe: LazyFrame.%s: %w (use Agg for time columns)",
 				op, columnType(op, column, Time, Float64, Int64)))
 		}
@@ -86,8 +86,8 @@ func (lf *LazyFrame) floatScalar(op string, a Aggregation, column string) delaye
 
 // reduce builds the tree of partial, merge and finish tasks.
 func (lf *LazyFrame) reduce(op string, keys []string, aggs []Aggregation) delayed.Delayed[*Frame] {
-	if lf.err != nil {
-		return failed[*Frame](op, lf.err)
+	if err := lf.Err(); err != nil {
+		return failed[*Frame](op, err)
 	}
 	spec, err := newReduceSpec(keys, aggs)
 	if err != nil {
@@ -187,13 +187,14 @@ func (g *LazyGroups) Std(columns ...string) delayed.Delayed[*Frame] {
 // names, as Groups' methods of the same names do.
 func (g *LazyGroups) aggAll(op string, of func(string) Aggregation, columns []string) delayed.Delayed[*Frame] {
 	if len(columns) == 0 {
-		if g.lf.err == nil && g.lf.schema == nil {
+		schema := g.lf.knownSchema()
+		if schema == nil && g.lf.Err() == nil {
 			return failed[*Frame](op, fmt.Errorf("dataframe: LazyGroups.%s: name the columns: this lazy frame's columns are not known before computing: %w", op, ErrArgument))
 		}
-		if g.lf.schema != nil {
+		if schema != nil {
 			all := of("").kind == aggCount
-			for j, name := range g.lf.schema.names {
-				if !slices.Contains(g.keys, name) && (all || g.lf.schema.types[j].isNumeric()) {
+			for j, name := range schema.names {
+				if !slices.Contains(g.keys, name) && (all || schema.types[j].isNumeric()) {
 					columns = append(columns, name)
 				}
 			}

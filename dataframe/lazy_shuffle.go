@@ -16,8 +16,8 @@ import (
 // rows keep their relative order. Rows with a missing key go to one
 // partition like any other key. It costs n × NumPartitions small tasks.
 func (lf *LazyFrame) Shuffle(n int, keys ...string) *LazyFrame {
-	if lf.err != nil {
-		return lf
+	if err := lf.Err(); err != nil {
+		return failedLazy(err)
 	}
 	if n < 1 || len(keys) == 0 {
 		return failedLazy(fmt.Errorf("dataframe: LazyFrame.Shuffle: %d partitions by %d keys: %w", n, len(keys), ErrArgument))

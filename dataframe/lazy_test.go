@@ -367,6 +367,13 @@ func TestLazyErrorsComeBeforeAnyRead(t *testing.T) {
 	if n := reads.n.Load(); n != 0 {
 		t.Errorf("%d read tasks ran for graphs that were wrong from the start", n)
 	}
+	var none *LazyFrame
+	_, err = none.NumRows().Compute(ctx, reads.option())
+	check("nil LazyFrame", err, ErrArgument)
+	_, err = (&LazyFrame{}).GroupBy("g").Mean().Compute(ctx, reads.option())
+	check("zero LazyFrame", err, ErrArgument)
+	_, err = FromPartitions().Select("x").Compute(ctx, reads.option())
+	check("no partitions", err, ErrArgument)
 	_, err = ReadCSVLazy(filepath.Join(t.TempDir(), "*.csv"))
 	check("no files", err, fs.ErrNotExist)
 	_, err = ReadCSVLazy("[", WithBlockSize(1))
