@@ -272,22 +272,7 @@ func (g *Groups) sumCount(c *Column) ([]float64, []int64) {
 
 // std returns per-group sample standard deviations by two passes.
 func (g *Groups) std(c *Column) []float64 {
-	sums, counts := g.sumCount(c)
-	means := sums
-	for k := range means {
-		means[k] /= float64(counts[k])
-	}
-	squares := make([]float64, g.ngroups)
-	rows := g.frame.rows
-	for i, code := range g.codes {
-		if code < 0 {
-			continue
-		}
-		if v, ok := c.value(rowAt(rows, i)); ok {
-			d := v - means[code]
-			squares[code] += d * d
-		}
-	}
+	counts, _, squares := g.moments(c)
 	for k := range squares {
 		if counts[k] < 2 {
 			squares[k] = math.NaN()

@@ -2,8 +2,9 @@ package dataframe
 
 import "runtime"
 
-// CSVOption configures ReadCSV, ReadCSVFrom, WriteCSV and WriteCSVFile.
-// WithDelimiter applies to reading and writing; the others to reading.
+// CSVOption configures ReadCSV, ReadCSVFrom, ReadCSVLazy, WriteCSV and
+// WriteCSVFile. WithDelimiter applies to reading and writing; the others
+// to reading.
 type CSVOption func(*csvConfig)
 
 // DefaultMissingMarkers returns the field values ReadCSV reads as missing
@@ -22,7 +23,8 @@ type csvConfig struct {
 	skip      bool
 	report    *CSVReport
 	workers   int
-	chunkSize int // bytes per parse chunk; 0 picks one
+	chunkSize int   // bytes per parse chunk; 0 picks one
+	blockSize int64 // ReadCSVLazy's partition size; ≤ 0: a partition per file
 }
 
 func newCSVConfig(opts []CSVOption) *csvConfig {
@@ -30,6 +32,7 @@ func newCSVConfig(opts []CSVOption) *csvConfig {
 		delimiter: ',',
 		missing:   DefaultMissingMarkers(),
 		workers:   runtime.GOMAXPROCS(0),
+		blockSize: defaultBlockSize,
 	}
 	for _, o := range opts {
 		o(cfg)
@@ -92,6 +95,16 @@ func WithSkipMalformed(report *CSVReport) CSVOption {
 // GOMAXPROCS); 1 parses on the calling goroutine.
 func WithWorkers(n int) CSVOption {
 	return func(c *csvConfig) { c.workers = max(1, n) }
+}
+
+// WithBlockSize sets the partition size of ReadCSVLazy: an uncompressed
+// file larger than n bytes is read as partitions of about n bytes each,
+// cut at line breaks (default 64 MiB); n ≤ 0 reads every file as one
+// partition. Cutting assumes no quoted field holds a line break; read
+// files that have them with WithBlockSize(0). ReadCSV and ReadCSVFrom
+// ignore it.
+func WithBlockSize(n int64) CSVOption {
+	return func(c *csvConfig) { c.blockSize = n }
 }
 
 // withChunkSize sets the parse chunk size; tests use it to exercise chunk

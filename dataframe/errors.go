@@ -28,6 +28,10 @@ var (
 	ErrMalformed = errors.New("malformed input")
 	// ErrArgument: an invalid argument, such as k < 2 for KFold.
 	ErrArgument = errors.New("invalid argument")
+	// ErrSchema: frames whose columns (names, order or types) differ where
+	// they must agree, such as the partitions of a lazy frame given to
+	// Concat.
+	ErrSchema = errors.New("frames do not share a schema")
 )
 
 // UnknownColumnError reports a column name the frame does not have.

@@ -10,9 +10,13 @@ import (
 //
 // A Frame is either materialised (its columns hold exactly its rows) or a
 // view: the shared columns of another frame plus a row index selecting and
-// ordering their rows. Select, Filter, FilterRows, Take, Head, Sort,
+// ordering their rows. Select, Filter, FilterRows, Where, Take, Head, Sort,
 // DropMissing and group members are views and copy no column data;
 // Materialize copies.
+//
+// A *Frame can be a task's argument or result on every lazygraph
+// scheduler: it encodes for the wire as raw column memory (see the package
+// documentation, "On the wire").
 type Frame struct {
 	columns []*Column      // backing columns, all of length baseLen
 	rows    []int          // row index into the backing columns; nil: all rows in order
