@@ -5,6 +5,7 @@ package subprocess
 
 import (
 	"io"
+	"os"
 	"os/exec"
 	"runtime"
 	"sync"
@@ -84,4 +85,22 @@ func (t *Tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// Stdout forwards a child's standard output to this process's os.Stdout as it is at the time of
+// each write, rather than handing the child the file os.Stdout is when it starts: a caller that
+// redirects os.Stdout for a while (a Go Example capturing output) then gets its pipe closed
+// when it is done, instead of held open by long-lived workers.
+var Stdout io.Writer = currentFile{stdout: true}
+
+// Stderr is Stdout's counterpart for os.Stderr.
+var Stderr io.Writer = currentFile{}
+
+type currentFile struct{ stdout bool }
+
+func (c currentFile) Write(p []byte) (int, error) {
+	if c.stdout {
+		return os.Stdout.Write(p)
+	}
+	return os.Stderr.Write(p)
 }

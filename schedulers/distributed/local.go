@@ -119,8 +119,8 @@ func (lc *LocalCluster) startWorker() error {
 		EnvToken+"="+lc.server.Token(),
 		EnvWorkerListen+"=127.0.0.1:0",
 	)
-	cmd.Stdout = os.Stdout
-	tail := subprocess.NewTail(os.Stderr)
+	cmd.Stdout = subprocess.Stdout
+	tail := subprocess.NewTail(subprocess.Stderr)
 	cmd.Stderr = tail
 	lc.mu.Lock()
 	if lc.closed {

@@ -50,8 +50,8 @@ func start(sp *subprocess.Spawner, exe string) (*proc, error) {
 	cmd := exec.Command(exe, workerArg)
 	cmd.Env = append(os.Environ(), schedulers.EnvWorkerRole+"="+Name, envWorkerFD+"=3")
 	cmd.ExtraFiles = []*os.File{childEnd}
-	cmd.Stdout = os.Stdout
-	errTail := subprocess.NewTail(os.Stderr)
+	cmd.Stdout = subprocess.Stdout
+	errTail := subprocess.NewTail(subprocess.Stderr)
 	cmd.Stderr = errTail
 	if err := sp.Start(cmd); err != nil {
 		c.Close()

@@ -1,0 +1,25 @@
+package processes_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/schedulers/processes"
+)
+
+// square runs in worker processes: it is wrapped in a package-level variable.
+var square = delayed.Func1(func(x int) int { return x * x })
+
+// The processes scheduler is chosen like any other; the program (here the test binary) must
+// start with delayed.Init, which TestMain does.
+func Example() {
+	parts := make([]delayed.Delayed[int], 10)
+	for i := range parts {
+		parts[i] = square(delayed.Value(i))
+	}
+	squares, err := delayed.All(parts).Compute(context.Background(),
+		delayed.WithScheduler(processes.Name), delayed.WithWorkers(2))
+	fmt.Println(squares, err)
+	// Output: [0 1 4 9 16 25 36 49 64 81] <nil>
+}
