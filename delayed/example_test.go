@@ -9,6 +9,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/schedulers"
 )
 
 // Wrappers live in package-level variables, so every process of the program registers them.
@@ -234,4 +235,48 @@ func ExampleInit() {
 	}
 	fmt.Println("not a worker")
 	// Output: not a worker
+}
+
+// ErrOutOfRange is a sentinel error tasks return; registered, it keeps its identity when it
+// comes back from worker processes.
+var ErrOutOfRange = errors.New("out of range")
+
+func init() { delayed.RegisterError(ErrOutOfRange) }
+
+func ExampleRegisterError() {
+	check := delayed.Func1E(func(x int) (int, error) {
+		if x > 10 {
+			return 0, fmt.Errorf("checking %d: %w", x, ErrOutOfRange)
+		}
+		return x, nil
+	})
+	_, err := check(delayed.Value(11)).Compute(context.Background())
+	fmt.Println(errors.Is(err, ErrOutOfRange))
+	// Output: true
+}
+
+// Shape is an interface some task parameters take.
+type Shape interface{ Area() float64 }
+
+// Square is one of its implementations; registered, it can reach worker processes as a Shape.
+type Square struct{ Side float64 }
+
+// Area returns the square's area.
+func (s Square) Area() float64 { return s.Side * s.Side }
+
+func init() { delayed.RegisterType[Square]() }
+
+func ExampleRegisterType() {
+	area := delayed.Func1(func(s Shape) float64 { return s.Area() })
+	v, err := area(delayed.Value[Shape](Square{Side: 3})).Compute(context.Background())
+	fmt.Println(v, err)
+	// Output: 9 <nil>
+}
+
+func ExampleUsing() {
+	// Any schedulers.Scheduler value, such as a distributed client, can be used directly.
+	s, _ := schedulers.Lookup("synchronous")
+	v, err := square(delayed.Value(7)).Compute(context.Background(), delayed.Using(s))
+	fmt.Println(v, err)
+	// Output: 49 <nil>
 }
