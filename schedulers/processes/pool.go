@@ -28,6 +28,7 @@ type pool struct {
 
 	mu         sync.Mutex
 	live       map[*proc]bool // started and not yet gone
+	starting   int            // being started: counted before they are live
 	startFails int
 	lastStart  error // why the last worker failed to start, while workers keep failing
 	closed     bool
@@ -74,20 +75,26 @@ func (p *pool) ensureWorkers() {
 		p.mu.Unlock()
 		return
 	}
-	need := p.size - len(p.live)
+	need := p.size - len(p.live) - p.starting
+	p.starting += max(need, 0)
 	p.mu.Unlock()
 	for range need {
 		p.start()
 	}
 }
 
+// start starts one worker process for a slot ensureWorkers reserved.
 func (p *pool) start() {
 	w, err := start(p.spawner, p.exe)
 	if err != nil {
+		p.mu.Lock()
+		p.starting--
+		p.mu.Unlock()
 		p.startFailed(err)
 		return
 	}
 	p.mu.Lock()
+	p.starting--
 	if p.closed {
 		p.mu.Unlock()
 		w.Kill()
