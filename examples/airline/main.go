@@ -21,9 +21,9 @@
 // order, then one for all flights:
 //
 //	carrier,flights,missing_delay,mean_delay,min_delay,max_delay
-//	AA,84012,1523,10.87,-35,612
+//	AA,110563,2058,4.094106262,-47,573
 //	...
-//	(all),600000,10800,9.146,-41,801
+//	(all),600000,10806,2.578048996,-53,573
 //
 // missing_delay counts the flights without a delay (cancelled or diverted), which the mean,
 // smallest and largest delay leave out. Progress and timings go to standard error.
