@@ -56,7 +56,7 @@ func main() {
 
 // run is the whole program, callable from tests: flags in args, results to stdout, progress
 // and timings to stderr.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
