@@ -1,6 +1,7 @@
 package regression
 
 import (
+	"errors"
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
@@ -16,7 +17,8 @@ func (OLS) Fit(x *mat.Dense, y []float64) (Model, error) {
 	return FitOLS(x, y)
 }
 
-// FitOLS is OLS{}.Fit returning the concrete *Linear, for its coefficients.
+// FitOLS is OLS{}.Fit returning the concrete *Linear, for its coefficients. A singular design
+// is an error wrapping a *CollinearError, whose Column counts the intercept as column 0.
 func FitOLS(x *mat.Dense, y []float64) (*Linear, error) {
 	if err := checkShape("OLS", x, y); err != nil {
 		return nil, err
@@ -26,6 +28,11 @@ func FitOLS(x *mat.Dense, y []float64) (*Linear, error) {
 		return nil, fmt.Errorf("OLS: %d predictors and an intercept need at least %d rows, got %d: %w", p, p+1, n, ErrTooFewRows)
 	}
 	coef, err := leastSquares(withIntercept(x), y)
+	var collinear *CollinearError
+	if errors.As(err, &collinear) {
+		return nil, fmt.Errorf("OLS: predictor %d (from 0) is constant or a linear combination of the intercept and the predictors before it: %w",
+			collinear.Column-1, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("OLS: %w", err)
 	}

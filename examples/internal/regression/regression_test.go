@@ -262,3 +262,41 @@ func TestMSE(t *testing.T) {
 		t.Errorf("got %v, want 13/3", got)
 	}
 }
+
+// TestOLSFindsCollinearColumns: a predictor that is constant (1.5, which rounding does not make
+// exactly zero after the intercept is taken out), a copy of another or a sum of others is
+// singular, named by its column; predictors in very different units are not.
+func TestOLSFindsCollinearColumns(t *testing.T) {
+	x, y := randomData(5, 30, 3, 1)
+	for _, c := range []struct {
+		name   string
+		column int // the predictor made dependent
+		value  func(row []float64) float64
+	}{
+		{"constant", 1, func([]float64) float64 { return 1.5 }},
+		{"copy", 2, func(row []float64) float64 { return row[0] }},
+		{"sum", 2, func(row []float64) float64 { return 0.1*row[0] - 3*row[1] + 7 }},
+	} {
+		bad := mat.DenseCopyOf(x)
+		for i := range 30 {
+			row := bad.RawRowView(i)
+			row[c.column] = c.value(row)
+		}
+		_, err := FitOLS(bad, y)
+		var collinear *CollinearError
+		if !errors.As(err, &collinear) || !errors.Is(err, ErrSingular) || collinear.Column != c.column+1 {
+			t.Errorf("%s: got %v, want a *CollinearError for design column %d", c.name, err, c.column+1)
+		}
+	}
+
+	scaled := mat.DenseCopyOf(x)
+	for i := range 30 {
+		row := scaled.RawRowView(i)
+		row[0] *= 1e-9              // tiny units
+		row[1] = 1.7e9 + 1e6*row[1] // a timestamp in seconds: far from zero, varying little
+		row[2] *= 1e12              // huge units
+	}
+	if _, err := FitOLS(scaled, y); err != nil {
+		t.Errorf("predictors in very different units: %v", err)
+	}
+}
