@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"math"
@@ -15,6 +14,7 @@ import (
 	"github.com/lazygraph/lazygraph/dataframe"
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
+	"github.com/lazygraph/lazygraph/examples/internal/expected"
 	"github.com/lazygraph/lazygraph/examples/internal/regression"
 )
 
@@ -64,9 +64,9 @@ func TestSeedChangesSimulatedData(t *testing.T) {
 // testdata/compare.py: scikit-learn's KFold(7) with LinearRegression, Ridge(alpha=10) and
 // KNeighborsRegressor(10) on testdata/tutorial.csv.
 func TestMatchesScikitLearn(t *testing.T) {
-	got := readCSVRecords(t, strings.NewReader(runCV(t, "-data", "testdata/tutorial.csv", "-y", "y",
+	got := expected.Records(t, strings.NewReader(runCV(t, "-data", "testdata/tutorial.csv", "-y", "y",
 		"-folds", "7", "-methods", "ols,ridge,knn", "-lambda", "10", "-k", "10")))
-	want := readCSVRecords(t, openFile(t, "testdata/sklearn_kfold.csv"))
+	want := expected.Records(t, expected.Open(t, "testdata/sklearn_kfold.csv"))
 	if len(got) != len(want) {
 		t.Fatalf("%d results, scikit-learn has %d", len(got), len(want))
 	}
@@ -75,7 +75,7 @@ func TestMatchesScikitLearn(t *testing.T) {
 			t.Errorf("line %d: fold, method, n_test %v; scikit-learn %v", i+1, got[i][:3], want[i][:3])
 		}
 		// The program prints 10 significant digits.
-		if g, w := parseFloat(t, got[i][3]), parseFloat(t, want[i][3]); !near(g, w, 1e-9) {
+		if g, w := expected.Float(t, got[i][3]), expected.Float(t, want[i][3]); !expected.Near(g, w, 1e-9) {
 			t.Errorf("fold %s %s: MSE %v, scikit-learn %v", want[i][0], want[i][1], g, w)
 		}
 	}
@@ -92,16 +92,16 @@ func TestMatchesScikitLearnExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	worst := 0.0
-	for _, w := range readCSVRecords(t, openFile(t, "testdata/sklearn_kfold.csv")) {
+	for _, w := range expected.Records(t, expected.Open(t, "testdata/sklearn_kfold.csv")) {
 		number, _ := strconv.Atoi(w[0])
 		f := folds[number-1]
 		s, err := evaluateFold(data, fold{Number: number - 1, Train: f.Train, Test: f.Test}, w[1], settings{Lambda: 10, K: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := parseFloat(t, w[3])
+		want := expected.Float(t, w[3])
 		worst = max(worst, math.Abs(s.MSE-want)/want)
-		if !near(s.MSE, want, 1e-12) {
+		if !expected.Near(s.MSE, want, 1e-12) {
 			t.Errorf("fold %d %s: MSE %.17g, scikit-learn %.17g", number, w[1], s.MSE, want)
 		}
 	}
@@ -121,7 +121,7 @@ func TestOLSMatchesStatsmodels(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := append([]float64{fit.Intercept}, fit.Coef...)
-	want := readCSVRecords(t, openFile(t, "testdata/statsmodels_ols.csv"))
+	want := expected.Records(t, expected.Open(t, "testdata/statsmodels_ols.csv"))
 	if len(want) != len(got) {
 		t.Fatalf("%d coefficients, statsmodels has %d", len(got), len(want))
 	}
@@ -130,9 +130,9 @@ func TestOLSMatchesStatsmodels(t *testing.T) {
 		if i > 0 && w[0] != data.Names[i-1] {
 			t.Errorf("coefficient %d is %s's, statsmodels has %s", i, data.Names[i-1], w[0])
 		}
-		v := parseFloat(t, w[1])
+		v := expected.Float(t, w[1])
 		worst = max(worst, math.Abs(got[i]-v))
-		if !near(got[i], v, 1e-12) {
+		if !expected.Near(got[i], v, 1e-12) {
 			t.Errorf("%s: %.17g, statsmodels %.17g", w[0], got[i], v)
 		}
 	}
@@ -196,36 +196,6 @@ func runCVStderr(t *testing.T, stderr *bytes.Buffer, args ...string) string {
 	}
 	return stdout.String()
 }
-
-func openFile(t *testing.T, path string) io.Reader {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.NewReader(b)
-}
-
-// readCSVRecords returns the records after the header.
-func readCSVRecords(t *testing.T, r io.Reader) [][]string {
-	t.Helper()
-	records, err := csv.NewReader(r).ReadAll()
-	if err != nil || len(records) < 1 {
-		t.Fatalf("reading CSV: %v", err)
-	}
-	return records[1:]
-}
-
-func parseFloat(t *testing.T, s string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func near(a, b, rel float64) bool { return math.Abs(a-b) <= rel*math.Max(1, math.Abs(b)) }
 
 func allRows(n int) []int {
 	rows := make([]int, n)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"math"
@@ -16,6 +15,7 @@ import (
 	"github.com/lazygraph/lazygraph/dataframe"
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
+	"github.com/lazygraph/lazygraph/examples/internal/expected"
 )
 
 // TestMain lets the processes scheduler re-run this test binary as its workers.
@@ -159,8 +159,8 @@ func TestIntegerColumns(t *testing.T) {
 // constant per region. The regions it could not fit must be reported and left out.
 func TestMatchesStatsmodels(t *testing.T) {
 	stdout, stderr := runStratified(t, "-data", "testdata/strata.csv", "-group", "region", "-y", "y", "-x", "x1,x2,x3")
-	got := readRecords(t, strings.NewReader(stdout))
-	want := readRecords(t, openFile(t, "testdata/statsmodels_fits.csv"))
+	got := expected.Records(t, strings.NewReader(stdout))
+	want := expected.Records(t, expected.Open(t, "testdata/statsmodels_fits.csv"))
 	if len(got) != len(want) {
 		t.Fatalf("%d regions fitted, statsmodels fitted %d:\n%s", len(got), len(want), stdout)
 	}
@@ -169,7 +169,7 @@ func TestMatchesStatsmodels(t *testing.T) {
 			t.Errorf("line %d: group and n %v, statsmodels %v", i+1, got[i][:2], want[i][:2])
 		}
 		for j := 2; j < len(want[i]); j++ { // the program prints 10 significant digits
-			if g, w := parseFloat(t, got[i][j]), parseFloat(t, want[i][j]); !near(g, w, 1e-9) {
+			if g, w := expected.Float(t, got[i][j]), expected.Float(t, want[i][j]); !expected.Near(g, w, 1e-9) {
 				t.Errorf("%s column %d: %v, statsmodels %v", want[i][0], j, g, w)
 			}
 		}
@@ -206,16 +206,16 @@ func TestMatchesStatsmodelsExactly(t *testing.T) {
 		fits[s.Group] = f
 	}
 	worst := 0.0
-	for _, w := range readRecords(t, openFile(t, "testdata/statsmodels_fits.csv")) {
+	for _, w := range expected.Records(t, expected.Open(t, "testdata/statsmodels_fits.csv")) {
 		f, ok := fits[w[0]]
 		if !ok || f.Skipped != "" {
 			t.Errorf("%s: not fitted (%s)", w[0], f.Skipped)
 			continue
 		}
 		for j, g := range append(f.Coef, f.R2) {
-			v := parseFloat(t, w[2+j])
+			v := expected.Float(t, w[2+j])
 			worst = max(worst, math.Abs(g-v)/math.Max(1, math.Abs(v)))
-			if !near(g, v, 1e-12) {
+			if !expected.Near(g, v, 1e-12) {
 				t.Errorf("%s column %d: %.17g, statsmodels %.17g", w[0], 2+j, g, v)
 			}
 		}
@@ -274,33 +274,3 @@ func TestBatchStrata(t *testing.T) {
 		t.Errorf("batches %q, want [ab cd e]", got)
 	}
 }
-
-func openFile(t *testing.T, path string) io.Reader {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.NewReader(b)
-}
-
-// readRecords returns the CSV records after the header.
-func readRecords(t *testing.T, r io.Reader) [][]string {
-	t.Helper()
-	records, err := csv.NewReader(r).ReadAll()
-	if err != nil || len(records) < 1 {
-		t.Fatalf("reading CSV: %v", err)
-	}
-	return records[1:]
-}
-
-func parseFloat(t *testing.T, s string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func near(a, b, rel float64) bool { return math.Abs(a-b) <= rel*math.Max(1, math.Abs(b)) }
