@@ -6,7 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -48,6 +48,14 @@ func main() {
 	if delayed.Init() {
 		return // this process was a worker; its work is done
 	}
+	if err := run(context.Background(), os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: the estimate to stdout, progress to stderr.
+func run(ctx context.Context, stdout, stderr io.Writer, opts ...delayed.Option) error {
 	data := make([]float64, 10_000)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range data {
@@ -59,9 +67,10 @@ func main() {
 	for i := range means {
 		means[i] = resampleMean(x, delayed.Value(uint64(42)), delayed.Value(i))
 	}
-	se, err := standardDev(delayed.All(means)).Compute(context.Background(), delayed.WithProgress(os.Stderr))
+	se, err := standardDev(delayed.All(means)).Compute(ctx, append(opts, delayed.WithProgress(stderr))...)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	fmt.Printf("bootstrap standard error of the mean: %.5f (theory: %.5f)\n", se, 2/math.Sqrt(float64(len(data))))
+	fmt.Fprintf(stdout, "bootstrap standard error of the mean: %.5f (theory: %.5f)\n", se, 2/math.Sqrt(float64(len(data))))
+	return nil
 }
