@@ -271,13 +271,11 @@ func TestSeveralResultsReadEachFileOnce(t *testing.T) {
 func TestLazyParquetMatchesEager(t *testing.T) {
 	dir := t.TempDir()
 	_, eager := lazyTestFiles(t)
-	var parts []*Frame
 	for i, bounds := range [][2]int{{0, 1000}, {1000, 1001}, {1001, 3000}} {
 		part, _ := eager.Slice(bounds[0], bounds[1])
 		if err := WriteParquet(filepath.Join(dir, "part"+string(rune('0'+i))+".parquet"), part); err != nil {
 			t.Fatal(err)
 		}
-		parts = append(parts, part)
 	}
 	lf, err := ReadParquetLazy(filepath.Join(dir, "*.parquet"), WithParquetColumns("g", "x", "when"))
 	if err != nil {

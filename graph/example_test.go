@@ -78,7 +78,8 @@ func ExampleRender() {
 }
 
 func ExampleTokenize() {
-	fmt.Println(graph.Tokenize([]float64{1, 2}) == graph.Tokenize([]float64{1, 2}))
+	a, b := graph.Tokenize([]float64{1, 2}), graph.Tokenize([]float64{1, 2}) // two equal values
+	fmt.Println(a == b)
 	fmt.Println(graph.Tokenize(1) == graph.Tokenize(int64(1))) // types count
 	// Output:
 	// true

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
-	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/schedulers/distributed"
 	"github.com/lazygraph/lazygraph/schedulers/schedulertest"
 )
@@ -433,5 +432,3 @@ func TestLocalClusterWorkersAreThisProgram(t *testing.T) {
 		}
 	}
 }
-
-var _ = wire.ErrMalformedFrame

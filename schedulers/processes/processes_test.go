@@ -88,13 +88,6 @@ var (
 		}
 		return v
 	})
-	vectorSum = delayed.Func1(func(v []float64) float64 {
-		total := 0.0
-		for _, x := range v {
-			total += x
-		}
-		return total
-	})
 	dieOnceSum = delayed.Func3(func(marker string, v []float64, _ int) float64 {
 		if _, err := os.Stat(marker); err != nil {
 			os.WriteFile(marker, nil, 0o644)
@@ -118,7 +111,6 @@ var (
 		}
 		return s
 	})
-	labelled = delayed.Func1(func(m map[string]int) int { return m["a"]*10 + m["b"] })
 )
 
 func TestStrayStdoutDoesNotCorruptTheProtocol(t *testing.T) {

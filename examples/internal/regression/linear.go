@@ -45,7 +45,7 @@ func leastSquares(a *mat.Dense, y []float64) ([]float64, error) {
 	err := qr.SolveVecTo(b, false, mat.NewVecDense(len(y), y))
 	var cond mat.Condition
 	if errors.As(err, &cond) && math.IsInf(float64(cond), 1) {
-		return nil, fmt.Errorf("R has a zero on its diagonal: %w", ErrSingular)
+		return nil, fmt.Errorf("the R factor has a zero on its diagonal: %w", ErrSingular)
 	}
 	if err != nil && !errors.As(err, &cond) {
 		return nil, err
