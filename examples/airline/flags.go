@@ -30,12 +30,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.months, "months", 12, "files to generate, one per month")
 	fs.IntVar(&cfg.rows, "rows", 50000, "flights per generated file")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed of generated files")
-	scheduling := cli.AddFlags(fs)
-	if err := cli.Parse(fs, args); err != nil {
-		return config{}, err
-	}
 	var err error
-	if cfg.scheduling, err = scheduling.Options(); err != nil {
+	if cfg.scheduling, err = cli.ParseScheduled(fs, args); err != nil {
 		return config{}, err
 	}
 	switch {

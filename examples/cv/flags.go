@@ -46,40 +46,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&cfg.settings.Lambda, "lambda", 10, "ridge penalty")
 	fs.IntVar(&cfg.settings.K, "k", 10, "neighbours for knn")
 	fs.IntVar(&cfg.settings.Trees, "trees", 100, "trees in the forest")
-	scheduling := cli.AddFlags(fs)
-	if err := cli.Parse(fs, args); err != nil {
-		return config{}, err
-	}
-
 	var err error
-	if cfg.scheduling, err = scheduling.Options(); err != nil {
+	if cfg.scheduling, err = cli.ParseScheduled(fs, args); err != nil {
 		return config{}, err
 	}
-	if cfg.x, err = columnList(x); err != nil {
+	if cfg.x, err = cli.Columns("x", x); err != nil {
 		return config{}, err
 	}
 	if cfg.methods, err = methodList(methods); err != nil {
 		return config{}, err
 	}
 	return cfg, checkNumbers(cfg)
-}
-
-// columnList splits -x.
-func columnList(x string) ([]string, error) {
-	if strings.TrimSpace(x) == "" {
-		return nil, nil
-	}
-	cols := strings.Split(x, ",")
-	for i, c := range cols {
-		cols[i] = strings.TrimSpace(c)
-		if cols[i] == "" {
-			return nil, cli.Usagef("-x %q: empty column name", x)
-		}
-		if slices.Contains(cols[:i], cols[i]) {
-			return nil, cli.Usagef("-x %q: column %q listed twice", x, cols[i])
-		}
-	}
-	return cols, nil
 }
 
 // methodList splits and checks -methods.

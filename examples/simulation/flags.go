@@ -25,12 +25,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.study.P, "p", 20, "predictors")
 	fs.Float64Var(&cfg.study.Lambda, "lambda", 10, "ridge penalty")
 	fs.Float64Var(&cfg.study.Sigma, "sigma", 3, "noise standard deviation")
-	scheduling := cli.AddFlags(fs)
-	if err := cli.Parse(fs, args); err != nil {
-		return config{}, err
-	}
 	var err error
-	if cfg.scheduling, err = scheduling.Options(); err != nil {
+	if cfg.scheduling, err = cli.ParseScheduled(fs, args); err != nil {
 		return config{}, err
 	}
 

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/lazygraph/lazygraph/delayed"
@@ -39,16 +38,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.strata, "strata", 500, "strata of generated data")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed of generated data")
 	fs.IntVar(&cfg.taskRows, "task-rows", 20000, "rows per task: small strata are fitted together, a few per task, until they have this many")
-	scheduling := cli.AddFlags(fs)
-	if err := cli.Parse(fs, args); err != nil {
-		return config{}, err
-	}
-
 	var err error
-	if cfg.scheduling, err = scheduling.Options(); err != nil {
+	if cfg.scheduling, err = cli.ParseScheduled(fs, args); err != nil {
 		return config{}, err
 	}
-	if cfg.x, err = columnList(x); err != nil {
+	if cfg.x, err = cli.Columns("x", x); err != nil {
 		return config{}, err
 	}
 	cfg.rows = int(rows)
@@ -65,22 +59,4 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return config{}, cli.Usagef("-y: empty column name")
 	}
 	return cfg, nil
-}
-
-// columnList splits -x.
-func columnList(x string) ([]string, error) {
-	if strings.TrimSpace(x) == "" {
-		return nil, nil
-	}
-	cols := strings.Split(x, ",")
-	for i, c := range cols {
-		cols[i] = strings.TrimSpace(c)
-		if cols[i] == "" {
-			return nil, cli.Usagef("-x %q: empty column name", x)
-		}
-		if slices.Contains(cols[:i], cols[i]) {
-			return nil, cli.Usagef("-x %q: column %q listed twice", x, cols[i])
-		}
-	}
-	return cols, nil
 }

@@ -106,3 +106,18 @@ func TestBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestColumns(t *testing.T) {
+	if cols, err := Columns("x", " a, b ,c"); err != nil || len(cols) != 3 || cols[1] != "b" {
+		t.Errorf("Columns = %q, %v", cols, err)
+	}
+	if cols, err := Columns("x", " "); err != nil || cols != nil {
+		t.Errorf("empty list: %q, %v", cols, err)
+	}
+	for _, bad := range []string{"a,,b", "a,b,a"} {
+		var ue *UsageError
+		if _, err := Columns("x", bad); !errors.As(err, &ue) || !strings.Contains(err.Error(), "-x") {
+			t.Errorf("Columns(%q): %v, want a usage error naming -x", bad, err)
+		}
+	}
+}

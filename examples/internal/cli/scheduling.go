@@ -56,3 +56,14 @@ func (s *Scheduling) Options() ([]delayed.Option, error) {
 	})
 	return opts, err
 }
+
+// ParseScheduled adds the scheduling flags to fs (after the example's own), parses args, and
+// returns the lazygraph options for the scheduling flags that were given: AddFlags, Parse and
+// Options in one call.
+func ParseScheduled(fs *flag.FlagSet, args []string) ([]delayed.Option, error) {
+	s := AddFlags(fs)
+	if err := Parse(fs, args); err != nil {
+		return nil, err
+	}
+	return s.Options()
+}
