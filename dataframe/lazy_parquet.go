@@ -1,13 +1,9 @@
 package dataframe
 
 import (
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/lazygraph/lazygraph/delayed"
@@ -59,24 +55,11 @@ func readParquetPartition(p parquetPartition) (*Frame, error) {
 // parquetSchema reads the columns a Parquet file would give, from its
 // metadata alone.
 func parquetSchema(path string, columns []string) (*frameSchema, error) {
-	osFile, err := os.Open(path)
+	_, arrowSchema, closeFile, err := openParquet(path, pqarrow.ArrowReadProperties{})
 	if err != nil {
-		return nil, fmt.Errorf("dataframe: %w", err)
+		return nil, err
 	}
-	defer osFile.Close()
-	pf, err := file.NewParquetReader(osFile)
-	if err != nil {
-		return nil, fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		return nil, fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
-	}
-	arrowSchema, err := fr.Schema()
-	if err != nil {
-		return nil, fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
-	}
+	defer closeFile()
 	fields := arrowSchema.Fields()
 	if columns != nil {
 		names := make([]string, len(fields))

@@ -42,25 +42,12 @@ func ReadParquet(path string, opts ...ParquetOption) (*Frame, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	osFile, err := os.Open(path)
+	fr, schema, closeFile, err := openParquet(path, pqarrow.ArrowReadProperties{Parallel: true, BatchSize: 1 << 16})
 	if err != nil {
-		return nil, fmt.Errorf("dataframe: %w", err)
+		return nil, err
 	}
-	defer osFile.Close()
-	pf, err := file.NewParquetReader(osFile)
-	if err != nil {
-		return nil, fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
-	}
-	defer pf.Close()
-	mem := memory.DefaultAllocator
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: true, BatchSize: 1 << 16}, mem)
-	if err != nil {
-		return nil, fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
-	}
-	schema, err := fr.Schema()
-	if err != nil {
-		return nil, fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
-	}
+	defer closeFile()
+	pf := fr.ParquetReader()
 	indices := make([]int, 0, schema.NumFields())
 	if cfg.columns == nil {
 		for i := range schema.NumFields() {
@@ -409,4 +396,37 @@ func WriteParquet(path string, f *Frame) (err error) {
 		return fmt.Errorf("dataframe: WriteParquet %s: %w", path, err)
 	}
 	return nil
+}
+
+// openParquet opens a Parquet file for reading through Arrow and returns the reader, its Arrow
+// schema, and the function that closes the file. Errors name the file; a file that is not
+// Parquet (or is damaged) gives an error wrapping ErrMalformed.
+func openParquet(path string, props pqarrow.ArrowReadProperties) (*pqarrow.FileReader, *arrow.Schema, func(), error) {
+	osFile, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("dataframe: %w", err)
+	}
+	malformed := func(err error) error {
+		return fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
+	}
+	pf, err := file.NewParquetReader(osFile)
+	if err != nil {
+		osFile.Close()
+		return nil, nil, nil, malformed(err)
+	}
+	closeFile := func() {
+		pf.Close()
+		osFile.Close()
+	}
+	fr, err := pqarrow.NewFileReader(pf, props, memory.DefaultAllocator)
+	if err != nil {
+		closeFile()
+		return nil, nil, nil, malformed(err)
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		closeFile()
+		return nil, nil, nil, malformed(err)
+	}
+	return fr, schema, closeFile, nil
 }
