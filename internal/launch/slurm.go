@@ -204,32 +204,12 @@ func SlurmScript(o SlurmOptions) (string, error) {
 	line("")
 	line("steps=()")
 	line("client_pid=")
-	line("# shellcheck disable=SC2317 # run by the traps")
-	line("cleanup() {")
-	line("	local status=$?")
-	line("	trap - EXIT")
-	line("	trap '' HUP INT TERM # finish cleaning up when signalled again")
-	line("	# On SIGTERM, srun ends its job step.")
-	line(`	local pids=("${steps[@]}")`)
-	line(`	if [[ -n $client_pid ]]; then pids+=("$client_pid"); fi`)
-	line(`	if ((${#pids[@]})); then`)
-	line(`		echo "lazygraph: stopping the scheduler and the workers (srun reports their steps killed)" >&2`)
-	line(`		kill -TERM "${pids[@]}" 2>/dev/null || true`)
-	line("		local i")
-	line("		for ((i = 0; i < 20; i++)); do")
-	line(`			kill -0 "${pids[@]}" 2>/dev/null || break`)
-	line("			sleep 0.5")
-	line("		done")
-	line(`		kill -KILL "${pids[@]}" 2>/dev/null || true`)
-	line("	fi")
-	line(`	rm -f -- "$scheduler_file"`)
-	line(`	exit "$status"`)
-	line("}")
-	line("trap cleanup EXIT")
-	line("trap 'exit 129' HUP")
-	line("trap 'exit 130' INT")
-	line("trap 'exit 143' TERM")
-	line("")
+	cleanupTraps{
+		pids:       "steps",
+		why:        "On SIGTERM, srun ends its job step.",
+		notice:     "lazygraph: stopping the scheduler and the workers (srun reports their steps killed)",
+		removeFile: `"$scheduler_file"`,
+	}.write(&b)
 
 	line(`echo "lazygraph: starting the scheduler on $scheduler_host:%d" >&2`, port)
 	sched := []string{"srun", "--overlap", "--nodes=1", "--ntasks=1", `--nodelist="${SLURMD_NODENAME:-$(hostname -s)}"`}
