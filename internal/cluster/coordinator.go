@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,7 @@ type Coordinator struct {
 
 	// The loop's own.
 	workers []*Worker // by slot; nil when free
+	alive   []*Worker // the workers in service, in the order they joined
 	jobs    []*Job
 	store   map[uint64]*Encoded // values kept beyond computations (futures, scattered data)
 	closed  bool
@@ -238,6 +240,7 @@ func (c *Coordinator) onWorker(w *Worker) {
 	w.funcs = map[funcKey]uint32{}
 	w.holds = map[uint64]int64{}
 	w.up = true
+	c.alive = append(c.alive, w)
 	for slot, other := range c.workers {
 		if other == nil {
 			w.slot = slot
@@ -249,14 +252,14 @@ func (c *Coordinator) onWorker(w *Worker) {
 	c.workers = append(c.workers, w)
 }
 
-func (c *Coordinator) live() []*Worker {
-	out := make([]*Worker, 0, len(c.workers))
-	for _, w := range c.workers {
-		if w != nil && w.up && !w.dead {
-			out = append(out, w)
-		}
-	}
-	return out
+// live returns the workers in service, without allocating: it is called for every task.
+// Callers must not modify it.
+func (c *Coordinator) live() []*Worker { return c.alive }
+
+// retire takes a worker out of the live list. The list is copied, so that loops over the old
+// one are not disturbed.
+func (c *Coordinator) retire(w *Worker) {
+	c.alive = slices.DeleteFunc(slices.Clone(c.alive), func(other *Worker) bool { return other == w })
 }
 
 func (c *Coordinator) running(js *Job) bool {

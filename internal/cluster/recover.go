@@ -21,6 +21,7 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 	if w.slot < len(c.workers) && c.workers[w.slot] == w {
 		c.workers[w.slot] = nil
 	}
+	c.retire(w)
 	w.Link.Kill()
 	crashed = crashed && !w.killed && w.up
 	if crashed && !c.closed {
