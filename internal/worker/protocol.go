@@ -80,7 +80,7 @@ type Send uint8
 const (
 	SendNever   Send = 0 // keep it here; the parent fetches it if ever needed
 	SendIfSmall Send = 1 // send it when its encoding is small, otherwise keep it and say how big
-	SendAlways  Send = 2
+	SendAlways  Send = 2 // send it whatever its size (outputs)
 )
 
 // Task is one call to run. Its result is kept under Key until released.
