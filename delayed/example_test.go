@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"go.uber.org/zap"
+
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/schedulers"
@@ -279,4 +281,26 @@ func ExampleUsing() {
 	v, err := square(delayed.Value(7)).Compute(context.Background(), delayed.Using(s))
 	fmt.Println(v, err)
 	// Output: 49 <nil>
+}
+
+func ExampleCompute2() {
+	shared := square(delayed.Value(4))
+	n, s, err := delayed.Compute2(context.Background(), square(shared), delayed.Value("sixteen"))
+	fmt.Println(n, s, err)
+	// Output: 256 sixteen <nil>
+}
+
+func ExampleWithChunksize() {
+	// 1 hands tasks to worker processes one at a time; larger values batch them; 0 adapts.
+	// Local schedulers ignore it; a negative value is an error.
+	_, err := square(delayed.Value(2)).Compute(context.Background(), delayed.WithChunksize(-1))
+	fmt.Println(err)
+	// Output: lazygraph configuration: chunksize must be 0 (adaptive) or more, got -1
+}
+
+func ExampleWithLogger() {
+	// Schedulers log through the given zap logger; without it they log nothing.
+	v, err := square(delayed.Value(3)).Compute(context.Background(), delayed.WithLogger(zap.NewNop()))
+	fmt.Println(v, err)
+	// Output: 9 <nil>
 }

@@ -85,3 +85,37 @@ func ExampleTokenize() {
 	// true
 	// false
 }
+
+func ExampleNewFunction() {
+	// Package delayed makes these from typed wrappers; by hand, a Function says how to call the
+	// user's function and with which types, under a stable name.
+	negate := graph.NewFunction(graph.FunctionSpec{
+		Name: "example.negate",
+		Impl: func(x int) int { return -x },
+		Invoke: func(_ context.Context, args []any) (any, error) {
+			return -args[0].(int), nil
+		},
+		Params: []reflect.Type{reflect.TypeFor[int]()},
+		Result: reflect.TypeFor[int](),
+	})
+	v, err := negate.Call(context.Background(), []any{5})
+	fmt.Println(negate.Name(), v, err)
+	// Output: example.negate -5 <nil>
+}
+
+func ExamplePack() {
+	// A map whose values are partly results of other tasks becomes a task assembling it.
+	three := graph.NewTask2(add, graph.NewData(1), graph.NewData(2))
+	refOf := func(v reflect.Value) (*graph.Task, reflect.Type, bool) {
+		t, ok := v.Interface().(*graph.Task)
+		return t, reflect.TypeFor[int](), ok
+	}
+	packed, err := graph.Pack(map[string]any{"a": three, "b": 10}, reflect.TypeFor[map[string]int](), refOf)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan, _ := graph.Compile(packed)
+	fmt.Println(plan.Calls(), packed.Func().Name())
+	// Output: 2 lazygraph.pack
+}

@@ -102,3 +102,34 @@ func ExampleAsCompleted() {
 	// 2
 	// 1
 }
+
+func ExampleNewServer() {
+	dir, _ := os.MkdirTemp("", "lazygraph-example")
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "scheduler.json")
+	server, err := distributed.NewServer(distributed.ServerOptions{Listen: "127.0.0.1:0", SchedulerFile: file})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer server.Close()
+	// Workers and clients find it through the file: address, token, protocol.
+	f, err := distributed.ReadSchedulerFile(file)
+	fmt.Println(f.Address == server.Address(), f.Token == server.Token(), err)
+	// Output: true true <nil>
+}
+
+func ExampleResult() {
+	lc, err := distributed.StartLocalCluster(context.Background(), distributed.LocalClusterOptions{Workers: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lc.Close()
+	client, _ := distributed.Connect(context.Background(), lc.Address(), distributed.ClientOptions{Token: lc.Server().Token()})
+	defer client.Close()
+	futures, _ := client.Submit(inc(delayed.Value(41)))
+	v, err := distributed.Result[int](context.Background(), futures[0])
+	fmt.Println(v, err)
+	// Output: 42 <nil>
+}

@@ -23,3 +23,11 @@ func Example() {
 	fmt.Println(squares, err)
 	// Output: [0 1 4 9 16 25 36 49 64 81] <nil>
 }
+
+func ExampleClose() {
+	// Workers outlive computations so that later ones start at once; Close stops them (they
+	// also die with the program). A later computation starts new ones.
+	v, err := square(delayed.Value(6)).Compute(context.Background(), delayed.WithScheduler(processes.Name), delayed.WithWorkers(1))
+	fmt.Println(v, err, processes.Close())
+	// Output: 36 <nil> <nil>
+}
