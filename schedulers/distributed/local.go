@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,31 +27,50 @@ type LocalClusterOptions struct {
 }
 
 // LocalCluster is a scheduler in this process and worker processes of this program on this
-// machine: the distributed scheduler with no address to go to. Worker processes that die are
-// replaced; they die with this process.
+// machine: the distributed scheduler with no address to go to. It keeps its size: a worker
+// process that exits or leaves the scheduler — killed, crashed, or dropped after a cancelled
+// computation — is replaced at once, whether or not a computation waits. Workers that keep
+// exiting before they join (a program whose main does not call delayed.Init, say) are not
+// restarted: computations fail with their last words. Workers die with this process.
 type LocalCluster struct {
 	server  *Server
 	opts    LocalClusterOptions
 	spawner *subprocess.Spawner
 	wg      sync.WaitGroup
 
-	mu     sync.Mutex
-	procs  map[*exec.Cmd]*localProc
-	closed bool
+	mu       sync.Mutex
+	procs    map[int]*localProc // by pid, until reaped
+	ready    bool               // startup is over: workers that go are replaced
+	closed   bool
+	failures int           // workers in a row that exited before joining
+	failed   error         // set when workers keep failing to start; no more are started
+	exits    chan struct{} // closed and replaced whenever a worker process exits
+	broken   chan struct{} // closed when failed is set
 }
 
 // localProc is what the cluster knows of a worker process.
 type localProc struct {
+	cmd    *exec.Cmd
 	tail   *subprocess.Tail
-	exited bool
-	status string
+	joined bool   // it joined the scheduler once
+	left   bool   // it left the scheduler: gone, even if its process has not exited yet
+	exited bool   // its process has exited (it is reaped when Wait returns)
+	status string // how it exited
 }
+
+// gone reports whether the worker no longer serves: its process exited or it left the scheduler.
+func (p *localProc) gone() bool { return p.exited || p.left }
+
+// maxLocalStartFailures is how many workers in a row may exit before joining before the cluster
+// stops starting them.
+const maxLocalStartFailures = 3
 
 // errWorkerExited is the startup failure of a local worker that exited before joining.
 var errWorkerExited = errors.New("local worker exited before joining the scheduler")
 
 // StartLocalCluster starts a scheduler on a loopback port and opts.Workers worker processes, and
-// waits until they have joined.
+// waits until they have joined. A worker that exits before joining is an error at once, with
+// what it printed.
 func StartLocalCluster(ctx context.Context, opts LocalClusterOptions) (*LocalCluster, error) {
 	if opts.Workers < 1 {
 		opts.Workers = 1
@@ -65,33 +85,60 @@ func StartLocalCluster(ctx context.Context, opts LocalClusterOptions) (*LocalClu
 		}
 		opts.Executable = exe
 	}
-	lc := &LocalCluster{opts: opts, spawner: subprocess.NewSpawner(), procs: map[*exec.Cmd]*localProc{}}
-	server, err := NewServer(ServerOptions{Listen: "127.0.0.1:0", Status: opts.Status, Log: opts.Log, WorkersNeeded: lc.replaceWorkers})
+	lc := &LocalCluster{opts: opts, spawner: subprocess.NewSpawner(), procs: map[int]*localProc{},
+		exits: make(chan struct{}), broken: make(chan struct{})}
+	server, err := NewServer(ServerOptions{Listen: "127.0.0.1:0", Status: opts.Status, Log: opts.Log,
+		WorkersNeeded: lc.replaceWorkers, WorkerChanged: lc.workerChanged})
 	if err != nil {
 		lc.spawner.Stop()
 		return nil, err
 	}
 	lc.server = server
+	lc.mu.Lock()
 	for range opts.Workers {
-		if err := lc.startWorker(); err != nil {
+		if err := lc.startWorkerLocked(); err != nil {
+			lc.mu.Unlock()
 			lc.Close()
 			return nil, err
 		}
 	}
+	lc.mu.Unlock()
+	if err := lc.waitForStart(ctx); err != nil {
+		lc.Close()
+		return nil, err
+	}
+	return lc, nil
+}
+
+// waitForStart waits until the workers have joined, and fails as soon as one has exited first.
+func (lc *LocalCluster) waitForStart(ctx context.Context) error {
 	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	joined := make(chan error, 1)
-	go func() { joined <- server.WaitForWorkers(waitCtx, opts.Workers) }()
-	err = <-joined
-	if err != nil {
-		reason := lc.exitedWorkers()
-		lc.Close()
+	go func() { joined <- lc.server.WaitForWorkers(waitCtx, lc.opts.Workers) }()
+	for {
+		lc.mu.Lock()
+		exits := lc.exits
+		reason := lc.exitedWorkersLocked()
+		lc.mu.Unlock()
 		if reason != "" {
-			return nil, fmt.Errorf("%w: %s. Worker processes re-run this program: main (and TestMain in tests) must start with `if delayed.Init() { return }`", errWorkerExited, reason)
+			cancel()
+			<-joined
+			return fmt.Errorf("%w: %s. Worker processes re-run this program: main (and TestMain in tests) must start with `if delayed.Init() { return }`", errWorkerExited, reason)
 		}
-		return nil, fmt.Errorf("local cluster: %w", err)
+		select {
+		case err := <-joined:
+			if err != nil {
+				return fmt.Errorf("local cluster: %w", err)
+			}
+			lc.mu.Lock()
+			lc.ready = true
+			lc.mu.Unlock()
+			lc.replaceWorkers() // any that left meanwhile
+			return nil
+		case <-exits:
+		}
 	}
-	return lc, nil
 }
 
 // Server returns the cluster's scheduler.
@@ -101,17 +148,50 @@ func (lc *LocalCluster) Server() *Server { return lc.server }
 func (lc *LocalCluster) Address() string { return lc.server.Address() }
 
 // Execute computes a job: in this process the job needs no client connection, its data are
-// encoded once and go to the workers that need them.
+// encoded once and go to the workers that need them. When workers keep failing to start, the
+// job fails with what they printed.
 func (lc *LocalCluster) Execute(ctx context.Context, job *schedulers.Job) error {
-	pj, err := cluster.NewPlanJob(ctx, job, false)
+	lc.mu.Lock()
+	failed, broken := lc.failed, lc.broken
+	lc.mu.Unlock()
+	if failed != nil {
+		return failed
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	watchDone := make(chan struct{})
+	defer close(watchDone)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-broken:
+			lc.mu.Lock()
+			err := lc.failed
+			lc.mu.Unlock()
+			cancel(err)
+		case <-watchDone:
+		}
+	}()
+	pj, err := cluster.NewPlanJob(runCtx, job, false)
 	if err != nil {
 		return err
 	}
 	pj.Job().Group = functionsFingerprint()
-	return pj.Run(lc.server.coord)
+	err = pj.Run(lc.server.coord)
+	if cause := context.Cause(runCtx); err != nil && ctx.Err() == nil && errors.Is(cause, errWorkerExited) {
+		return cause
+	}
+	return err
 }
 
-func (lc *LocalCluster) startWorker() error {
+// startWorkerLocked starts a worker process; lc.mu is held.
+func (lc *LocalCluster) startWorkerLocked() error {
+	if lc.closed {
+		return cluster.ErrClosed
+	}
 	cmd := exec.Command(lc.opts.Executable, "-lazygraph-worker")
 	cmd.Env = append(os.Environ(),
 		schedulers.EnvWorkerRole+"="+Name,
@@ -122,75 +202,114 @@ func (lc *LocalCluster) startWorker() error {
 	cmd.Stdout = subprocess.Stdout
 	tail := subprocess.NewTail(subprocess.Stderr)
 	cmd.Stderr = tail
-	lc.mu.Lock()
-	if lc.closed {
-		lc.mu.Unlock()
-		return cluster.ErrClosed
-	}
 	if err := lc.spawner.Start(cmd); err != nil {
-		lc.mu.Unlock()
 		return fmt.Errorf("start local worker: %w", err)
 	}
-	state := &localProc{tail: tail}
-	lc.procs[cmd] = state
-	lc.mu.Unlock()
+	state := &localProc{cmd: cmd, tail: tail}
+	pid := cmd.Process.Pid
+	lc.procs[pid] = state
 	lc.wg.Add(1)
 	go func() {
 		defer lc.wg.Done()
 		err := cmd.Wait()
-		lc.mu.Lock()
-		state.exited = true
-		state.status = "exited"
-		if err != nil {
-			state.status = err.Error()
-		}
-		closed := lc.closed
-		lc.mu.Unlock()
-		if !closed && err != nil {
-			lc.opts.Log.Warn("local worker exited", zap.Int("pid", cmd.Process.Pid), zap.Error(err))
-		}
+		lc.exited(pid, state, err)
 	}()
 	return nil
 }
 
-// replaceWorkers starts processes for workers that died, so the cluster keeps its size.
-func (lc *LocalCluster) replaceWorkers() {
+// exited records a worker process's exit and replaces it.
+func (lc *LocalCluster) exited(pid int, state *localProc, err error) {
 	lc.mu.Lock()
-	alive := 0
-	for cmd, state := range lc.procs {
-		if state.exited {
-			delete(lc.procs, cmd)
-		} else {
-			alive++
+	state.exited = true
+	state.status = "exited"
+	if err != nil {
+		state.status = err.Error()
+	}
+	if !state.joined && lc.ready && !lc.closed {
+		lc.failures++
+		if lc.failures >= maxLocalStartFailures && lc.failed == nil {
+			lc.failed = fmt.Errorf("%w: %d workers in a row exited before joining, the last (pid %d): %s. Worker processes re-run this program: main (and TestMain in tests) must start with `if delayed.Init() { return }`",
+				errWorkerExited, lc.failures, pid, state.describe())
+			close(lc.broken)
 		}
 	}
+	if lc.ready {
+		delete(lc.procs, pid) // reaped; during startup it stays for the error message
+	}
+	close(lc.exits)
+	lc.exits = make(chan struct{})
 	closed := lc.closed
 	lc.mu.Unlock()
 	if closed {
 		return
 	}
+	if err != nil && state.joined && !state.left {
+		lc.opts.Log.Warn("local worker exited", zap.Int("pid", pid), zap.String("status", state.status))
+	}
+	lc.replaceWorkers()
+}
+
+// workerChanged hears from the scheduler of a worker process joining or leaving.
+func (lc *LocalCluster) workerChanged(pid int, up bool) {
+	lc.mu.Lock()
+	state := lc.procs[pid]
+	if state == nil {
+		lc.mu.Unlock()
+		return
+	}
+	if up {
+		state.joined = true
+		lc.failures = 0
+	} else {
+		state.left = true
+	}
+	lc.mu.Unlock()
+	if !up {
+		lc.replaceWorkers()
+	}
+}
+
+// replaceWorkers starts processes for workers that are gone, so that the cluster keeps its size.
+// A worker counts as gone as soon as it has left the scheduler or its process has exited, not
+// when it is reaped; it runs again each time one is reaped.
+func (lc *LocalCluster) replaceWorkers() {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.closed || !lc.ready || lc.failed != nil {
+		return
+	}
+	alive := 0
+	for _, state := range lc.procs {
+		if !state.gone() {
+			alive++
+		}
+	}
 	for range lc.opts.Workers - alive {
-		if err := lc.startWorker(); err != nil {
+		if err := lc.startWorkerLocked(); err != nil {
 			lc.opts.Log.Warn("replacing a local worker", zap.Error(err))
+			return
 		}
 	}
 }
 
-// exitedWorkers describes workers that have exited, with their last words.
-func (lc *LocalCluster) exitedWorkers() string {
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	var reasons []string
-	for cmd, state := range lc.procs {
-		if !state.exited {
-			continue
-		}
-		r := fmt.Sprintf("pid %d: %s", cmd.Process.Pid, state.status)
-		if last := strings.TrimSpace(state.tail.String()); last != "" {
-			r += "; it printed: " + last
-		}
-		reasons = append(reasons, r)
+// describe is how the process exited, with its last words.
+func (p *localProc) describe() string {
+	r := p.status
+	if last := strings.TrimSpace(p.tail.String()); last != "" {
+		r += "; it printed: " + last
 	}
+	return r
+}
+
+// exitedWorkersLocked describes workers that have exited before joining, with their last words; lc.mu is held.
+func (lc *LocalCluster) exitedWorkersLocked() string {
+	var reasons []string
+	for pid, state := range lc.procs {
+		if state.exited && !state.joined {
+			reasons = append(reasons, fmt.Sprintf("pid %d: %s", pid, state.describe()))
+		}
+	}
+	slices.Sort(reasons)
 	return strings.Join(reasons, "; ")
 }
 
@@ -199,8 +318,8 @@ func (lc *LocalCluster) Close() error {
 	lc.mu.Lock()
 	lc.closed = true
 	procs := make([]*exec.Cmd, 0, len(lc.procs))
-	for cmd := range lc.procs {
-		procs = append(procs, cmd)
+	for _, state := range lc.procs {
+		procs = append(procs, state.cmd)
 	}
 	lc.mu.Unlock()
 	if lc.server != nil {

@@ -37,6 +37,9 @@ type ServerOptions struct {
 	// WorkersNeeded is called when a worker left while computations wait (a local cluster starts
 	// another). It must not block.
 	WorkersNeeded func()
+	// WorkerChanged, when set, hears of each worker joining (up) and leaving, by process id (a
+	// local cluster tells its processes that left from those still serving). It must not block.
+	WorkerChanged func(pid int, up bool)
 }
 
 // DefaultListen is where a scheduler listens unless told otherwise.

@@ -57,6 +57,10 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 
 	s.joinWorker(h.Fingerprint, 1)
 	defer s.joinWorker(h.Fingerprint, -1)
+	if changed := s.opts.WorkerChanged; changed != nil {
+		changed(h.PID, true)
+		defer changed(h.PID, false)
+	}
 	s.coord.AddWorker(w)
 	s.log.Info("worker joined", zap.String("worker", name), zap.String("peer", h.PeerAddress))
 	for {
