@@ -20,6 +20,10 @@ import (
 //		...
 //	}
 //
+// A worker that fails (a wrong token, an unknown role, no scheduler address, a scheduler it
+// cannot reach) prints why and exits with status 1 from Init, so that whatever started it sees
+// the failure; a worker whose work is done returns true.
+//
 // Functions wrapped after Init (closures made in main, say) are not known to worker processes;
 // see the package documentation.
 func Init() bool {
@@ -27,6 +31,7 @@ func Init() bool {
 	served, err := schedulers.ServeWorker()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "lazygraph worker %d: %v\n", os.Getpid(), err)
+		os.Exit(1)
 	}
 	return served
 }

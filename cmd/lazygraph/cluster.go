@@ -7,8 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"go.uber.org/zap"
+	"strings"
 
 	"github.com/lazygraph/lazygraph/schedulers/distributed"
 )
@@ -23,6 +22,7 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	tokenFile := fs.String("token-file", "", "read the shared token from this `file` (default: $LAZYGRAPH_TOKEN, or a new one)")
 	cert := fs.String("tls-cert", "", "serve TLS with this certificate `file`")
 	key := fs.String("tls-key", "", "the certificate's key `file`")
+	contact := fs.String("contact-address", "", "the `address` (host or host:port) written into the scheduler file for workers and clients (default: the listening address; for 0.0.0.0 or [::], this machine's name or address)")
 	verbose := fs.Bool("v", false, "log workers and clients coming and going")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -35,7 +35,7 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		token = string(trimNewline(data))
 	}
-	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file}
+	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file, ContactAddress: *contact}
 	if *cert != "" || *key != "" {
 		cfg, err := distributed.TLSConfigFromFiles(*cert, *key, "", "")
 		if err != nil {
@@ -44,14 +44,16 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		opts.TLS = cfg
 	}
 	if *verbose {
-		opts.Log, _ = zap.NewDevelopment()
+		opts.Log = distributed.NewConsoleLogger()
 	}
 	s, err := distributed.NewServer(opts)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
 	fmt.Fprintf(stdout, "scheduler listening on %s", s.Address())
+	if c := s.ContactAddress(); c != s.Address() {
+		fmt.Fprintf(stdout, " (reached at %s)", c)
+	}
 	if *file != "" {
 		fmt.Fprintf(stdout, ", scheduler file %s", *file)
 	}
@@ -60,7 +62,11 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintln(stdout)
 	<-ctx.Done()
-	return nil
+	reason := "interrupted"
+	if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
+		reason = cause.Error()
+	}
+	return s.Shutdown(reason)
 }
 
 // runWorker serves as a worker with the functions built into this command (the benchmark
@@ -73,29 +79,26 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	listen := fs.String("listen", os.Getenv(distributed.EnvWorkerListen), "`address` to serve other workers on (default: the interface facing the scheduler, any port)")
 	name := fs.String("name", "", "this worker's `name` in the scheduler's status")
 	ca := fs.String("tls-ca", os.Getenv(distributed.EnvTLSCA), "CA certificate `file` to verify a TLS scheduler")
+	connectTimeout := fs.String("connect-timeout", os.Getenv(distributed.EnvConnectTimeout),
+		"how long to keep trying to reach the scheduler, and to rejoin one restarted on the scheduler file (a duration; default 60s, or $"+distributed.EnvConnectTimeout+")")
 	verbose := fs.Bool("v", false, "log what the worker does")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	target := *file
-	if target == "" {
-		target = *address
-	}
-	if target == "" {
-		return fmt.Errorf("give -scheduler-file or -scheduler")
-	}
-	opts := distributed.WorkerOptions{Listen: *listen, Name: *name}
-	f, err := distributed.ReadSchedulerFile(target)
-	switch {
-	case err == nil:
-		opts.Address, opts.Token = f.Address, f.Token
-		if f.TLS && *ca == "" {
-			return fmt.Errorf("the scheduler serves TLS: give -tls-ca")
-		}
-	case *file != "":
+	timeout, err := distributed.ParseConnectTimeout(*connectTimeout)
+	if err != nil {
 		return err
+	}
+	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout}
+	switch {
+	case *file != "":
+		opts.SchedulerFile = *file // read (and waited for) when connecting
+	case *address == "":
+		return fmt.Errorf("give -scheduler-file or -scheduler")
+	case strings.HasSuffix(*address, ".json") || strings.ContainsRune(*address, os.PathSeparator):
+		opts.SchedulerFile = *address
 	default:
-		opts.Address, opts.Token = target, os.Getenv(distributed.EnvToken)
+		opts.Address, opts.Token = *address, os.Getenv(distributed.EnvToken)
 		if opts.Token == "" {
 			return fmt.Errorf("connecting by address needs the token in $%s", distributed.EnvToken)
 		}
@@ -108,7 +111,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 		opts.TLS = cfg
 	}
 	if *verbose {
-		opts.Log, _ = zap.NewDevelopment()
+		opts.Log = distributed.NewConsoleLogger()
 	}
 	err = distributed.RunWorker(ctx, opts)
 	if errors.Is(err, context.Canceled) {

@@ -315,8 +315,9 @@ func remotePath(p string) string {
 // copies the file to the worker hosts, starts the workers, runs the client and exits with the
 // client's status. On exit or interruption it ends every ssh session it started, which hangs
 // up the remote scheduler and workers. The output of the scheduler and workers is prefixed
-// with their host. The client runs without a pseudo-terminal, so that its standard output and
-// error stay separate and byte for byte; when the script is interrupted it is not hung up, but
+// with their host and goes to standard error, as do the script's own messages: standard output
+// is exactly the client's. The client runs without a pseudo-terminal, so that its standard
+// output and error stay separate and byte for byte; when the script is interrupted it is not hung up, but
 // a lazygraph client fails within seconds of its scheduler's end.
 func (p *SSHPlan) Script() string {
 	var b strings.Builder
@@ -347,8 +348,8 @@ func (p *SSHPlan) Script() string {
 	line("")
 
 	line("%s", say("starting the scheduler on "+p.schedulerHost+", listening on "+p.SchedulerAddress))
-	line("%s", wrapWords(quoteAll(p.Prepare.Argv)))
-	line("%s > >(prefix %s) 2>&1 &", wrapWords(quoteAll(p.Scheduler.Argv)), Quote("scheduler "+p.schedulerHost))
+	line("%s >&2", wrapWords(quoteAll(p.Prepare.Argv)))
+	line("%s > >(prefix %s >&2) 2>&1 &", wrapWords(quoteAll(p.Scheduler.Argv)), Quote("scheduler "+p.schedulerHost))
 	line("scheduler_pid=$!")
 	line(`sessions+=("$scheduler_pid")`)
 	line("")
@@ -368,7 +369,7 @@ func (p *SSHPlan) Script() string {
 	line("")
 	for _, c := range p.Copies {
 		line("%s", say("copying the scheduler file to "+c.Host))
-		line(`printf '%%s\n' "$scheduler_json" | %s`, wrapWords(quoteAll(c.Argv)))
+		line(`printf '%%s\n' "$scheduler_json" | %s >&2`, wrapWords(quoteAll(c.Argv)))
 	}
 	if len(p.Workers) > 0 {
 		line("%s", say(fmt.Sprintf("starting %d worker(s)", len(p.Workers))))
@@ -377,7 +378,7 @@ func (p *SSHPlan) Script() string {
 	for _, c := range p.Workers {
 		count[c.Host]++
 		tag := fmt.Sprintf("worker %s #%d", c.Host, count[c.Host])
-		line("%s > >(prefix %s) 2>&1 &", wrapWords(quoteAll(c.Argv)), Quote(tag))
+		line("%s > >(prefix %s >&2) 2>&1 &", wrapWords(quoteAll(c.Argv)), Quote(tag))
 		line(`sessions+=("$!")`)
 	}
 	line("")

@@ -246,12 +246,13 @@ func TestSSHScriptRunsTheCluster(t *testing.T) {
 			t.Errorf("the copy on %s is readable by others: %v", h, info.Mode())
 		}
 	}
-	if !strings.Contains(r.stdout.String(), "[scheduler ana@alpha] fake scheduler listening on alpha:9123") ||
-		!strings.Contains(r.stdout.String(), "[worker beta #2] fake worker serving") {
-		t.Errorf("the output is not prefixed by its source:\n%s", &r.stdout)
+	if !strings.Contains(r.stderr.String(), "[scheduler ana@alpha] fake scheduler listening on alpha:9123") ||
+		!strings.Contains(r.stderr.String(), "[worker beta #2] fake worker serving") {
+		t.Errorf("the scheduler's and workers' output is not on standard error, prefixed by its source:\n%s", &r.stderr)
 	}
-	if !strings.Contains(r.stdout.String(), "\nclient result=42\n") {
-		t.Errorf("the client's output is missing or prefixed:\n%s", &r.stdout)
+	// launch ssh ... -- prog > out.csv: standard output is the program's, byte for byte.
+	if got := r.stdout.String(); got != "client result=42\n" {
+		t.Errorf("standard output is not exactly the client's:\n%q", got)
 	}
 	c.checkAllGone(t)
 }

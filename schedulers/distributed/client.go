@@ -5,14 +5,15 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
@@ -43,6 +44,7 @@ type Client struct {
 	mu     sync.Mutex
 	jobs   map[uint64]*clientJob
 	waits  map[uint64]chan stored
+	shared map[graph.Key]*futureEntry // futures by key, while one lives (see Submit)
 	gone   error // why the connection ended, once it has
 
 	stop chan struct{}
@@ -139,19 +141,21 @@ func handshakeClient(addr, token string, opts ClientOptions) (*conn, int, error)
 	return c, info.Workers, nil
 }
 
-// resolveAddress reads a scheduler file when address names one.
+// resolveAddress reads a scheduler file when address names one: a path (it has a separator or
+// ends in .json), or an existing file. A missing file is reported as missing.
 func resolveAddress(address, token string) (addr, tok string, useTLS bool, err error) {
-	if strings.HasSuffix(address, ".json") || strings.ContainsRune(address, os.PathSeparator) {
-		if _, statErr := os.Stat(address); statErr == nil || strings.HasSuffix(address, ".json") {
-			f, err := ReadSchedulerFile(address)
-			if err != nil {
-				return "", "", false, err
-			}
-			if token == "" {
-				token = f.Token
-			}
-			return f.Address, token, f.TLS, nil
+	if looksLikeFile(address) {
+		f, err := ReadSchedulerFile(address)
+		if err != nil {
+			return "", "", false, err
 		}
+		if token == "" {
+			token = f.Token
+		}
+		return f.Address, token, f.TLS, nil
+	}
+	if _, _, err := net.SplitHostPort(address); err != nil {
+		return "", "", false, fmt.Errorf("scheduler address %q is neither host:port nor the path of a scheduler file", address)
 	}
 	if token == "" {
 		token = os.Getenv(EnvToken)
@@ -260,6 +264,11 @@ func (cl *Client) readLoop() error {
 				j.pj.Sent(m.BytesSent)
 				j.pj.Finished(finishedError(&m))
 			}
+		case kindShutdown:
+			var m shutdownNotice
+			_ = decodeMessage(f.Body, &m)
+			cl.c.Close()
+			return fmt.Errorf("%w: %s", ErrSchedulerShutdown, m.Reason)
 		case kindStored:
 			var m stored
 			if err := decodeMessage(f.Body, &m); err != nil {
@@ -285,11 +294,11 @@ func finishedError(m *finished) error {
 	}
 	switch m.Code {
 	case codeWorkerDied:
-		return &cluster.TaskFailure{Task: m.Task, Err: fmt.Errorf("%w: %s", cluster.ErrWorkerDied, m.Message)}
+		return &cluster.TaskFailure{Task: m.Task, Err: remoteError(cluster.ErrWorkerDied, m.Message)}
 	case codeClosed:
-		return fmt.Errorf("%w: %s", cluster.ErrClosed, m.Message)
+		return remoteError(cluster.ErrClosed, m.Message)
 	case codeNoWorkers:
-		return fmt.Errorf("%w: %s", ErrNoWorkers, m.Message)
+		return remoteError(ErrNoWorkers, m.Message)
 	}
 	if m.Task >= 0 {
 		if m.Record != nil {

@@ -161,36 +161,54 @@ func (s *Scheduler) Close() error {
 // Close disconnects the registered scheduler's clients and stops its local clusters.
 func Close() error { return defaultScheduler.Close() }
 
-// serveFromEnvironment is the worker role: serve the scheduler the environment names.
+// serveFromEnvironment is the worker role: serve the scheduler the environment names. A worker
+// given a scheduler file reads it when it connects (it may not exist yet) and rejoins a scheduler
+// restarted on it.
 func serveFromEnvironment() error {
-	address := os.Getenv(EnvSchedulerFile)
-	if address == "" {
-		address = os.Getenv(EnvAddress)
-	}
-	if address == "" {
-		return fmt.Errorf("a distributed worker needs %s or %s", EnvSchedulerFile, EnvAddress)
-	}
-	addr, token, useTLS, err := resolveAddress(address, os.Getenv(EnvToken))
+	opts := WorkerOptions{Listen: os.Getenv(EnvWorkerListen), Name: os.Getenv(EnvWorkerName), TLS: tlsFromEnvironment()}
+	timeout, err := ConnectTimeoutFromEnvironment()
 	if err != nil {
 		return err
 	}
-	tlsConfig := tlsFromEnvironment()
-	if useTLS && tlsConfig == nil {
-		return fmt.Errorf("the scheduler serves TLS: set %s", EnvTLSCA)
+	opts.ConnectTimeout = timeout
+	file, address := os.Getenv(EnvSchedulerFile), os.Getenv(EnvAddress)
+	switch {
+	case file != "":
+		opts.SchedulerFile, opts.Token = file, os.Getenv(EnvToken)
+	case address == "":
+		return fmt.Errorf("a distributed worker needs %s or %s", EnvSchedulerFile, EnvAddress)
+	case looksLikeFile(address):
+		opts.SchedulerFile, opts.Token = address, os.Getenv(EnvToken)
+	default:
+		addr, token, _, err := resolveAddress(address, os.Getenv(EnvToken))
+		if err != nil {
+			return err
+		}
+		opts.Address, opts.Token = addr, token
 	}
 	for _, v := range []string{EnvSchedulerFile, EnvAddress, EnvToken} {
 		os.Unsetenv(v)
 	}
-	log := zap.NewNop()
+	opts.Log = zap.NewNop()
 	if os.Getenv("LAZYGRAPH_WORKER_LOG") != "" {
-		log, _ = zap.NewDevelopment()
+		opts.Log = NewConsoleLogger()
 	}
-	err = RunWorker(context.Background(), WorkerOptions{
-		Address: addr, Token: token, TLS: tlsConfig,
-		Listen: os.Getenv(EnvWorkerListen), Name: os.Getenv(EnvWorkerName), Log: log,
-	})
+	err = RunWorker(context.Background(), opts)
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
+}
+
+// NewConsoleLogger returns a logger for people reading a terminal: debug level, readable lines,
+// and no stack traces (the events a cluster logs — a worker killed on purpose, a client leaving —
+// are routine, not bugs).
+func NewConsoleLogger() *zap.Logger {
+	cfg := zap.NewDevelopmentConfig()
+	cfg.DisableStacktrace = true
+	log, err := cfg.Build()
+	if err != nil {
+		return zap.NewNop()
+	}
+	return log
 }

@@ -21,16 +21,29 @@ type Node interface {
 
 // Future is a value being computed, or computed and kept, in the cluster. Its value stays there
 // (and goes to workers that need it) until Release; use Task to pass it to later computations
-// without sending it again.
+// without sending it again. As in Dask, futures of the same key share one computation and one
+// value: submitting a pure call again while a future of it lives computes nothing new.
 type Future struct {
-	client *Client
-	typ    reflect.Type
-	done   chan struct{}
-	once   sync.Once
-	value  any
-	err    error
-	key    uint64
-	run    *futureRun
+	client   *Client
+	typ      reflect.Type
+	done     chan struct{}
+	once     sync.Once
+	value    any
+	err      error
+	key      uint64 // where the cluster keeps the value; 0 when it keeps none
+	run      *futureRun
+	graphKey graph.Key
+	entry    *futureEntry // shared with the futures of the same key; nil for scattered values
+	released bool         // under client.mu
+}
+
+// Key returns the future's key: the key of the task it stands for (deterministic for pure calls,
+// so equal calls give equal keys), or for a scattered value a key naming where it is kept.
+func (f *Future) Key() string {
+	if f.graphKey == "" && f.key != 0 {
+		return fmt.Sprintf("scatter-%016x", f.key)
+	}
+	return string(f.graphKey)
 }
 
 // futureRun is the computation behind futures submitted together.
@@ -91,6 +104,9 @@ func (f *Future) Cancel() {
 	default:
 	}
 	f.resolve(nil, 0, ErrCancelled)
+	if f.entry != nil {
+		f.client.detach(f)
+	}
 	if f.run != nil {
 		f.run.mu.Lock()
 		f.run.pending--
@@ -102,16 +118,28 @@ func (f *Future) Cancel() {
 	}
 }
 
-// Release stops keeping the future's value in the cluster. Later computations using it fail.
+// Release stops keeping the future's value in the cluster, once no other future of the same key
+// holds it. Later computations using it fail.
 func (f *Future) Release() {
 	select {
 	case <-f.done:
 	default:
 		return
 	}
-	if f.key != 0 {
-		_ = f.client.c.send(kindForget, &forget{Keys: []uint64{f.key}}, nil)
-		f.key = 0
+	if f.entry != nil {
+		f.client.detach(f)
+		return
+	}
+	cl := f.client
+	cl.mu.Lock()
+	key := f.key
+	if f.released {
+		key = 0
+	}
+	f.released = true
+	cl.mu.Unlock()
+	if key != 0 {
+		_ = cl.c.send(kindForget, &forget{Keys: []uint64{key}}, nil)
 	}
 }
 
@@ -139,7 +167,9 @@ func (r *futureRef) PlaceholderType() reflect.Type { return r.typ }
 
 // Submit starts computing nodes on the cluster and returns a future for each at once; their
 // values stay in the cluster until released. Nodes submitted together are one computation, so
-// intermediates they share are computed once.
+// intermediates they share are computed once. A node whose key a live future of this client
+// already has (the same pure call submitted again) gets a future sharing that computation and
+// its value; only the other nodes are computed.
 func (cl *Client) Submit(nodes ...Node) ([]*Future, error) {
 	tasks := make([]*graph.Task, len(nodes))
 	for k, n := range nodes {
@@ -148,28 +178,58 @@ func (cl *Client) Submit(nodes ...Node) ([]*Future, error) {
 		}
 		tasks[k] = n.Task()
 	}
-	plan, err := graph.Compile(tasks...)
+	futures := make([]*Future, len(nodes))
+	cl.mu.Lock()
+	var fresh []*graph.Task
+	var freshAt []int
+	for k, t := range tasks {
+		if e := cl.shared[t.Key()]; e != nil {
+			futures[k] = e.attach(cl)
+			continue
+		}
+		fresh, freshAt = append(fresh, t), append(freshAt, k)
+	}
+	if len(fresh) == 0 {
+		cl.mu.Unlock()
+		return futures, nil
+	}
+	plan, err := graph.Compile(fresh...)
 	if err != nil {
+		cl.mu.Unlock()
+		for _, f := range futures {
+			if f != nil {
+				f.Cancel()
+			}
+		}
 		return nil, err
 	}
 	job := schedulers.NewJob(plan)
 	ctx, cancel := context.WithCancel(context.Background())
-	run := &futureRun{cancel: cancel, pending: len(nodes)}
-	futures := make([]*Future, len(nodes))
-	byTask := map[int32][]*Future{}
+	run := &futureRun{cancel: cancel}
+	byTask := map[int32]*futureEntry{}
 	for k, o := range plan.Outputs() {
-		typ := reflect.TypeFor[any]()
-		if t := plan.Task(o); !t.IsData() && t.Func().Result() != nil {
-			typ = t.Func().Result()
-		} else if t.IsData() && t.Value() != nil {
-			typ = reflect.TypeOf(t.Value())
+		t := plan.Task(o)
+		e := byTask[o]
+		if e == nil {
+			typ := reflect.TypeFor[any]()
+			if !t.IsData() && t.Func().Result() != nil {
+				typ = t.Func().Result()
+			} else if t.IsData() && t.Value() != nil {
+				typ = reflect.TypeOf(t.Value())
+			}
+			e = &futureEntry{key: t.Key(), typ: typ, run: run}
+			byTask[o] = e
+			if cl.shared == nil {
+				cl.shared = map[graph.Key]*futureEntry{}
+			}
+			cl.shared[e.key] = e
 		}
-		futures[k] = newFuture(cl, typ, run)
-		byTask[o] = append(byTask[o], futures[k])
+		futures[freshAt[k]] = e.attach(cl)
 	}
+	cl.mu.Unlock()
 	outputs := func(i int32, _ *cluster.Encoded, key uint64) {
-		for _, f := range byTask[i] {
-			f.resolve(job.Result(i), key, nil)
+		if e := byTask[i]; e != nil {
+			cl.settle(e, job.Result(i), key, nil)
 		}
 	}
 	cl.wg.Add(1)
@@ -177,16 +237,14 @@ func (cl *Client) Submit(nodes ...Node) ([]*Future, error) {
 		defer cl.wg.Done()
 		defer cancel()
 		_, err := cl.run(ctx, job, outputs, true)
-		for i, fs := range byTask {
-			for _, f := range fs {
-				switch {
-				case plan.IsData(i):
-					f.resolve(job.Result(i), 0, nil) // a data output: its value is here
-				case err != nil:
-					f.resolve(nil, 0, err)
-				default:
-					f.resolve(nil, 0, errUnfinished)
-				}
+		for i, e := range byTask {
+			switch {
+			case plan.IsData(i):
+				cl.settle(e, job.Result(i), 0, nil) // a data output: its value is here
+			case err != nil:
+				cl.settle(e, nil, 0, err)
+			default:
+				cl.settle(e, nil, 0, errUnfinished)
 			}
 		}
 	}()

@@ -10,7 +10,7 @@ import (
 // without a valid handshake in front: the scheduler may drop them but must not panic, hang or
 // stop serving.
 func FuzzConnection(f *testing.F) {
-	s, err := NewServer(ServerOptions{Listen: "127.0.0.1:0", Token: "fuzz-token"})
+	s, err := NewServer(ServerOptions{Listen: "127.0.0.1:0", Token: "fuzz-token-of-16-bytes"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func FuzzConnection(f *testing.F) {
 		}()
 		cc := newConn(client)
 		if authenticated {
-			if err := authenticate(cc, "fuzz-token", roleClient); err != nil {
+			if err := authenticate(cc, "fuzz-token-of-16-bytes", roleClient); err != nil {
 				t.Fatalf("handshake: %v", err)
 			}
 		}

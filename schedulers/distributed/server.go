@@ -32,6 +32,10 @@ type ServerOptions struct {
 	Status string
 	// SchedulerFile, when set, is written (atomically) with the address, token and protocol.
 	SchedulerFile string
+	// ContactAddress is the address written into the scheduler file for workers and clients
+	// (host or host:port); by default the listening address, with a wildcard host (0.0.0.0, [::])
+	// replaced by one other machines can reach (see ContactAddress).
+	ContactAddress string
 	// Log receives the server's log lines; nothing is logged when nil.
 	Log *zap.Logger
 	// WorkersNeeded is called when a worker left while computations wait (a local cluster starts
@@ -80,6 +84,9 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	}
 	if opts.Token == "" {
 		opts.Token = NewToken()
+	}
+	if err := checkToken(opts.Token); err != nil {
+		return nil, err
 	}
 	if opts.Log == nil {
 		opts.Log = zap.NewNop()
@@ -139,7 +146,7 @@ func (s *Server) StatusURL() string {
 
 // File describes the server for its scheduler file.
 func (s *Server) File() SchedulerFile {
-	return SchedulerFile{Address: s.Address(), Token: s.opts.Token, Protocol: protocol, Status: s.StatusURL(), TLS: s.opts.TLS != nil}
+	return SchedulerFile{Address: s.ContactAddress(), Token: s.opts.Token, Protocol: protocol, Status: s.StatusURL(), TLS: s.opts.TLS != nil}
 }
 
 // WriteSchedulerFile writes f to path atomically (a temporary file renamed over it), readable by

@@ -5,8 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"sync"
 	"time"
@@ -27,10 +25,19 @@ type WorkerOptions struct {
 	Listen string
 	Name   string      // for the scheduler's logs and status
 	Log    *zap.Logger // nothing is logged when nil
+	// SchedulerFile, when set, is read for the address (and the token, when Token is empty)
+	// before every attempt to connect: a worker that loses a scheduler which crashed keeps trying
+	// for ConnectTimeout, and rejoins a scheduler restarted on the same file with the same token.
+	SchedulerFile string
+	// ConnectTimeout is how long the worker keeps trying (with backoff) to reach its scheduler
+	// before it fails: DefaultConnectTimeout when zero.
+	ConnectTimeout time.Duration
 }
 
-// RunWorker serves as a worker of the scheduler at opts.Address until the scheduler goes away
-// or ctx ends. It returns nil when the scheduler closed the connection.
+// RunWorker serves as a worker of the scheduler at opts.Address (or in opts.SchedulerFile) until
+// the scheduler goes away or ctx ends. It returns nil when the scheduler told it to stop, or
+// (without a scheduler file) closed the connection. A scheduler it cannot reach for
+// opts.ConnectTimeout is an error matching [ErrUnreachable] and naming the address.
 func RunWorker(ctx context.Context, opts WorkerOptions) error {
 	if opts.Log == nil {
 		opts.Log = zap.NewNop()
@@ -38,14 +45,38 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 	if opts.Name == "" {
 		opts.Name, _ = os.Hostname()
 	}
-	worker.RegisterFunctionTypes()
-	c, err := dial(opts.Address, opts.TLS)
-	if err != nil {
-		return err
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = DefaultConnectTimeout
 	}
+	worker.RegisterFunctionTypes()
+	explicitToken := opts.Token
+	for {
+		c, err := connectWorker(ctx, &opts, explicitToken)
+		if err != nil {
+			return err
+		}
+		err = serveSession(ctx, opts, c)
+		if errors.Is(err, errToldToStop) {
+			opts.Log.Info("the scheduler told this worker to stop", zap.Error(err))
+			return nil
+		}
+		var lost *lostScheduler
+		if !errors.As(err, &lost) {
+			return err
+		}
+		if opts.SchedulerFile == "" {
+			return nil // the scheduler went away: this worker's work is done
+		}
+		opts.Log.Warn("lost the scheduler; trying to rejoin", zap.String("scheduler", lost.address),
+			zap.String("error", lost.err.Error()), zap.Duration("for", opts.ConnectTimeout))
+	}
+}
+
+// serveSession serves one connection to the scheduler. The connection ending is a *lostScheduler.
+func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	defer c.Close()
 	if err := authenticate(c, opts.Token, roleWorker); err != nil {
-		return err
+		return lostOr(opts.Address, err)
 	}
 	peers, err := listenForPeers(opts, c)
 	if err != nil {
@@ -105,10 +136,10 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 	}
 	close(stop)
 	wg.Wait()
-	if errors.Is(result, io.EOF) || errors.Is(result, net.ErrClosed) {
-		return nil
+	if errors.Is(result, errToldToStop) || errors.Is(result, ctx.Err()) && ctx.Err() != nil {
+		return result
 	}
-	return result
+	return lostOr(opts.Address, result)
 }
 
 type workerRun struct {
@@ -161,6 +192,10 @@ func (w *workerRun) read(batches chan<- batchFrame) error {
 				return err
 			}
 			w.x.Cancel(req.Job)
+		case kindShutdown:
+			var m shutdownNotice
+			_ = decodeMessage(f.Body, &m)
+			return fmt.Errorf("%w: %s", errToldToStop, m.Reason)
 		case kindRefuse:
 			var r refusal
 			_ = decodeMessage(f.Body, &r)
