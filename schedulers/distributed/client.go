@@ -45,7 +45,7 @@ type Client struct {
 	jobs   map[uint64]*clientJob
 	waits  map[uint64]chan stored
 	shared map[graph.Key]*futureEntry // futures by key, while one lives (see Submit)
-	gone   error // why the connection ended, once it has
+	gone   error                      // why the connection ended, once it has
 
 	stop chan struct{}
 	done chan struct{} // closed when the reader has exited
