@@ -103,4 +103,3 @@ func ExampleNewConsoleLogger() {
 	fmt.Println(log != nil)
 	// Output: true
 }
-
