@@ -58,9 +58,6 @@ type localProc struct {
 	status string // how it exited
 }
 
-// gone reports whether the worker no longer serves: its process exited or it left the scheduler.
-func (p *localProc) gone() bool { return p.exited || p.left }
-
 // maxLocalStartFailures is how many workers in a row may exit before joining before the cluster
 // stops starting them.
 const maxLocalStartFailures = 3
@@ -279,8 +276,11 @@ func (lc *LocalCluster) replaceWorkers() {
 		return
 	}
 	alive := 0
-	for _, state := range lc.procs {
-		if !state.gone() {
+	for pid, state := range lc.procs {
+		switch {
+		case state.exited:
+			delete(lc.procs, pid) // reaped
+		case !state.left:
 			alive++
 		}
 	}
