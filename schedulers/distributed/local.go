@@ -236,11 +236,12 @@ func (lc *LocalCluster) exited(pid int, state *localProc, err error) {
 	close(lc.exits)
 	lc.exits = make(chan struct{})
 	closed := lc.closed
+	crashed := err != nil && state.joined && !state.left // not dropped by the scheduler first
 	lc.mu.Unlock()
 	if closed {
 		return
 	}
-	if err != nil && state.joined && !state.left {
+	if crashed {
 		lc.opts.Log.Warn("local worker exited", zap.Int("pid", pid), zap.String("status", state.status))
 	}
 	lc.replaceWorkers()
