@@ -259,17 +259,7 @@ func (pj *PlanJob) taskError(i int32, cause error) error {
 // Sent counts bytes sent to workers.
 func (pj *PlanJob) Sent(n int64) { pj.job.BytesSent.Add(n) }
 
-// DecodeTaskError rebuilds a task's error sent by a worker: the registered error types keep their
-// identity, a panic becomes a *graph.PanicError with the worker's stack.
-func DecodeTaskError(rec *wire.ErrorRecord) error {
-	err := wire.DecodeError(*rec)
-	if rec.Panic {
-		var value any = rec.Message
-		var re *wire.RemoteError
-		if !errors.As(err, &re) {
-			value = err
-		}
-		return &graph.PanicError{Value: value, Stack: rec.Stack}
-	}
-	return err
-}
+// DecodeTaskError rebuilds a task's error sent by a worker (see worker.DecodeTaskError): the
+// registered error types keep their identity, a panic becomes a *graph.PanicError with the
+// worker's stack, and the error names the worker.
+func DecodeTaskError(rec *wire.ErrorRecord) error { return worker.DecodeTaskError(rec) }

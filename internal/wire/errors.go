@@ -16,6 +16,12 @@ type ErrorRecord struct {
 	Top     bool           `msgpack:"t,omitempty"` // Chain[0] is the error itself, not wrapped
 	Panic   bool           `msgpack:"p,omitempty"` // the error is a recovered panic
 	Stack   []byte         `msgpack:"s,omitempty"` // the panicking goroutine's stack
+	// PanicError says the panic value was an error: Chain and Top describe that error, so
+	// that the receiver can rebuild the panic with the error itself as its value.
+	PanicError bool `msgpack:"pe,omitempty"`
+	// Worker names the process the error happened in (host and pid), for the receiver's
+	// message.
+	Worker string `msgpack:"w,omitempty"`
 }
 
 // EncodedError is one registered error of a chain.
