@@ -50,6 +50,14 @@ var errorRegistry = struct {
 	names     map[error]string
 }{types: map[string]reflect.Type{}, sentinels: map[string]error{}, names: map[error]string{}}
 
+func init() {
+	// lazygraph's own errors keep their identity across processes too.
+	RegisterError(ErrMalformedValue)
+	RegisterError(ErrUnencodable)
+	RegisterError(ErrUnregisteredType)
+	RegisterError(&UnregisteredTypeError{})
+}
+
 // RegisterError makes errors like example keep their identity across processes. A pointer to a
 // named struct type (such as *MyError) registers the type: such errors travel with their exported
 // fields and errors.As finds them on the other side. Any other error value (such as one made by

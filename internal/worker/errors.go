@@ -68,3 +68,8 @@ func DecodeTaskError(rec *wire.ErrorRecord) error {
 	}
 	return err
 }
+
+func init() {
+	// Found by errors.Is in the parent, as the other registered errors.
+	wire.RegisterError(ErrUnknownFunction)
+}
