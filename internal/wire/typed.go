@@ -293,6 +293,9 @@ func (e *typedEncoder) encodeType(t reflect.Type) (*codec, error) {
 		return nil, err
 	}
 	c := codecOf(t)
+	if e.seen == nil {
+		e.seen = make([]*codec, 0, 8)
+	}
 	e.seen = append(e.seen, c)
 	if len(e.seen) > 8 {
 		if e.index == nil {
@@ -521,6 +524,9 @@ func (d *typedDecoder) decodeType() (*codec, error) {
 		return nil, &UnregisteredTypeError{Type: name}
 	}
 	c := codecOf(t)
+	if d.names == nil {
+		d.names = make([]*codec, 0, 8)
+	}
 	d.names = append(d.names, c)
 	return c, nil
 }
