@@ -139,6 +139,11 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	job.Chunksize = s.chunksize
 	job.Address = s.address
 	job.Logger = s.logger
+	if job.Hook = wireCheckHook(&s); job.Hook != nil {
+		if err = checkData(plan); err != nil {
+			return nil, err
+		}
+	}
 	if obs != nil {
 		obs.plan = plan
 		if s.progress != nil {

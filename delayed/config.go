@@ -53,6 +53,7 @@ type settings struct {
 	progress  io.Writer
 	logger    *zap.Logger
 	callbacks []Callbacks
+	wireCheck bool // see WithWireCheck
 
 	set  [settingCount]bool
 	errs [settingCount]error

@@ -2,6 +2,7 @@ package delayed
 
 import (
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
 
@@ -24,4 +25,13 @@ var (
 	// ErrStopped matches the error of a computation whose context ended; the error also matches
 	// the context's own error.
 	ErrStopped = schedulers.ErrStopped
+	// ErrUnregisteredType matches the error for a value, in an interface-typed place (any,
+	// []any, map[string]any, an interface field), whose type is not registered with
+	// [RegisterType]: worker processes could not rebuild it. The processes and distributed
+	// schedulers report it before any task runs (for a task's result, when the task ends);
+	// [WithWireCheck] reports it on the local schedulers too.
+	ErrUnregisteredType = wire.ErrUnregisteredType
+	// ErrUnencodable matches the error for a value that cannot be sent to a worker process at
+	// all (a channel, a function, a struct with unexported fields).
+	ErrUnencodable = wire.ErrUnencodable
 )

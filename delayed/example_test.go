@@ -304,3 +304,13 @@ func ExampleWithLogger() {
 	fmt.Println(v, err)
 	// Output: 9 <nil>
 }
+
+// WithWireCheck finds, on threads, what would fail on worker processes: here a value of an
+// unregistered type in an any-typed place.
+func ExampleWithWireCheck() {
+	type unregistered struct{ N int }
+	echo := delayed.Call1(func(x any) any { return x }, delayed.Value[any]([]any{unregistered{1}}))
+	_, err := echo.Compute(context.Background(), delayed.WithScheduler("threads"), delayed.WithWireCheck())
+	fmt.Println(errors.Is(err, delayed.ErrUnregisteredType))
+	// Output: true
+}

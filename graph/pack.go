@@ -145,6 +145,9 @@ func (b *packBuilder) analyse(v reflect.Value, target reflect.Type, path string)
 			return literal()
 		}
 		if v.Kind() == reflect.Slice && v.IsNil() {
+			if target.Kind() == reflect.Slice && !v.Type().AssignableTo(target) {
+				return packNode{kind: packLiteral, target: target, value: reflect.Zero(target)}, nil
+			}
 			return literal()
 		}
 		if target.Kind() == reflect.Array && v.Len() != target.Len() {
@@ -161,7 +164,7 @@ func (b *packBuilder) analyse(v reflect.Value, target reflect.Type, path string)
 			node.elems[i] = e
 		}
 		if !refs {
-			return literal()
+			return converted(node, v)
 		}
 		return node, nil
 	case reflect.Map:
@@ -191,7 +194,7 @@ func (b *packBuilder) analyse(v reflect.Value, target reflect.Type, path string)
 			node.elems = append(node.elems, e)
 		}
 		if !refs {
-			return literal()
+			return converted(node, v)
 		}
 		return node, nil
 	case reflect.Struct:
@@ -222,6 +225,17 @@ func (b *packBuilder) analyse(v reflect.Value, target reflect.Type, path string)
 		return node, nil
 	}
 	return literal()
+}
+
+// converted is a container without references: used as it is when its type fits the target,
+// otherwise (a []any of ints for a []int, say) rebuilt element by element, each element having
+// been checked against the target's element type, exactly as when the container holds
+// references.
+func converted(node packNode, v reflect.Value) (packNode, error) {
+	if v.Type().AssignableTo(node.target) {
+		return packNode{kind: packLiteral, target: node.target, value: v}, nil
+	}
+	return packNode{kind: packLiteral, target: node.target, value: node.build(nil)}, nil
 }
 
 // intoInterface handles a container whose target is an interface: the container keeps its own

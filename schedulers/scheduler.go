@@ -31,6 +31,7 @@ type Job struct {
 	Address   string      // where a networked scheduler listens, when one is configured
 	Observer  Observer    // nil when nobody listens
 	Logger    *zap.Logger // never nil
+	Hook      CallHook    // nil, or sees every call Run makes (package delayed's wire check)
 
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.
@@ -74,7 +75,15 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		j.Observer.TaskStarted(i, worker)
 		start = time.Now()
 	}
-	v, err := task.Func().Call(ctx, args)
+	var (
+		v   any
+		err error
+	)
+	if j.Hook == nil {
+		v, err = task.Func().Call(ctx, args)
+	} else {
+		v, err = j.Hook.Call(ctx, task.Func(), args)
+	}
 	clear(args)
 	if err != nil {
 		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err}

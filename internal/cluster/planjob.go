@@ -45,7 +45,42 @@ func NewPlanJob(ctx context.Context, j *schedulers.Job, memFiles bool) (*PlanJob
 	}
 	pj := &PlanJob{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
 	pj.cj = &Job{Graph: g, Owner: pj, Chunksize: j.Chunksize}
+	if err := pj.checkData(); err != nil {
+		return nil, err
+	}
 	return pj, nil
+}
+
+// checkData checks, before anything runs, that every data node's value can be rebuilt by the
+// workers: it can be encoded, and the values in its interface-typed places have registered
+// types. The error names the task the value is an argument of.
+func (pj *PlanJob) checkData() error {
+	p := pj.job.Plan
+	for i := range int32(p.Len()) {
+		if !p.IsData(i) {
+			continue
+		}
+		value := p.Task(i).Value()
+		if _, ok := value.(graph.Placeholder); ok {
+			continue // held by a cluster already
+		}
+		static := pj.paramType(i)
+		if static == nil {
+			continue
+		}
+		if err := wire.CheckValue(value, static); err != nil {
+			return pj.taskError(pj.firstUser(i), fmt.Errorf("an argument cannot be sent to worker processes: %w", err))
+		}
+	}
+	return nil
+}
+
+// firstUser is the first call taking data node i.
+func (pj *PlanJob) firstUser(i int32) int32 {
+	if users := pj.job.Plan.Users(i); len(users) > 0 {
+		return users[0]
+	}
+	return i
 }
 
 // Job returns the computation to submit to a coordinator (Run does it for this process's own
@@ -259,17 +294,7 @@ func (pj *PlanJob) taskError(i int32, cause error) error {
 // Sent counts bytes sent to workers.
 func (pj *PlanJob) Sent(n int64) { pj.job.BytesSent.Add(n) }
 
-// DecodeTaskError rebuilds a task's error sent by a worker: the registered error types keep their
-// identity, a panic becomes a *graph.PanicError with the worker's stack.
-func DecodeTaskError(rec *wire.ErrorRecord) error {
-	err := wire.DecodeError(*rec)
-	if rec.Panic {
-		var value any = rec.Message
-		var re *wire.RemoteError
-		if !errors.As(err, &re) {
-			value = err
-		}
-		return &graph.PanicError{Value: value, Stack: rec.Stack}
-	}
-	return err
-}
+// DecodeTaskError rebuilds a task's error sent by a worker (see worker.DecodeTaskError): the
+// registered error types keep their identity, a panic becomes a *graph.PanicError with the
+// worker's stack, and the error names the worker.
+func DecodeTaskError(rec *wire.ErrorRecord) error { return worker.DecodeTaskError(rec) }

@@ -16,6 +16,12 @@ type ErrorRecord struct {
 	Top     bool           `msgpack:"t,omitempty"` // Chain[0] is the error itself, not wrapped
 	Panic   bool           `msgpack:"p,omitempty"` // the error is a recovered panic
 	Stack   []byte         `msgpack:"s,omitempty"` // the panicking goroutine's stack
+	// PanicError says the panic value was an error: Chain and Top describe that error, so
+	// that the receiver can rebuild the panic with the error itself as its value.
+	PanicError bool `msgpack:"pe,omitempty"`
+	// Worker names the process the error happened in (host and pid), for the receiver's
+	// message.
+	Worker string `msgpack:"w,omitempty"`
 }
 
 // EncodedError is one registered error of a chain.
@@ -43,6 +49,14 @@ var errorRegistry = struct {
 	sentinels map[string]error        // error values that travel by identity
 	names     map[error]string
 }{types: map[string]reflect.Type{}, sentinels: map[string]error{}, names: map[error]string{}}
+
+func init() {
+	// lazygraph's own errors keep their identity across processes too.
+	RegisterError(ErrMalformedValue)
+	RegisterError(ErrUnencodable)
+	RegisterError(ErrUnregisteredType)
+	RegisterError(&UnregisteredTypeError{})
+}
 
 // RegisterError makes errors like example keep their identity across processes. A pointer to a
 // named struct type (such as *MyError) registers the type: such errors travel with their exported

@@ -30,30 +30,44 @@ var ErrMalformedValue = errors.New("malformed value")
 var ErrUnencodable = errors.New("value cannot be sent to another process")
 
 // Encode encodes x, whose receiver will expect type static (x's own type when static is nil).
-// When static is an interface type, x travels with its type's name, which the receiver must know
-// (see [RegisterType]). Large raw slices become attachments that refer to x's memory: x must not
-// change until the value has been written.
+// Values in interface-typed places (static itself, or places inside it) travel with their
+// dynamic type's name, which the receiver must know (see [RegisterType]); an unknown one is an
+// error matching [ErrUnregisteredType]. Large raw slices become attachments that refer to x's
+// memory: x must not change until the value has been written.
 func Encode(x any, static reflect.Type) (Value, error) {
 	if x != nil {
 		if err := CheckEncodable(reflect.TypeOf(x)); err != nil {
 			return Value{}, err
 		}
 	}
+	if static == nil {
+		static = reflect.TypeOf(x)
+		if static == nil {
+			static = anyType
+		}
+	}
 	w := &valueWriter{attach: true}
+	if err := encodeInto(w, x, static); err != nil {
+		return Value{}, fmt.Errorf("%w: %T: %w", ErrUnencodable, x, err)
+	}
+	return Value{Body: w.Bytes(), Attachments: w.attachments}, nil
+}
+
+func encodeInto(w *valueWriter, x any, static reflect.Type) error {
 	enc := msgpack.GetEncoder()
 	defer msgpack.PutEncoder(enc)
 	enc.Reset(w)
 	enc.UseCompactInts(true)
-	var err error
-	if static != nil && static.Kind() == reflect.Interface && x != nil {
-		err = encodeTyped(enc, x)
-	} else {
-		err = enc.Encode(x)
+	c := codecOf(static)
+	if c.kind == plainCodec {
+		return enc.Encode(x)
 	}
+	v, err := valueAs(x, static)
 	if err != nil {
-		return Value{}, fmt.Errorf("%w: %T: %w", ErrUnencodable, x, err)
+		return err
 	}
-	return Value{Body: w.Bytes(), Attachments: w.attachments}, nil
+	te := typedEncoder{enc: enc}
+	return te.encode(c, v)
 }
 
 // Decode decodes v into a new value of type t. It never panics, whatever the bytes, and the
@@ -76,15 +90,19 @@ func Decode(v Value, t reflect.Type) (result any, err error) {
 	if t == nil {
 		t = anyType
 	}
-	if t.Kind() == reflect.Interface {
-		x, err := decodeTyped(dec, t)
-		if err != nil {
-			return nil, err
-		}
-		return x, checkConsumed(r)
-	}
 	ptr := reflect.New(t)
-	if err := dec.DecodeValue(ptr.Elem()); err != nil {
+	c := codecOf(t)
+	if c.kind == plainCodec {
+		err = dec.DecodeValue(ptr.Elem())
+	} else {
+		td := typedDecoder{dec: dec}
+		err = td.decode(c, ptr.Elem())
+	}
+	if err != nil {
+		var unregistered *UnregisteredTypeError
+		if errors.As(err, &unregistered) {
+			return nil, fmt.Errorf("decoding %s: %w", t, err)
+		}
 		return nil, fmt.Errorf("%w: decoding %s: %w", ErrMalformedValue, t, err)
 	}
 	return ptr.Elem().Interface(), checkConsumed(r)
@@ -98,69 +116,6 @@ func checkConsumed(r *valueReader) error {
 }
 
 var anyType = reflect.TypeFor[any]()
-
-// encodeTyped writes x as a typed envelope: an extension holding the type name and the value.
-func encodeTyped(enc *msgpack.Encoder, x any) error {
-	name, err := typeNameOf(reflect.TypeOf(x))
-	if err != nil {
-		return err
-	}
-	w := enc.Writer().(*valueWriter)
-	inner := &valueWriter{attach: w.attach}
-	innerEnc := msgpack.NewEncoder(inner)
-	innerEnc.UseCompactInts(true)
-	if err := innerEnc.EncodeString(name); err != nil {
-		return err
-	}
-	if err := innerEnc.Encode(x); err != nil {
-		return err
-	}
-	// The inner value's attachment indices count from the outer encoder's attachments.
-	if len(inner.attachments) > 0 && len(w.attachments) > 0 {
-		return fmt.Errorf("typed value inside a value with attachments")
-	}
-	w.attachments = append(w.attachments, inner.attachments...)
-	if err := enc.EncodeExtHeader(extTyped, inner.Len()); err != nil {
-		return err
-	}
-	_, err = w.Write(inner.Bytes())
-	return err
-}
-
-func decodeTyped(dec *msgpack.Decoder, want reflect.Type) (any, error) {
-	code, err := dec.PeekCode()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedValue, err)
-	}
-	if code == 0xc0 { // nil
-		_ = dec.Skip()
-		return nil, nil
-	}
-	id, n, err := dec.DecodeExtHeader()
-	if err != nil || id != extTyped {
-		return nil, fmt.Errorf("%w: expected a typed value for %s", ErrMalformedValue, want)
-	}
-	r := dec.Buffered().(*valueReader)
-	if n > r.Len() {
-		return nil, fmt.Errorf("%w: typed value of %d bytes in %d", ErrMalformedValue, n, r.Len())
-	}
-	name, err := dec.DecodeString()
-	if err != nil {
-		return nil, fmt.Errorf("%w: type name: %w", ErrMalformedValue, err)
-	}
-	t, ok := typeByName(name)
-	if !ok {
-		return nil, fmt.Errorf("%w: type %s is not registered in this process", ErrMalformedValue, name)
-	}
-	if !t.AssignableTo(want) {
-		return nil, fmt.Errorf("%w: %s does not fit %s", ErrMalformedValue, t, want)
-	}
-	ptr := reflect.New(t)
-	if err := dec.DecodeValue(ptr.Elem()); err != nil {
-		return nil, fmt.Errorf("%w: decoding %s: %w", ErrMalformedValue, t, err)
-	}
-	return ptr.Elem().Interface(), nil
-}
 
 // DecodeMessage decodes a protocol message body into msg, a pointer, with the same defences as
 // [Decode]: structure checked first, bounded allocation, no panics.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -26,9 +27,12 @@ type Executor struct {
 	sink Sink
 	log  *zap.Logger
 
+	name string // host and pid, named in the errors this executor reports
+
 	mu        sync.Mutex
 	wake      sync.Cond
 	values    map[uint64]any
+	bad       map[uint64]error // values that arrived but could not be decoded, and why
 	funcs     map[uint32]*graph.Function
 	funcErrs  map[uint32]error
 	queue     []item
@@ -62,7 +66,9 @@ func NewExecutor(sink Sink, log *zap.Logger) *Executor {
 	x := &Executor{
 		sink:      sink,
 		log:       log,
+		name:      processName(),
 		values:    make(map[uint64]any),
+		bad:       make(map[uint64]error),
 		funcs:     make(map[uint32]*graph.Function),
 		funcErrs:  make(map[uint32]error),
 		jobs:      make(map[uint32]*jobContext),
@@ -73,8 +79,19 @@ func NewExecutor(sink Sink, log *zap.Logger) *Executor {
 }
 
 // Apply carries out a batch: function definitions and values at once, tasks and releases in
-// turn. attachments are the frame's attachments, consumed by the puts in order.
+// turn. attachments are the frame's attachments, consumed by the puts in order. A function or
+// value this process cannot rebuild (an unknown name, a type not registered here, bytes that do
+// not decode) does not stop the executor: the tasks that need it fail with the reason. Apply
+// returns an error only when the batch itself is inconsistent (its puts announce more
+// attachments than the frame has), and then has applied nothing of it.
 func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
+	n := 0
+	for _, p := range b.Puts {
+		if p.Attachments < 0 || p.Attachments > len(attachments)-n {
+			return fmt.Errorf("%w: value %d announces %d attachments, %d left", wire.ErrMalformedValue, p.Key, p.Attachments, len(attachments)-n)
+		}
+		n += p.Attachments
+	}
 	for _, def := range b.Functions {
 		fn, err := resolveFunction(def)
 		x.mu.Lock()
@@ -86,13 +103,17 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 		x.mu.Unlock()
 	}
 	for _, p := range b.Puts {
-		v, rest, err := decodePut(p, attachments)
-		if err != nil {
-			return fmt.Errorf("value %d: %w", p.Key, err)
-		}
-		attachments = rest
+		v, err := decodePut(p, attachments[:p.Attachments])
+		attachments = attachments[p.Attachments:]
 		x.mu.Lock()
-		x.values[p.Key] = v
+		if err != nil {
+			x.log.Debug("value not decoded", zap.Uint64("key", p.Key), zap.Error(err))
+			delete(x.values, p.Key)
+			x.bad[p.Key] = fmt.Errorf("decoding its input %d: %w", p.Key, err)
+		} else {
+			delete(x.bad, p.Key)
+			x.values[p.Key] = v
+		}
 		x.mu.Unlock()
 	}
 	x.mu.Lock()
@@ -110,7 +131,12 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 	return nil
 }
 
-func resolveFunction(def FunctionDef) (*graph.Function, error) {
+func resolveFunction(def FunctionDef) (fn *graph.Function, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			fn, err = nil, fmt.Errorf("%w: %s: %v", ErrUnknownFunction, def.Name, r)
+		}
+	}()
 	if def.Name == graph.SliceFunctionName {
 		elem, ok := wire.TypeByName(def.Elem)
 		if !ok {
@@ -125,16 +151,13 @@ func resolveFunction(def FunctionDef) (*graph.Function, error) {
 	return fn, nil
 }
 
-func decodePut(p Put, attachments [][]byte) (any, [][]byte, error) {
-	if p.Attachments > len(attachments) || p.Attachments < 0 {
-		return nil, nil, fmt.Errorf("%w: %d attachments announced, %d left", wire.ErrMalformedValue, p.Attachments, len(attachments))
-	}
+// decodePut decodes a value with its own attachments.
+func decodePut(p Put, attachments [][]byte) (any, error) {
 	t, ok := wire.TypeByName(p.Type)
 	if !ok {
-		return nil, nil, fmt.Errorf("type %s is not registered in this worker", p.Type)
+		return nil, &wire.UnregisteredTypeError{Type: p.Type}
 	}
-	v, err := wire.Decode(wire.Value{Body: p.Body, Attachments: attachments[:p.Attachments]}, t)
-	return v, attachments[p.Attachments:], err
+	return wire.Decode(wire.Value{Body: p.Body, Attachments: attachments}, t)
 }
 
 // AtJobEnd runs f once job is over (or the executor is closed): a transport uses it to unmap the
@@ -261,6 +284,7 @@ func (x *Executor) Run() error {
 		case it.release != nil:
 			for _, k := range it.release {
 				delete(x.values, k)
+				delete(x.bad, k)
 			}
 			x.mu.Unlock()
 			continue
@@ -307,14 +331,9 @@ const (
 // run runs one task; it is called with mu held and returns with it released.
 func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 	res := Result{Key: t.Key, Job: t.Job}
-	fail := func(err error) (Result, [][]byte) {
-		rec := wire.EncodeError(err)
-		res.Err = &rec
-		return res, nil
-	}
 	if x.cancelled[t.Job] {
 		x.mu.Unlock()
-		return fail(context.Canceled)
+		return x.failed(res, context.Canceled), nil
 	}
 	fn := x.funcs[t.Fn]
 	if fn == nil {
@@ -323,11 +342,11 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 		if err == nil {
 			err = fmt.Errorf("%w: function %d was never defined", ErrUnknownFunction, t.Fn)
 		}
-		return fail(err)
+		return x.failed(res, err), nil
 	}
 	jc := x.jobContext(t.Job)
 	a := (*args)[:0]
-	var missing uint64
+	var missing error
 	for _, arg := range t.Args {
 		if arg.Key == 0 {
 			a = append(a, nil) // decoded below, outside the lock
@@ -335,63 +354,83 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 		}
 		v, ok := x.values[arg.Key]
 		if !ok {
-			missing = arg.Key
+			if missing = x.bad[arg.Key]; missing == nil {
+				missing = fmt.Errorf("input %d is not held by this worker", arg.Key)
+			}
 			break
 		}
 		a = append(a, v)
 	}
 	x.mu.Unlock()
 	*args = a
-	if missing != 0 {
-		return fail(fmt.Errorf("input %d is not held by this worker", missing))
+	if missing != nil {
+		clear(a)
+		return x.failed(res, missing), nil
 	}
+	r, atts := x.call(jc.ctx, fn, t, a, res)
+	clear(a)
+	return r, atts
+}
+
+// call decodes a task's inline arguments, calls its function and encodes its result. Whatever
+// goes wrong, a panic included, becomes the task's failure: a worker never dies of a task.
+func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []any, res Result) (r Result, atts [][]byte) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, atts = x.failed(res, &graph.PanicError{Value: p, Stack: debug.Stack()}), nil
+		}
+	}()
 	for i, arg := range t.Args {
 		if arg.Key != 0 {
 			continue
 		}
 		v, err := wire.Decode(wire.Value{Body: arg.Body}, fn.ParamType(i))
 		if err != nil {
-			return fail(fmt.Errorf("argument %d: %w", i+1, err))
+			return x.failed(res, fmt.Errorf("argument %d: %w", i+1, err)), nil
 		}
 		a[i] = v
 	}
-
 	start := time.Now()
-	v, err := fn.Call(jc.ctx, a)
+	v, err := fn.Call(ctx, a)
 	res.Start, res.Elapsed = start.UnixNano(), int64(time.Since(start))
-	clear(a)
 	if err != nil {
-		var pe *graph.PanicError
-		if errors.As(err, &pe) {
-			rec := wire.EncodeError(err)
-			rec.Message = fmt.Sprint(pe.Value)
-			rec.Panic, rec.Stack = true, pe.Stack
-			res.Err = &rec
-			return res, nil
-		}
-		rec := wire.EncodeError(err)
-		res.Err = &rec
-		return res, nil
+		return x.failed(res, err), nil
 	}
-	x.mu.Lock()
-	x.values[t.Key] = v
-	x.mu.Unlock()
+	rt := resultType(fn)
 	if t.Send == SendNever {
+		// Kept here, sent later if ever: check now that it could be.
+		if err := wire.CheckValue(v, rt); err != nil {
+			return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
+		}
+		x.keep(t.Key, v)
 		return res, nil
 	}
-	enc, err := wire.Encode(v, resultType(fn))
+	enc, err := wire.Encode(v, rt)
 	if err != nil {
-		x.mu.Lock()
-		delete(x.values, t.Key)
-		x.mu.Unlock()
-		return fail(fmt.Errorf("result of type %T cannot be sent back: %w", v, err))
+		return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
 	}
+	x.keep(t.Key, v)
 	res.Size = int64(enc.Size())
 	if t.Send == SendAlways || res.Size <= SmallResult {
 		res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
 		return res, enc.Attachments
 	}
 	return res, nil
+}
+
+func (x *Executor) keep(key uint64, v any) {
+	x.mu.Lock()
+	x.values[key] = v
+	delete(x.bad, key)
+	x.mu.Unlock()
+}
+
+// failed returns res reporting err, named with this worker.
+func (x *Executor) failed(res Result, err error) Result {
+	rec := EncodeTaskError(err)
+	rec.Worker = x.name
+	res.Err = &rec
+	return res
 }
 
 // SmallResult is the largest encoded result that SendIfSmall sends.

@@ -63,6 +63,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("NestedCompute", s.nestedCompute)
 	t.Run("FinishCallbackAlwaysCalled", s.finishAlwaysCalled)
 	t.Run("TaskCallbacks", s.taskCallbacks)
+	t.Run("Values", func(t *testing.T) { RunValueCases(t, s.opts) })
 	if o.Sequential {
 		t.Run("DeterministicOrder", s.deterministicOrder)
 	}
