@@ -24,7 +24,7 @@ func FuzzConnection(f *testing.F) {
 		go func() {
 			defer close(done)
 			defer sc.Close()
-			s.handle(sc)
+			s.handle(sc, func() {})
 		}()
 		cc := newConn(client)
 		if authenticated {

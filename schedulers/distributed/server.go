@@ -37,6 +37,9 @@ type ServerOptions struct {
 	// WorkersNeeded is called when a worker left while computations wait (a local cluster starts
 	// another). It must not block.
 	WorkersNeeded func()
+	// MaxUnauthenticated caps the connections that have not yet proved the token (1024 when 0);
+	// beyond it the oldest is closed, with a log line.
+	MaxUnauthenticated int
 }
 
 // DefaultListen is where a scheduler listens unless told otherwise.
@@ -50,6 +53,8 @@ type Server struct {
 	ln     net.Listener
 	status *http.Server
 	coord  *cluster.Coordinator
+	// pending are the connections in their handshake.
+	pending *pendingConns
 
 	wg      sync.WaitGroup
 	closing chan struct{}
@@ -94,6 +99,7 @@ func NewServer(opts ServerOptions) (*Server, error) {
 		conns:   map[*conn]bool{},
 		workers: map[string]int{},
 		joined:  make(chan struct{}),
+		pending: newPendingConns(opts.MaxUnauthenticated, opts.Log, "scheduler"),
 	}
 	s.coord = cluster.New(cluster.Options{Log: opts.Log, PeerTransfers: true, WorkersNeeded: opts.WorkersNeeded})
 	if opts.Status != "" {
@@ -288,12 +294,14 @@ func (s *Server) acceptLoop() {
 			c.Close()
 			return
 		}
+		done := s.pending.add(c)
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
 			defer s.untrack(c)
 			defer c.Close()
-			s.handle(c)
+			defer done()
+			s.handle(c, done)
 		}()
 	}
 }
@@ -316,21 +324,24 @@ func (s *Server) untrack(c *conn) {
 	s.mu.Unlock()
 }
 
-// handle authenticates a connection and serves it in its role. Peers that fail are logged and
-// dropped; the server goes on serving the others.
-func (s *Server) handle(c *conn) {
+// handle authenticates a connection and serves it in its role; authenticated is called once the
+// peer has proved the token and said hello. Peers that fail are logged and dropped; the server
+// goes on serving the others. The handshake, hello included, has one hard deadline.
+func (s *Server) handle(c *conn, authenticated func()) {
 	remote := c.raw.RemoteAddr().String()
+	c.handshakeUntil(time.Now().Add(handshakeTimeout))
 	role, err := accept(c, s.opts.Token)
 	if err != nil {
 		s.log.Warn("dropped connection", zap.String("remote", remote), zap.Error(err))
 		return
 	}
 	var h hello
-	c.raw.SetReadDeadline(time.Now().Add(handshakeTimeout))
 	if _, err := c.receiveMessage(kindHello, &h); err != nil {
 		s.log.Warn("dropped connection", zap.String("remote", remote), zap.Error(err))
 		return
 	}
+	c.handshakeDone()
+	authenticated()
 	switch role {
 	case roleWorker:
 		s.serveWorker(c, &h, remote)
