@@ -149,11 +149,11 @@ func TestCraftedSubmissionsFailOnlyTheirComputation(t *testing.T) {
 		return m
 	}
 	cases := map[string]distributed.Submit{
-		"no arguments":       call(0, fn(name)),
-		"wrong type":         call(1, fn(name), data(0, "text")),
-		"garbage value":      call(1, fn(name), distributed.DataEntry{Task: 0, Type: "[]int", Body: []byte{0xdd, 0xff, 0xff, 0xff, 0xff}}),
-		"unknown function":   call(1, fn("no/such.function"), data(0, []int{1})),
-		"huge name":          call(1, fn(strings.Repeat("k", 1<<20)), data(0, []int{1})),
+		"no arguments":     call(0, fn(name)),
+		"wrong type":       call(1, fn(name), data(0, "text")),
+		"garbage value":    call(1, fn(name), distributed.DataEntry{Task: 0, Type: "[]int", Body: []byte{0xdd, 0xff, 0xff, 0xff, 0xff}}),
+		"unknown function": call(1, fn("no/such.function"), data(0, []int{1})),
+		"huge name":        call(1, fn(strings.Repeat("k", 1<<20)), data(0, []int{1})),
 		"offsets out of range": {ArgStart: []int32{0, 5, 0}, Args: nil, Funcs: []int32{0, 0},
 			Functions: fn(name), Outputs: []int32{1}},
 		"function out of range": {ArgStart: []int32{0, 0}, Funcs: []int32{3}, Functions: fn(name), Outputs: []int32{0}},
