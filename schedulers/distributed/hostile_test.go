@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"runtime"
 	"strconv"
@@ -272,4 +273,31 @@ func TestUnauthenticatedConnectionsAreCapped(t *testing.T) {
 func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
+}
+
+// /status bound beyond loopback answers only requests carrying the token.
+func TestStatusBeyondLoopbackNeedsTheToken(t *testing.T) {
+	tc := newTestCluster(t, 1, func(o *distributed.ServerOptions) { o.Status = "0.0.0.0:0" })
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(strings.TrimSuffix(tc.server.StatusURL(), "/status"), "http://"))
+	url := "http://127.0.0.1:" + port + "/status"
+	get := func(auth string) int {
+		req, _ := http.NewRequest("GET", url, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, auth := range []string{"", "Bearer wrong-token", tc.server.Token()} {
+		if code := get(auth); code != http.StatusUnauthorized {
+			t.Errorf("Authorization %q: status %d, want 401", auth, code)
+		}
+	}
+	if code := get("Bearer " + tc.server.Token()); code != http.StatusOK {
+		t.Errorf("with the token: status %d, want 200", code)
+	}
 }

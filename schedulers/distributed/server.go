@@ -2,6 +2,7 @@ package distributed
 
 import (
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,7 +30,8 @@ type ServerOptions struct {
 	Token string
 	// TLS, when set, serves TLS with this configuration (see TLSConfigFromFiles).
 	TLS *tls.Config
-	// Status is the address of the HTTP status endpoint; none when empty.
+	// Status is the address of the HTTP status endpoint; none when empty. Beyond loopback,
+	// /status answers only requests carrying the token (Authorization: Bearer <token>).
 	Status string
 	// SchedulerFile, when set, is written (atomically) with the address, token and protocol.
 	SchedulerFile string
@@ -224,6 +227,19 @@ func (s *Server) WaitForWorkers(ctx context.Context, n int) error {
 	}
 }
 
+// loopback reports whether a listener's address is a loopback address (only this machine can
+// connect).
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// bearerMatches reports whether the request carries the token as a bearer token.
+func bearerMatches(r *http.Request, token string) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
 // Status returns a snapshot of the scheduler: workers, what they hold and run, tasks by state,
 // recent task durations.
 func (s *Server) Status() cluster.Status { return s.coord.Status() }
@@ -234,7 +250,13 @@ func (s *Server) serveStatus(addr string) error {
 		return fmt.Errorf("status endpoint: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
+	needToken := !loopback(ln.Addr())
+	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+		if needToken && !bearerMatches(r, s.opts.Token) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="lazygraph"`)
+			http.Error(w, "the status endpoint listens beyond loopback: send the scheduler's token as Authorization: Bearer <token>", http.StatusUnauthorized)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
