@@ -34,8 +34,17 @@ func validateSubmit(m *submit) error {
 		if m.ArgStart[i+1] < m.ArgStart[i] || int(m.ArgStart[i+1]) > len(m.Args) {
 			return fmt.Errorf("%w: task %d: argument offsets %d..%d out of order or range", cluster.ErrInvalidGraph, i, m.ArgStart[i], m.ArgStart[i+1])
 		}
-		if f := m.Funcs[i]; f < -1 || int(f) >= len(m.Functions) {
+		f := m.Funcs[i]
+		if f < -1 || int(f) >= len(m.Functions) {
 			return fmt.Errorf("%w: task %d uses function %d of %d", cluster.ErrInvalidGraph, i, f, len(m.Functions))
+		}
+		if f == -1 && m.ArgStart[i+1] != m.ArgStart[i] {
+			return fmt.Errorf("%w: data node %d has arguments", cluster.ErrInvalidGraph, i)
+		}
+		for _, a := range m.Args[m.ArgStart[i]:m.ArgStart[i+1]] {
+			if a < 0 || int(a) >= i {
+				return fmt.Errorf("%w: task %d takes task %d as an argument", cluster.ErrInvalidGraph, i, a)
+			}
 		}
 	}
 	for k, f := range m.Functions {

@@ -5,6 +5,9 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // header is a frame header of this package's layout.
@@ -90,5 +93,36 @@ func FuzzConnFrame(f *testing.F) {
 			}
 		}
 		<-done
+	})
+}
+
+// FuzzWorkerMessages decodes arbitrary bodies as every message between the parent and its workers:
+// each decoder refuses what does not fit, without panicking.
+func FuzzWorkerMessages(f *testing.F) {
+	for _, m := range []any{
+		&worker.Hello{Protocol: 1, BuildID: "b", PID: 2},
+		&worker.Batch{Job: 1, Tasks: []worker.Task{{}}},
+		&worker.Results{Items: []worker.Result{{Err: &wire.ErrorRecord{Message: "m", Chain: []wire.EncodedError{{Name: "n", Data: []byte{1}}}}}}},
+		&worker.Fetch{Keys: []uint64{1}, Types: []string{"int"}},
+	} {
+		body, err := encodeMessage(m)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, m := range []any{&worker.Hello{}, &worker.Refuse{}, &worker.Batch{}, &worker.Results{},
+			&worker.Fetch{}, &worker.Values{}, &worker.Cancel{}} {
+			_ = decodeMessage(body, m)
+		}
+		var r worker.Results
+		if decodeMessage(body, &r) == nil {
+			for _, item := range r.Items {
+				if item.Err != nil {
+					_ = wire.DecodeError(*item.Err)
+				}
+			}
+		}
 	})
 }
