@@ -109,7 +109,7 @@ func TestChaosWorkersKilledDuringALargeComputation(t *testing.T) {
 	rng := rand.New(rand.NewPCG(10, uint64(n)))
 	me := os.Getpid()
 	var killed []int
-	stopped := 0
+	stopped, idle, short := 0, 0, 0
 	tick := time.NewTicker(300 * time.Millisecond)
 	defer tick.Stop()
 	var got outcome
@@ -120,11 +120,13 @@ loop:
 			break loop
 		case <-tick.C:
 		}
-		p := pick(rng, children(me))
+		kids := children(me)
+		p := pick(rng, kids)
 		if p == 0 {
+			idle++
 			continue
 		}
-		if k == 3 && stopped == 0 {
+		if k >= 3 && stopped == 0 {
 			// A stall: stopped for two seconds, then continued.
 			stopped = p
 			syscall.Kill(p, syscall.SIGSTOP)
@@ -135,8 +137,11 @@ loop:
 			syscall.Kill(p, syscall.SIGKILL)
 			killed = append(killed, p)
 		}
+		if len(kids) < 2 {
+			short++
+		}
 	}
-	t.Logf("%d tasks, %d workers killed, one stopped for 2 s", n, len(killed))
+	t.Logf("%d tasks, %d workers killed, one stopped for 2 s; of the ticks, %d found no worker and %d fewer than 2", n, len(killed), idle, short)
 	if got.err != nil || got.v != want {
 		t.Fatalf("with workers killed: %d, %v; want %d", got.v, got.err, want)
 	}
