@@ -7,9 +7,13 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/graph"
@@ -237,4 +241,53 @@ func withChunksize(m distributed.Submit, c int) distributed.Submit {
 func withExternal(m distributed.Submit, x distributed.ExternalEntry) distributed.Submit {
 	m.External = append(m.External, x)
 	return m
+}
+
+// vmSize returns a process's virtual memory size in bytes.
+func vmSize(t *testing.T, pid int) uint64 {
+	t.Helper()
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmSize:" {
+			kb, _ := strconv.ParseUint(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmSize")
+	return 0
+}
+
+// Under a memory limit (its address space capped at 1 GiB above what it uses), a scheduler process
+// receives a 4 GB frame claim from an authenticated client and survives: it drops the connection
+// and serves the next client. Before issue 10 it died of "out of memory".
+func TestHugeHeaderUnderAMemoryLimit(t *testing.T) {
+	cmd, address, token := startSchedulerProcess(t)
+	pid := cmd.Process.Pid
+	limit := vmSize(t, pid) + 1<<30
+	if err := unix.Prlimit(pid, unix.RLIMIT_AS, &unix.Rlimit{Cur: limit, Max: limit}, nil); err != nil {
+		t.Skipf("prlimit: %v", err)
+	}
+	p, err := distributed.DialRaw(address, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := make([]byte, 21)
+	binary.LittleEndian.PutUint64(header[0:8], 4<<30)
+	header[8] = distributed.KindSubmit
+	binary.LittleEndian.PutUint64(header[9:17], 4<<30-21)
+	p.Conn().Write(append(header, make([]byte, 100)...))
+	time.Sleep(time.Second)
+	p.Close()
+	time.Sleep(200 * time.Millisecond)
+	if err := syscall.Kill(pid, 0); err != nil {
+		t.Fatalf("the scheduler process is gone: %v", err)
+	}
+	p, err = distributed.DialRaw(address, token)
+	if err != nil {
+		t.Fatalf("the scheduler does not serve after a 4 GB claim under a memory limit: %v", err)
+	}
+	p.Close()
 }
