@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lazygraph/lazygraph/schedulers/distributed"
 )
 
 // These tests run a real cluster: jobs submitted to the Slurm that .ci/slurm-up starts, and a
@@ -99,7 +101,7 @@ func TestNamespaceCluster(t *testing.T) {
 		}
 		return m[1], m[2]
 	}
-	waitForWorkers(t)
+	waitForWorkers(t, file)
 	if _, r := bench("-shape", "wide", "-n", "20000"); r != "200010000" {
 		t.Errorf("wide across namespaces: result %s", r)
 	}
@@ -129,12 +131,19 @@ func waitForFile(t *testing.T, path string) {
 	t.Fatalf("%s was not written", path)
 }
 
-// waitForWorkers waits until the scheduler's status lists both workers.
-func waitForWorkers(t *testing.T) {
+// waitForWorkers waits until the scheduler's status lists both workers. The status endpoint
+// listens beyond loopback, so it wants the token of the scheduler file.
+func waitForWorkers(t *testing.T, file string) {
 	t.Helper()
+	sf, err := distributed.ReadSchedulerFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://10.77.0.1:8787/status")
+		req, _ := http.NewRequest("GET", "http://10.77.0.1:8787/status", nil)
+		req.Header.Set("Authorization", "Bearer "+sf.Token)
+		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
 			out, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()

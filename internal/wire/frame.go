@@ -76,10 +76,18 @@ func WriteFrame(w io.Writer, f *Frame) error {
 // ReadFrame reads one frame from r, refusing frames over limit bytes (0 means
 // [DefaultMaxFrame]). Attachments are read into 8-byte aligned buffers, so numeric slices can
 // be decoded from them in place.
+//
+// The memory it allocates follows the bytes that actually arrive, never the lengths the header
+// claims: buffers start small and grow (at most doubling) as data comes, so a peer announcing a
+// 4 GB frame and sending 21 bytes costs a few kilobytes.
 func ReadFrame(r io.Reader, limit int64) (*Frame, error) {
-	if limit <= 0 {
-		limit = DefaultMaxFrame
-	}
+	return ReadFrameWith(r, func(byte) int64 { return limit })
+}
+
+// ReadFrameWith is [ReadFrame] with a limit per frame kind: limitFor(kind) bounds frames of that
+// kind (0 or less means [DefaultMaxFrame]). It lets a protocol give its control messages small
+// limits of their own.
+func ReadFrameWith(r io.Reader, limitFor func(kind byte) int64) (*Frame, error) {
 	var hdr [frameHeaderSize]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, err
@@ -87,19 +95,24 @@ func ReadFrame(r io.Reader, limit int64) (*Frame, error) {
 	total := binary.LittleEndian.Uint64(hdr[0:8])
 	bodyLen := binary.LittleEndian.Uint64(hdr[9:17])
 	count := binary.LittleEndian.Uint32(hdr[17:21])
+	limit := limitFor(hdr[8])
+	if limit <= 0 {
+		limit = DefaultMaxFrame
+	}
 	if total > uint64(limit) {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, total, limit)
+		return nil, fmt.Errorf("%w: kind %d, %d bytes, limit %d", ErrFrameTooLarge, hdr[8], total, limit)
 	}
 	if count > maxAttachments || total < frameHeaderSize || bodyLen > total-frameHeaderSize ||
 		uint64(count)*8 > total-frameHeaderSize-bodyLen {
 		return nil, fmt.Errorf("%w: header says %d bytes, body %d, %d attachments", ErrMalformedFrame, total, bodyLen, count)
 	}
-	f := &Frame{Kind: hdr[8], Body: make([]byte, bodyLen)}
-	if _, err := io.ReadFull(r, f.Body); err != nil {
+	f := &Frame{Kind: hdr[8]}
+	var err error
+	if f.Body, err = ReadGrowing(r, bodyLen); err != nil {
 		return nil, truncated(err)
 	}
-	lens := make([]byte, 8*count)
-	if _, err := io.ReadFull(r, lens); err != nil {
+	lens, err := ReadGrowing(r, 8*uint64(count))
+	if err != nil {
 		return nil, truncated(err)
 	}
 	remaining := total - frameHeaderSize - bodyLen - 8*uint64(count)
@@ -118,13 +131,66 @@ func ReadFrame(r io.Reader, limit int64) (*Frame, error) {
 		f.Attachments = make([][]byte, count)
 	}
 	for i := range count {
-		buf := AlignedBuffer(int(binary.LittleEndian.Uint64(lens[8*i:])))
-		if _, err := io.ReadFull(r, buf); err != nil {
+		buf, err := ReadAligned(r, binary.LittleEndian.Uint64(lens[8*i:]))
+		if err != nil {
 			return nil, truncated(err)
 		}
 		f.Attachments[i] = buf
 	}
 	return f, nil
+}
+
+// growStep is the largest buffer a reader allocates before any of its bytes have arrived.
+const growStep = 64 << 10
+
+// ReadGrowing reads exactly n bytes from r into a new buffer that grows as the bytes arrive: it
+// never holds more than max(64 KiB, twice the bytes read so far), whatever n claims.
+func ReadGrowing(r io.Reader, n uint64) ([]byte, error) {
+	if n <= growStep {
+		buf := make([]byte, n)
+		_, err := io.ReadFull(r, buf)
+		return buf, err
+	}
+	buf := make([]byte, growStep)
+	filled := 0
+	for uint64(filled) < n {
+		if filled == len(buf) {
+			grown := make([]byte, min(2*uint64(len(buf)), n))
+			copy(grown, buf)
+			buf = grown
+		}
+		k, err := io.ReadFull(r, buf[filled:])
+		filled += k
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+// ReadAligned is [ReadGrowing] into 8-byte aligned memory (see [AlignedBuffer]).
+func ReadAligned(r io.Reader, n uint64) ([]byte, error) {
+	if n <= growStep {
+		buf := AlignedBuffer(int(n))
+		_, err := io.ReadFull(r, buf)
+		return buf, err
+	}
+	words := make([]uint64, growStep/8)
+	filled := uint64(0) // bytes read into words
+	for filled < n {
+		if filled == 8*uint64(len(words)) {
+			grown := make([]uint64, min(2*uint64(len(words)), (n+7)/8))
+			copy(grown, words)
+			words = grown
+		}
+		avail := unsafeBytes(words, min(8*len(words), int(n)))
+		k, err := io.ReadFull(r, avail[filled:])
+		filled += uint64(k)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return unsafeBytes(words, int(n)), nil
 }
 
 func truncated(err error) error {

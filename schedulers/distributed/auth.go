@@ -12,7 +12,8 @@ import (
 // Every connection starts with a challenge-response that proves both ends know the shared token
 // without sending it: the listener sends a nonce, the dialer answers with an HMAC of it (and its
 // role and own nonce) under the token, and the listener proves itself with an HMAC of the
-// dialer's nonce. Until then frames are limited to handshakeFrameLimit bytes.
+// dialer's nonce. Until then frames are limited to handshakeFrameLimit bytes, buffers are small
+// and one hard deadline bounds the whole exchange.
 
 // ErrAuth is matched by the error for a peer that does not prove the token (or a wrong token).
 var ErrAuth = errors.New("authentication failed")
@@ -64,10 +65,9 @@ func mac(token string, parts ...[]byte) []byte {
 	return h.Sum(nil)
 }
 
-// accept runs the listener's side and returns the dialer's role.
+// accept runs the listener's side and returns the dialer's role. The caller bounds it with
+// [conn.handshakeUntil].
 func accept(c *conn, token string) (string, error) {
-	c.raw.SetDeadline(time.Now().Add(handshakeTimeout))
-	defer c.raw.SetDeadline(time.Time{})
 	ours := nonce()
 	if err := c.send(kindChallenge, &challenge{Protocol: protocol, Nonce: ours}, nil); err != nil {
 		return "", err
@@ -94,14 +94,14 @@ func accept(c *conn, token string) (string, error) {
 	if err := c.send(kindWelcome, &welcome{MAC: mac(token, []byte("listener"), resp.Nonce, ours)}, nil); err != nil {
 		return "", err
 	}
-	c.limit = frameLimit
+	c.authenticated()
 	return resp.Role, nil
 }
 
-// authenticate runs the dialer's side.
+// authenticate runs the dialer's side, within handshakeTimeout.
 func authenticate(c *conn, token, role string) error {
-	c.raw.SetDeadline(time.Now().Add(handshakeTimeout))
-	defer c.raw.SetDeadline(time.Time{})
+	c.handshakeUntil(time.Now().Add(handshakeTimeout))
+	defer c.handshakeDone()
 	var ch challenge
 	if _, err := c.receiveMessage(kindChallenge, &ch); err != nil {
 		return fmt.Errorf("handshake: %w", err)
@@ -124,6 +124,6 @@ func authenticate(c *conn, token, role string) error {
 	if !hmac.Equal(w.MAC, mac(token, []byte("listener"), ours, ch.Nonce)) {
 		return fmt.Errorf("%w: the scheduler does not know the token", ErrAuth)
 	}
-	c.limit = frameLimit
+	c.authenticated()
 	return nil
 }

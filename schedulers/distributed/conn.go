@@ -2,11 +2,13 @@ package distributed
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lazygraph/lazygraph/internal/cluster"
@@ -17,21 +19,31 @@ import (
 const (
 	// handshakeFrameLimit bounds frames before the peer has proved the token: a stranger cannot
 	// make us allocate more than this.
-	handshakeFrameLimit = 64 << 10
+	handshakeFrameLimit = 4 << 10
+	// handshakeBuffer is the size of a connection's read and write buffers until the peer has
+	// proved the token, and streamBuffer their size after: a stranger costs a few kilobytes.
+	handshakeBuffer = 1 << 10
+	streamBuffer    = 256 << 10
 	// frameLimit bounds frames from authenticated peers.
 	frameLimit = 16 << 30
 	// heartbeatEvery is how often each side sends a frame when it has nothing else to send.
 	heartbeatEvery = time.Second
 	// silenceLimit is how long a peer may stay silent (no frame at all) before it counts as gone.
 	silenceLimit = 5 * time.Second
-	// handshakeTimeout bounds the whole handshake.
+	// handshakeTimeout bounds the whole handshake: one deadline, which bytes trickling in do not
+	// extend.
 	handshakeTimeout = 10 * time.Second
+	// defaultMaxUnauthenticated is how many connections may be in their handshake at once.
+	defaultMaxUnauthenticated = 1024
 )
 
 // conn is a framed connection to a peer (scheduler, worker, client). Reads happen on one
-// goroutine; writes are serialised.
+// goroutine; writes are serialised. Until the peer has proved the token (see [conn.authenticated])
+// its buffers are small, its frames are limited to handshakeFrameLimit, and a hard deadline set
+// by [conn.handshakeUntil] bounds every read and write.
 type conn struct {
 	raw net.Conn
+	dr  *deadlineReader
 	r   *bufio.Reader
 
 	wmu  sync.Mutex
@@ -43,16 +55,60 @@ type conn struct {
 
 func newConn(c net.Conn) *conn {
 	dr := &deadlineReader{c: c}
-	return &conn{raw: c, r: bufio.NewReaderSize(dr, 256<<10), w: bufio.NewWriterSize(c, 256<<10), limit: handshakeFrameLimit}
+	return &conn{raw: c, dr: dr, r: bufio.NewReaderSize(dr, handshakeBuffer), w: bufio.NewWriterSize(c, handshakeBuffer), limit: handshakeFrameLimit}
+}
+
+// authenticated lifts the limits of a connection whose peer has proved the token: full-size
+// buffers (keeping what the small ones hold) and frames up to frameLimit. Called on the reading
+// goroutine before any other goroutine writes.
+func (c *conn) authenticated() {
+	c.limit = frameLimit
+	if n := c.r.Buffered(); n > 0 {
+		rest, _ := c.r.Peek(n)
+		c.r = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(rest)), c.dr), streamBuffer)
+	} else {
+		c.r = bufio.NewReaderSize(c.dr, streamBuffer)
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.w.Buffered() == 0 {
+		c.w = bufio.NewWriterSize(c.raw, streamBuffer)
+	}
+}
+
+// handshakeUntil sets the hard deadline of the handshake: no read or write goes past it, however
+// the peer trickles its bytes.
+func (c *conn) handshakeUntil(t time.Time) {
+	c.dr.hard.Store(t.UnixNano())
+	c.raw.SetDeadline(t)
+}
+
+// handshakeDone removes the hard deadline.
+func (c *conn) handshakeDone() {
+	c.dr.hard.Store(0)
+	c.raw.SetDeadline(time.Time{})
 }
 
 // deadlineReader extends the read deadline before every read: a peer counts as gone after
-// silenceLimit without a byte, however long a large frame takes as a whole.
-type deadlineReader struct{ c net.Conn }
+// silenceLimit without a byte, however long a large frame takes as a whole. During the handshake
+// the deadline never goes past the handshake's hard deadline.
+type deadlineReader struct {
+	c    net.Conn
+	hard atomic.Int64 // the handshake's deadline in Unix nanoseconds, 0 when none
+}
 
 func (d *deadlineReader) Read(p []byte) (int, error) {
-	d.c.SetReadDeadline(time.Now().Add(silenceLimit))
+	d.c.SetReadDeadline(d.deadline(silenceLimit))
 	return d.c.Read(p)
+}
+
+// deadline returns now plus after, or the hard deadline when that comes first.
+func (d *deadlineReader) deadline(after time.Duration) time.Time {
+	t := time.Now().Add(after)
+	if h := d.hard.Load(); h != 0 && h < t.UnixNano() {
+		return time.Unix(0, h)
+	}
+	return t
 }
 
 func (c *conn) Close() error { return c.raw.Close() }
@@ -74,7 +130,7 @@ func (c *conn) buffer(kind byte, msg any, attachments [][]byte) error {
 	f := &wire.Frame{Kind: kind, Body: body, Attachments: attachments}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.raw.SetWriteDeadline(time.Now().Add(writeTimeout(f.Size())))
+	c.raw.SetWriteDeadline(c.dr.deadline(writeTimeout(f.Size())))
 	if err := wire.WriteFrame(c.w, f); err != nil {
 		return err
 	}
@@ -110,7 +166,7 @@ func (c *conn) bytesSent() int64 {
 // receive reads the next frame, skipping heartbeats.
 func (c *conn) receive() (*wire.Frame, error) {
 	for {
-		f, err := wire.ReadFrame(c.r, c.limit)
+		f, err := wire.ReadFrameWith(c.r, c.kindLimit)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package distributed
 
 import (
+	"io"
 	"net"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ func FuzzConnection(f *testing.F) {
 		go func() {
 			defer close(done)
 			defer sc.Close()
-			s.handle(sc)
+			s.handle(sc, func() {})
 		}()
 		cc := newConn(client)
 		if authenticated {
@@ -32,9 +33,16 @@ func FuzzConnection(f *testing.F) {
 				t.Fatalf("handshake: %v", err)
 			}
 		}
+		// Read what the scheduler sends, so that its writes never wait for the fuzzer's.
+		drained := make(chan struct{})
+		go func() {
+			defer close(drained)
+			_, _ = io.Copy(io.Discard, client)
+		}()
 		client.SetWriteDeadline(time.Now().Add(time.Second))
 		client.Write(data)
 		client.Close()
+		<-drained
 		select {
 		case <-done:
 		case <-time.After(20 * time.Second):

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -34,6 +35,7 @@ func listenForPeers(opts WorkerOptions, scheduler *conn) (net.Listener, error) {
 func servePeers(ln net.Listener, token string, x *worker.Executor, log *zap.Logger) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	pending := newPendingConns(defaultMaxUnauthenticated, log, "peer")
 	var mu sync.Mutex
 	open := map[*conn]bool{}
 	defer func() {
@@ -52,20 +54,25 @@ func servePeers(ln net.Listener, token string, x *worker.Executor, log *zap.Logg
 		mu.Lock()
 		open[c] = true
 		mu.Unlock()
+		done := pending.add(c)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() {
+				done()
 				mu.Lock()
 				delete(open, c)
 				mu.Unlock()
 				c.Close()
 			}()
+			c.handshakeUntil(time.Now().Add(handshakeTimeout))
 			role, err := accept(c, token)
 			if err != nil || role != rolePeer {
 				log.Warn("dropped peer connection", zap.String("remote", raw.RemoteAddr().String()), zap.Error(err))
 				return
 			}
+			c.handshakeDone()
+			done()
 			for {
 				var req worker.Fetch
 				if _, err := c.receiveMessage(worker.KindFetch, &req); err != nil {

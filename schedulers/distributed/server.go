@@ -2,6 +2,7 @@ package distributed
 
 import (
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,7 +30,8 @@ type ServerOptions struct {
 	Token string
 	// TLS, when set, serves TLS with this configuration (see TLSConfigFromFiles).
 	TLS *tls.Config
-	// Status is the address of the HTTP status endpoint; none when empty.
+	// Status is the address of the HTTP status endpoint; none when empty. Beyond loopback,
+	// /status answers only requests carrying the token (Authorization: Bearer <token>).
 	Status string
 	// SchedulerFile, when set, is written (atomically) with the address, token and protocol.
 	SchedulerFile string
@@ -44,6 +47,9 @@ type ServerOptions struct {
 	// WorkerChanged, when set, hears of each worker joining (up) and leaving, by process id (a
 	// local cluster tells its processes that left from those still serving). It must not block.
 	WorkerChanged func(pid int, up bool)
+	// MaxUnauthenticated caps the connections that have not yet proved the token (1024 when 0);
+	// beyond it the oldest is closed, with a log line.
+	MaxUnauthenticated int
 }
 
 // DefaultListen is where a scheduler listens unless told otherwise.
@@ -57,6 +63,8 @@ type Server struct {
 	ln     net.Listener
 	status *http.Server
 	coord  *cluster.Coordinator
+	// pending are the connections in their handshake.
+	pending *pendingConns
 
 	wg      sync.WaitGroup
 	closing chan struct{}
@@ -104,6 +112,7 @@ func NewServer(opts ServerOptions) (*Server, error) {
 		conns:   map[*conn]bool{},
 		workers: map[string]int{},
 		joined:  make(chan struct{}),
+		pending: newPendingConns(opts.MaxUnauthenticated, opts.Log, "scheduler"),
 	}
 	s.coord = cluster.New(cluster.Options{Log: opts.Log, PeerTransfers: true, WorkersNeeded: opts.WorkersNeeded})
 	if opts.Status != "" {
@@ -228,6 +237,19 @@ func (s *Server) WaitForWorkers(ctx context.Context, n int) error {
 	}
 }
 
+// loopback reports whether a listener's address is a loopback address (only this machine can
+// connect).
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// bearerMatches reports whether the request carries the token as a bearer token.
+func bearerMatches(r *http.Request, token string) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
 // Status returns a snapshot of the scheduler: workers, what they hold and run, tasks by state,
 // recent task durations.
 func (s *Server) Status() cluster.Status { return s.coord.Status() }
@@ -238,7 +260,13 @@ func (s *Server) serveStatus(addr string) error {
 		return fmt.Errorf("status endpoint: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
+	needToken := !loopback(ln.Addr())
+	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+		if needToken && !bearerMatches(r, s.opts.Token) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="lazygraph"`)
+			http.Error(w, "the status endpoint listens beyond loopback: send the scheduler's token as Authorization: Bearer <token>", http.StatusUnauthorized)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -298,12 +326,14 @@ func (s *Server) acceptLoop() {
 			c.Close()
 			return
 		}
+		done := s.pending.add(c)
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
 			defer s.untrack(c)
 			defer c.Close()
-			s.handle(c)
+			defer done()
+			s.handle(c, done)
 		}()
 	}
 }
@@ -326,21 +356,24 @@ func (s *Server) untrack(c *conn) {
 	s.mu.Unlock()
 }
 
-// handle authenticates a connection and serves it in its role. Peers that fail are logged and
-// dropped; the server goes on serving the others.
-func (s *Server) handle(c *conn) {
+// handle authenticates a connection and serves it in its role; authenticated is called once the
+// peer has proved the token and said hello. Peers that fail are logged and dropped; the server
+// goes on serving the others. The handshake, hello included, has one hard deadline.
+func (s *Server) handle(c *conn, authenticated func()) {
 	remote := c.raw.RemoteAddr().String()
+	c.handshakeUntil(time.Now().Add(handshakeTimeout))
 	role, err := accept(c, s.opts.Token)
 	if err != nil {
 		s.log.Warn("dropped connection", zap.String("remote", remote), zap.Error(err))
 		return
 	}
 	var h hello
-	c.raw.SetReadDeadline(time.Now().Add(handshakeTimeout))
 	if _, err := c.receiveMessage(kindHello, &h); err != nil {
 		s.log.Warn("dropped connection", zap.String("remote", remote), zap.Error(err))
 		return
 	}
+	c.handshakeDone()
+	authenticated()
 	switch role {
 	case roleWorker:
 		s.serveWorker(c, &h, remote)

@@ -83,7 +83,7 @@ func (sess *clientSession) read() error {
 			if err := decodeMessage(f.Body, &m); err != nil {
 				return err
 			}
-			if err := sess.submit(&m, f.Attachments); err != nil {
+			if err := sess.submitChecked(&m, f.Attachments); err != nil {
 				sess.send(kindFinished, &finished{Job: m.Job, Failed: true, Task: -1, Message: err.Error(), Code: codeOf(err)}, nil)
 			}
 		case kindCancelJob:
@@ -102,6 +102,9 @@ func (sess *clientSession) read() error {
 			rj := sess.job(m.Job)
 			if rj == nil {
 				continue
+			}
+			if !validLocalDone(rj, m.Task) {
+				return fmt.Errorf("client reported task %d, which does not run at the client", m.Task)
 			}
 			if m.Err != "" {
 				sess.s.coord.LocalDone(rj.job, m.Task, nil, errors.New(m.Err))

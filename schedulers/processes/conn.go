@@ -43,6 +43,21 @@ const memfdThreshold = memfile.Threshold
 // maxFrame bounds frames read from a peer.
 const maxFrame = 1 << 40
 
+// maxAttachments bounds the attachments a frame may announce.
+const maxAttachments = 1 << 20
+
+// fileHolds checks that a memory file holds n bytes before a buffer of that size is allocated.
+func fileHolds(fd int, n uint64) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return fmt.Errorf("memory file: %w", err)
+	}
+	if uint64(st.Size) < n {
+		return fmt.Errorf("%w: memory file of %d bytes, %d announced", wire.ErrMalformedFrame, st.Size, n)
+	}
+	return nil
+}
+
 func newConn(f *os.File) (*conn, error) {
 	fc, err := net.FileConn(f)
 	f.Close()
@@ -198,15 +213,17 @@ func (c *conn) readFrameMapped() (*wire.Frame, [][]byte, error) {
 	total := binary.LittleEndian.Uint64(hdr[0:8])
 	bodyLen := binary.LittleEndian.Uint64(hdr[9:17])
 	count := uint64(binary.LittleEndian.Uint32(hdr[17:21]))
-	if total > maxFrame || bodyLen > total || count*9 > total-headerSize-min(bodyLen, total-headerSize) {
+	if total > maxFrame || total < headerSize || bodyLen > total-headerSize || count > maxAttachments ||
+		count*9 > total-headerSize-bodyLen {
 		return nil, nil, fmt.Errorf("%w: header says %d bytes, body %d, %d attachments", wire.ErrMalformedFrame, total, bodyLen, count)
 	}
-	desc := make([]byte, 9*count)
-	if _, err := io.ReadFull(c.r, desc); err != nil {
+	// Buffers grow as the bytes arrive: a header's claims alone allocate nothing large.
+	desc, err := wire.ReadGrowing(c.r, 9*count)
+	if err != nil {
 		return nil, nil, err
 	}
-	f := &wire.Frame{Kind: hdr[8], Body: make([]byte, bodyLen)}
-	if _, err := io.ReadFull(c.r, f.Body); err != nil {
+	f := &wire.Frame{Kind: hdr[8]}
+	if f.Body, err = wire.ReadGrowing(c.r, bodyLen); err != nil {
 		return nil, nil, err
 	}
 	received := int64(headerSize) + int64(len(desc)) + int64(bodyLen)
@@ -222,8 +239,8 @@ func (c *conn) readFrameMapped() (*wire.Frame, [][]byte, error) {
 		var buf []byte
 		switch desc[9*i+8] {
 		case inlineBytes:
-			buf = wire.AlignedBuffer(int(n))
-			if _, err := io.ReadFull(c.r, buf); err != nil {
+			var err error
+			if buf, err = wire.ReadAligned(c.r, n); err != nil {
 				return nil, nil, err
 			}
 		case inMemFile:
@@ -237,7 +254,7 @@ func (c *conn) readFrameMapped() (*wire.Frame, [][]byte, error) {
 				if err == nil && n > 0 {
 					mappings = append(mappings, buf)
 				}
-			} else {
+			} else if err = fileHolds(fd, n); err == nil {
 				buf = wire.AlignedBuffer(int(n))
 				err = memfile.Read(fd, buf)
 			}

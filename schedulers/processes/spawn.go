@@ -104,6 +104,10 @@ func (p *proc) startupFailure(err error) error {
 	var status string
 	select {
 	case <-p.exited:
+		if sig, ok := killedBySignal(p.exit); ok {
+			// Killed from outside while starting: not the program's mistake, so retryable.
+			return fmt.Errorf("worker process %d was killed (%v) before it started serving", p.cmd.Process.Pid, sig)
+		}
 		if p.exit != nil {
 			status = ": " + p.exit.Error()
 		} else {

@@ -1,0 +1,21 @@
+package processes
+
+import (
+	"errors"
+	"os/exec"
+	"syscall"
+)
+
+// killedBySignal reports whether a process's exit (the error of its Wait) was a signal's doing,
+// and which.
+func killedBySignal(exit error) (syscall.Signal, bool) {
+	var ee *exec.ExitError
+	if !errors.As(exit, &ee) {
+		return 0, false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() {
+		return 0, false
+	}
+	return ws.Signal(), true
+}
