@@ -207,7 +207,12 @@ func (f *fakeWorker) runTask(t *worker.Task) worker.Result {
 		r.Err = &wire.ErrorRecord{Message: fmt.Sprintf("function %q fails", name)}
 		return r
 	}
-	args := make([]int64, len(t.Args))
+	var buf [4]int64
+	args := buf[:0]
+	if len(t.Args) > len(buf) {
+		args = make([]int64, 0, len(t.Args))
+	}
+	args = args[:len(t.Args)]
 	for k, a := range t.Args {
 		if a.Key == 0 {
 			args[k] = dec64(a.Body)
