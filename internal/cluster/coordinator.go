@@ -71,6 +71,7 @@ type Coordinator struct {
 	recent    recentTasks
 	dirty     []*Worker             // workers whose queue shrank or who joined: fill them
 	hungry    map[string]*workerSet // workers that found nothing to do, by group
+	out       []instr               // instructions of the event being handled
 	cur       *batch                // the batch being filled, nil when none
 	curSize   int                   // the tasks it will likely carry
 	pending   []*Worker             // workers with releases or endings to tell
@@ -174,6 +175,7 @@ func (c *Coordinator) step(f func()) {
 		if r := recover(); r != nil {
 			c.log.Error("coordinator bug", zap.Any("panic", r), zap.Stack("stack"))
 			c.broken(fmt.Errorf("%w: %v", ErrInternal, r))
+			c.execute()
 		}
 	}()
 	f()
@@ -182,6 +184,7 @@ func (c *Coordinator) step(f func()) {
 	if c.check != nil {
 		c.check(c)
 	}
+	c.execute()
 }
 
 // broken stops every computation after a bug, as best it can.
@@ -191,7 +194,7 @@ func (c *Coordinator) broken(err error) {
 	for _, js := range slices.Clone(c.jobs) {
 		if !js.over {
 			js.over = true
-			js.Owner.Finished(err)
+			c.tellFinished(js, err)
 		}
 	}
 	c.jobs = nil
@@ -290,7 +293,7 @@ func (c *Coordinator) WorkerDown(w *Worker, cause error, crashed bool) {
 func (c *Coordinator) Kill(w *Worker) {
 	c.do(func() {
 		w.killed = true
-		w.Link.Kill()
+		c.kill(w)
 	})
 }
 
@@ -366,7 +369,7 @@ func (c *Coordinator) onStore(key uint64, e *Encoded, broadcast bool) {
 	for _, w := range c.alive {
 		e.Retain()
 		msg := &worker.Batch{Puts: []worker.Put{{Key: key, Type: e.Type, Body: e.Value.Body, Attachments: len(e.Value.Attachments)}}}
-		w.send(worker.KindBatch, msg, nil, e.Value.Attachments, e.Files, []*Encoded{e})
+		c.send(w, worker.KindBatch, msg, nil, e.Value.Attachments, e.Files, []*Encoded{e})
 		c.storeHeld[key] = append(c.storeHeld[key], w.id)
 		w.heldKeys++
 		w.heldBytes += int64(e.Value.Size())
@@ -385,11 +388,12 @@ func (c *Coordinator) shutdown() {
 		e.Release()
 	}
 	c.publishStatus()
+	c.execute()
 }
 
 func (c *Coordinator) onWorker(w *Worker) {
 	if c.closed || w.dead {
-		w.Link.Kill()
+		c.kill(w)
 		return
 	}
 	w.funcs = map[funcKey]uint32{}

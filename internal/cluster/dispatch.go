@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lazygraph/lazygraph/internal/worker"
@@ -271,6 +272,11 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	g := js.Graph
 	b := c.batchFor(w, js)
 	args := make([]worker.Arg, 0, len(g.Args(i)))
+	if n := len(g.Args(i)); n > 16 {
+		// A gathering task: room for its inputs at once rather than growing for each.
+		b.msg.Puts = slices.Grow(b.msg.Puts, n)
+		b.hold = slices.Grow(b.hold, n)
+	}
 	for _, a := range g.Args(i) {
 		key := js.key(a)
 		if c.holds(js, a, w) {
@@ -414,7 +420,7 @@ func (c *Coordinator) sendBatch() {
 	}
 	b.msg.Job = js.id
 	b.msg.Release, w.released = w.released, nil
-	w.send(worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)
+	c.send(w, worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)
 }
 
 func (c *Coordinator) usersAllOn(js *Job, i int32, w *Worker) bool {
@@ -444,7 +450,7 @@ func (c *Coordinator) fetch(js *Job, a, user int32) {
 	}
 	js.flags[a] |= flagFetching
 	js.fetchFrom[a] = holder.id
-	holder.send(worker.KindFetch, &worker.Fetch{Keys: []uint64{js.key(a)}, Types: []string{js.Graph.Func(a).Result}}, js, nil, nil, nil)
+	c.send(holder, worker.KindFetch, &worker.Fetch{Keys: []uint64{js.key(a)}, Types: []string{js.Graph.Func(a).Result}}, js, nil, nil, nil)
 }
 
 // refetch deals with a fetch of a that will not be answered with the value (its worker did not

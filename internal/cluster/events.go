@@ -15,7 +15,7 @@ func (c *Coordinator) onJob(js *Job) {
 	if c.closed {
 		js.failure = ErrClosed
 		js.releaseData()
-		js.Owner.Finished(ErrClosed)
+		c.tellFinished(js, ErrClosed)
 		return
 	}
 	c.jobs = append(c.jobs[:len(c.jobs):len(c.jobs)], js)
@@ -30,7 +30,7 @@ func (c *Coordinator) onJob(js *Job) {
 	}
 	if c.eligible(js) == 0 {
 		js.starved = time.Now()
-		c.super.wake()
+		c.startWorkers()
 	}
 	c.finishIfIdle(js)
 }
@@ -153,7 +153,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		w.queue.remove(func(a assigned) bool { return a.js == js && a.i == i })
 		w.ran++
 		c.recent.add(js.Graph.Func(i).Name, r.Elapsed)
-		js.Owner.TaskDone(i, int(w.id), r.Start, r.Elapsed, r.Err)
+		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Err)
 		if r.Err != nil {
 			js.set(i, stFailed)
 			c.dropHolder(js, i, w)
@@ -191,7 +191,7 @@ func (c *Coordinator) output(js *Job, i int32, e *Encoded) {
 		e.Retain()
 		c.store[key] = e
 	}
-	js.Owner.Output(i, e, key)
+	c.tellOutput(js, i, e, key)
 }
 
 // completed records that task i has its value.
@@ -267,19 +267,7 @@ func (c *Coordinator) runLocal(js *Job, i int32) {
 	for _, e := range args {
 		e.Retain()
 	}
-	c.locals.Add(1)
-	go func() {
-		defer c.locals.Done()
-		v, done, err := js.Owner.RunLocal(i, args)
-		for _, e := range args {
-			e.Release()
-		}
-		if done {
-			if !c.do(func() { c.onLocalDone(js, i, v, err) }) && v != nil {
-				v.Release()
-			}
-		}
-	}()
+	c.emit(instr{kind: doRunLocal, js: js, i: i, args: args})
 }
 
 func (c *Coordinator) onLocalDone(js *Job, i int32, v *Encoded, err error) {
@@ -319,7 +307,7 @@ func (c *Coordinator) stopJob(js *Job, err error) {
 	clear(js.local)
 	js.localTotal = 0
 	for _, w := range c.workersRunning(js) {
-		w.send(worker.KindCancel, &worker.Cancel{Job: js.id}, nil, nil, nil, nil)
+		c.send(w, worker.KindCancel, &worker.Cancel{Job: js.id}, nil, nil, nil, nil)
 	}
 	if js.inflight() > 0 {
 		c.graceTimers.Add(1)
@@ -355,7 +343,7 @@ func (c *Coordinator) onGrace(js *Job) {
 	}
 	for _, w := range c.workersRunning(js) {
 		w.killed = true
-		w.Link.Kill()
+		c.kill(w)
 	}
 }
 
@@ -387,7 +375,7 @@ func (c *Coordinator) finish(js *Job) {
 		w.finished = append(w.finished, js.id)
 		c.notePending(w)
 	}
-	js.Owner.Finished(js.failure)
+	c.tellFinished(js, js.failure)
 }
 
 // flush sends pending releases and computation endings to workers that got no batch with them.
@@ -399,7 +387,7 @@ func (c *Coordinator) flush() {
 		}
 		msg := &worker.Batch{Release: w.released, Finished: w.finished}
 		w.released, w.finished = nil, nil
-		w.send(worker.KindBatch, msg, nil, nil, nil, nil)
+		c.send(w, worker.KindBatch, msg, nil, nil, nil, nil)
 	}
 	clear(c.pending)
 	c.pending = c.pending[:0]

@@ -236,7 +236,7 @@ func (f *fakeWorker) runTask(t *worker.Task) worker.Result {
 
 // fakeOwner owns a computation over int64s: data node i holds data[i].
 type fakeOwner struct {
-	data    map[int32]int64
+	data    []int64
 	mu      sync.Mutex
 	outputs map[int32]int64
 	done    chan error
@@ -246,7 +246,14 @@ type fakeOwner struct {
 var _ Owner = (*fakeOwner)(nil)
 
 func newFakeOwner(data map[int32]int64) *fakeOwner {
-	return &fakeOwner{data: data, outputs: map[int32]int64{}, done: make(chan error, 1)}
+	o := &fakeOwner{outputs: map[int32]int64{}, done: make(chan error, 1)}
+	for i, v := range data {
+		if int(i) >= len(o.data) {
+			o.data = append(o.data, make([]int64, int(i)+1-len(o.data))...)
+		}
+		o.data[i] = v
+	}
+	return o
 }
 
 func (o *fakeOwner) Data(i int32) (*Encoded, error) {

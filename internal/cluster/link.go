@@ -68,11 +68,6 @@ func (w *Worker) Slot() int { return int(w.id) }
 
 func (w *Worker) live() bool { return w.up && !w.dead }
 
-// sendBatch queues a batch for the worker.
-func (w *Worker) send(kind byte, msg any, js *Job, atts [][]byte, files []int, hold []*Encoded) {
-	w.Link.Send(&Outgoing{Kind: kind, Msg: msg, Attachments: atts, Files: files, hold: hold, job: js})
-}
-
 // NewOutgoing returns a frame holding references to the values whose bytes it carries, released
 // by Done.
 func NewOutgoing(kind byte, msg any, attachments [][]byte, hold ...*Encoded) *Outgoing {

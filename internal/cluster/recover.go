@@ -21,12 +21,12 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 	if !w.up {
 		// Not yet joined (or never will): nothing of it to recover.
 		w.dead = true
-		w.Link.Kill()
+		c.kill(w)
 		return
 	}
 	w.dead = true
 	c.retire(w)
-	w.Link.Kill()
+	c.kill(w)
 	crashed = crashed && !w.killed
 	if crashed && !c.closed {
 		c.log.Warn("worker died", zap.String("worker", w.Name), zap.Error(cause))
@@ -91,7 +91,7 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 		}
 	}
 	if !c.closed && len(c.jobs) > 0 {
-		c.super.wake()
+		c.startWorkers()
 	}
 }
 

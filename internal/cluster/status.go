@@ -109,5 +109,3 @@ func (r *recentTasks) list() []RecentTask {
 	}
 	return out
 }
-
-func nanoseconds(ns int64) time.Duration { return time.Duration(ns) }

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/lazygraph/lazygraph/internal/cluster"
+	"github.com/lazygraph/lazygraph/internal/cluster/planjob"
 	"github.com/lazygraph/lazygraph/internal/subprocess"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
@@ -103,7 +104,7 @@ func (lc *LocalCluster) Address() string { return lc.server.Address() }
 // Execute computes a job: in this process the job needs no client connection, its data are
 // encoded once and go to the workers that need them.
 func (lc *LocalCluster) Execute(ctx context.Context, job *schedulers.Job) error {
-	pj, err := cluster.NewPlanJob(ctx, job, false)
+	pj, err := planjob.New(ctx, job, false)
 	if err != nil {
 		return err
 	}
