@@ -305,10 +305,12 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 			}
 			e.Retain()
 			b.hold = append(b.hold, e)
-		case c.opts.PeerTransfers:
+		case c.opts.PeerTransfers && js.flags[a]&flagUnconfirmed == 0:
+			// Only a worker that reported the value is named: one it was merely sent to may not
+			// have it yet when the peer asks.
 			holder := c.anyHolder(js, a)
 			if holder == nil {
-				c.stopJob(js, &TaskFailure{Task: i, Err: fmt.Errorf("the value of argument %d is on no live worker", a)})
+				c.fetch(js, a, i) // lost: computed again first
 				return false
 			}
 			b.msg.Peers = append(b.msg.Peers, worker.PeerSource{Key: key, Type: g.Func(a).Result, Address: holder.PeerAddress})
@@ -332,6 +334,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	js.set(i, stQueued)
 	js.where[i] = -1
 	c.addHolder(js, i, w)
+	js.flags[i] &^= flagUnconfirmed // it runs there
 	w.queue.push(assigned{js: js, i: i})
 	return true
 }
@@ -436,18 +439,24 @@ func (c *Coordinator) usersAllOn(js *Job, i int32, w *Worker) bool {
 // fetch asks a worker holding a's value to send it to the coordinator, and parks task user
 // until it comes.
 func (c *Coordinator) fetch(js *Job, a, user int32) {
-	js.fetchers[a] = append(js.fetchers[a], user)
 	if js.state[user] != stWaiting {
 		js.set(user, stWaiting)
 	}
 	if js.flags[a]&flagFetching != 0 {
+		js.fetchers[a] = append(js.fetchers[a], user)
 		return
 	}
 	holder := c.anyHolder(js, a)
 	if holder == nil || js.state[a] != stDone {
-		c.stopJob(js, &TaskFailure{Task: user, Err: fmt.Errorf("the value of task %d is on no live worker", a)})
+		// Lost: computed again, and user waits for it (recompute counts it among user's
+		// arguments to wait for).
+		c.recompute(js, nil)
+		if js.waiting[user] == 0 {
+			c.stopJob(js, &TaskFailure{Task: user, Err: fmt.Errorf("%w: the value of task %d is on no live worker", ErrInternal, a)})
+		}
 		return
 	}
+	js.fetchers[a] = append(js.fetchers[a], user)
 	js.flags[a] |= flagFetching
 	js.fetchFrom[a] = holder.id
 	c.send(holder, worker.KindFetch, &worker.Fetch{Keys: []uint64{js.key(a)}, Types: []string{js.Graph.Func(a).Result}}, js, nil, nil, nil)

@@ -107,7 +107,7 @@ func (c *Coordinator) onValues(w *Worker, vals *worker.Values, atts [][]byte) {
 		mine := atts[:put.Attachments]
 		atts = atts[put.Attachments:]
 		js, a, ok := c.lookup(put.Key)
-		if !ok || js.flags[a]&flagFetching == 0 || js.fetchFrom[a] != w.id {
+		if !ok || js.state[a] != stDone || js.flags[a]&flagFetching == 0 || js.fetchFrom[a] != w.id {
 			continue // not asked of this worker (any more)
 		}
 		if put.Type == "" {
@@ -223,6 +223,9 @@ func (c *Coordinator) completed(js *Job, i int32) {
 // data stay at the coordinator, in case a lost value must be computed again).
 func (c *Coordinator) release(js *Job, a int32) {
 	switch {
+	case js.state[a] != stDone:
+		// Being computed again while its last user, which already had it, finished: nothing
+		// to release yet (the computation's end releases what is left).
 	case js.external(a):
 		js.drop(a)
 	case js.Graph.IsData(a):

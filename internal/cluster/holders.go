@@ -37,6 +37,7 @@ func (c *Coordinator) addHolder(js *Job, a int32, w *Worker) {
 		return
 	case js.where[a] < 0:
 		js.where[a] = w.id
+		js.flags[a] |= flagUnconfirmed
 	default:
 		if slices.Contains(js.extra[a], w.id) {
 			return
@@ -72,6 +73,7 @@ func (c *Coordinator) releaseHolders(js *Job, a int32) {
 		w.heldBytes -= js.size[a]
 	})
 	js.where[a] = -1
+	js.flags[a] &^= flagUnconfirmed
 	if len(js.extra) > 0 {
 		delete(js.extra, a)
 	}
@@ -97,10 +99,13 @@ func (c *Coordinator) anyHolder(js *Job, a int32) *Worker {
 // dropHolder forgets that w holds a's value (the worker said it does not).
 func (c *Coordinator) dropHolder(js *Job, a int32, w *Worker) {
 	switch {
+	case js.state[a] == stQueued && js.where[a] == w.id:
+		return // it runs there: the record is its placement, not a value held
 	case js.where[a] == w.id:
 		js.where[a] = -1
 		if more := js.extra[a]; len(more) > 0 {
 			js.where[a] = more[0]
+			js.flags[a] |= flagUnconfirmed
 			c.setExtra(js, a, more[1:])
 		}
 	case slices.Contains(js.extra[a], w.id):

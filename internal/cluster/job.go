@@ -8,10 +8,11 @@ import (
 
 // Task flags.
 const (
-	flagOutput   uint8 = 1 << iota // one of the requested outputs
-	flagSuspect                    // was on a worker that died: run it alone, to know who kills
-	flagFetching                   // its value has been asked of the worker holding it
-	flagLocal                      // runs at the owner
+	flagOutput      uint8 = 1 << iota // one of the requested outputs
+	flagSuspect                       // was on a worker that died: run it alone, to know who kills
+	flagFetching                      // its value has been asked of the worker holding it
+	flagLocal                         // runs at the owner
+	flagUnconfirmed                   // where names a worker the value was sent to, not one that reported it
 )
 
 // Job is one computation submitted to a coordinator.

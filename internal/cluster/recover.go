@@ -135,6 +135,12 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 			// Its users counted it as computed: they wait for it again. It uses its inputs again.
 			js.set(i, stWaiting)
 			js.where[i] = -1
+			// A fetch of its lost value is moot: the tasks waiting for it wait for it again.
+			if js.flags[i]&flagFetching != 0 {
+				js.flags[i] &^= flagFetching
+				delete(js.fetchers, i)
+				delete(js.fetchFrom, i)
+			}
 			for _, u := range g.Users(i) {
 				if js.state[u] == stDone {
 					continue
