@@ -87,10 +87,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer pprof.StopCPUProfile()
 	}
 
+	peak := startHeapSampler()
 	start := time.Now()
 	root := s.build(p, data)
 	results, err := delayed.Compute(ctx, []delayed.Node{root}, opts...)
 	seconds := time.Since(start).Seconds()
+	heapGrowth := peak()
 	if err != nil {
 		return err
 	}
@@ -106,6 +108,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	line = append(line, fmt.Sprintf("seconds=%.3f", seconds))
 	if s.perTask != nil {
 		line = append(line, fmt.Sprintf("us_per_task=%.2f", seconds/float64(s.perTask(p))*1e6))
+	}
+	if s.perTask != nil {
+		// The peak growth of this process's live heap during the computation, per task: the
+		// graph, the frontend's state and, for processes and a local distributed cluster, the
+		// in-process scheduler's.
+		line = append(line, fmt.Sprintf("heap_bytes_per_task=%.0f", float64(heapGrowth)/float64(s.perTask(p))))
 	}
 	line = append(line, fmt.Sprintf("bytes_sent=%d", info.BytesSent), fmt.Sprintf("result=%v", results[0]))
 	fmt.Fprintln(stdout, strings.Join(line, " "))

@@ -2,7 +2,10 @@ package cluster
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,10 +26,25 @@ type Options struct {
 	// CancelGrace is how long tasks of a stopped computation may keep running before their
 	// workers are killed (default 250ms).
 	CancelGrace time.Duration
-	// WorkersNeeded is called when a worker left while computations wait, so that the scheduler
-	// can start another. It runs on the coordinator's goroutine and must not block.
+	// WorkersNeeded is called when a worker left while computations wait, or a computation
+	// arrives while no worker is in service, so that the scheduler can start another. It runs on
+	// a goroutine of its own (never the coordinator's), one call at a time.
 	WorkersNeeded func()
+	// NoWorkerTimeout fails a computation that has had no worker able to run it for this long
+	// (default: $LAZYGRAPH_NO_WORKER_TIMEOUT, else 60s). The error matches ErrNoWorker.
+	NoWorkerTimeout time.Duration
 }
+
+// NoWorkerTimeoutEnv names the environment variable giving the default of
+// Options.NoWorkerTimeout, as a Go duration ("90s") or a number of seconds.
+const NoWorkerTimeoutEnv = "LAZYGRAPH_NO_WORKER_TIMEOUT"
+
+// DefaultNoWorkerTimeout is Options.NoWorkerTimeout when neither it nor the environment says.
+const DefaultNoWorkerTimeout = 60 * time.Second
+
+// ErrNoWorker is matched by the error of a computation that no worker could run for
+// Options.NoWorkerTimeout.
+var ErrNoWorker = errors.New("no worker able to run the computation")
 
 // Coordinator schedules computations on workers. All its state belongs to one goroutine; the
 // methods below hand it events and return at once.
@@ -38,14 +56,31 @@ type Coordinator struct {
 	stopped chan struct{}
 	nextJob atomic.Uint32
 	nextKey atomic.Uint64
+	super   supervisor
+	status  statusCache
 
 	// The loop's own.
-	workers []*Worker // by slot; nil when free
-	alive   []*Worker // the workers in service, in the order they joined
-	jobs    []*Job
-	store   map[uint64]*Encoded // values kept beyond computations (futures, scattered data)
-	closed  bool
-	recent  recentTasks
+	workers   []*Worker // by id, ids never reused; nil or dead once gone
+	alive     []*Worker // the workers in service, in the order they joined
+	groups    map[string]int
+	jobs      []*Job // oldest first
+	byID      map[uint32]*Job
+	store     map[uint64]*Encoded // values kept beyond computations (futures, scattered data)
+	storeHeld map[uint64][]int32  // workers holding each stored value
+	closed    bool
+	recent    recentTasks
+	dirty     []*Worker             // workers whose queue shrank or who joined: fill them
+	hungry    map[string]*workerSet // workers that found nothing to do, by group
+	out       []instr               // instructions of the event being handled
+	cur       *batch                // the batch being filled, nil when none
+	curSize   int                   // the tasks it will likely carry
+	pending   []*Worker             // workers with releases or endings to tell
+	prefer    []int64               // scratch for preferred, by worker id
+	touched   []int32
+
+	check       func(*Coordinator) // tests: called after every event
+	locals      sync.WaitGroup     // owners running local tasks
+	graceTimers sync.WaitGroup     // cancellation grace periods
 }
 
 // ErrClosed is matched by the error of computations the coordinator stopped when it was closed.
@@ -53,6 +88,14 @@ var ErrClosed = errors.New("scheduler closed")
 
 // New starts a coordinator.
 func New(opts Options) *Coordinator {
+	c := newCoordinator(opts)
+	c.super.start(c)
+	go c.loop()
+	return c
+}
+
+// newCoordinator returns a coordinator with no goroutine yet: tests drive it event by event.
+func newCoordinator(opts Options) *Coordinator {
 	if opts.Log == nil {
 		opts.Log = zap.NewNop()
 	}
@@ -62,16 +105,41 @@ func New(opts Options) *Coordinator {
 	if opts.CancelGrace <= 0 {
 		opts.CancelGrace = 250 * time.Millisecond
 	}
-	c := &Coordinator{
-		opts:    opts,
-		log:     opts.Log,
-		events:  make(chan func(), 1024),
-		closing: make(chan struct{}),
-		stopped: make(chan struct{}),
-		store:   map[uint64]*Encoded{},
+	if opts.NoWorkerTimeout <= 0 {
+		opts.NoWorkerTimeout = noWorkerTimeoutFromEnv(opts.Log)
 	}
-	go c.loop()
+	c := &Coordinator{
+		opts:      opts,
+		log:       opts.Log,
+		events:    make(chan func(), 1024),
+		closing:   make(chan struct{}),
+		stopped:   make(chan struct{}),
+		groups:    map[string]int{},
+		byID:      map[uint32]*Job{},
+		store:     map[uint64]*Encoded{},
+		storeHeld: map[uint64][]int32{},
+		hungry:    map[string]*workerSet{},
+	}
 	return c
+}
+
+func noWorkerTimeoutFromEnv(log *zap.Logger) time.Duration {
+	s := os.Getenv(NoWorkerTimeoutEnv)
+	if s == "" {
+		return DefaultNoWorkerTimeout
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		var secs float64
+		if _, serr := fmt.Sscan(s, &secs); serr == nil {
+			d, err = time.Duration(secs*float64(time.Second)), nil
+		}
+	}
+	if err != nil || d <= 0 {
+		log.Warn("ignoring an invalid "+NoWorkerTimeoutEnv, zap.String("value", s))
+		return DefaultNoWorkerTimeout
+	}
+	return d
 }
 
 func (c *Coordinator) loop() {
@@ -79,18 +147,67 @@ func (c *Coordinator) loop() {
 	for {
 		select {
 		case f := <-c.events:
-			f()
-			c.schedule()
-			c.flush()
+			c.step(f)
 		case <-c.closing:
 			c.shutdown()
-			return
+			// Events sent before the coordinator stopped still run: with c.closed set they only
+			// release and refuse.
+			for {
+				select {
+				case f := <-c.events:
+					c.step(f)
+				default:
+					return
+				}
+			}
 		}
 	}
 }
 
+// ErrInternal is matched by the error of computations stopped because the coordinator found its
+// own bookkeeping broken (a bug, reported rather than crashing the process).
+var ErrInternal = errors.New("internal error in the coordinator")
+
+// step handles one event: f changes the state, then ready tasks are handed out and pending
+// releases told. A panic (a broken invariant) fails every computation instead of the process.
+func (c *Coordinator) step(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("coordinator bug", zap.Any("panic", r), zap.Stack("stack"))
+			c.broken(fmt.Errorf("%w: %v", ErrInternal, r))
+			c.execute()
+		}
+	}()
+	f()
+	c.schedule()
+	c.flush()
+	if c.check != nil {
+		c.check(c)
+	}
+	c.execute()
+}
+
+// broken stops every computation after a bug, as best it can.
+func (c *Coordinator) broken(err error) {
+	defer func() { _ = recover() }()
+	c.cur = nil
+	for _, js := range slices.Clone(c.jobs) {
+		if !js.over {
+			js.over = true
+			c.tellFinished(js, err)
+		}
+	}
+	c.jobs = nil
+	clear(c.byID)
+}
+
 // do runs f on the coordinator's goroutine; false if the coordinator has stopped.
 func (c *Coordinator) do(f func()) bool {
+	select {
+	case <-c.stopped:
+		return false
+	default:
+	}
 	select {
 	case c.events <- f:
 		return true
@@ -99,16 +216,46 @@ func (c *Coordinator) do(f func()) bool {
 	}
 }
 
-// Submit starts a computation. Its owner hears the outcome through Finished.
+// Submit starts a computation. Its owner hears the outcome through Finished. Its data are
+// encoded (Owner.Data) here, on the caller's goroutine.
 func (c *Coordinator) Submit(js *Job) {
 	n := uint64(js.Graph.Len())
 	js.init(c.nextJob.Add(1), c.nextKey.Add(n)-n)
-	if js.remaining == 0 {
+	if js.remaining() == 0 {
 		js.Owner.Finished(nil)
 		return
 	}
+	if err := js.encodeData(); err != nil {
+		js.Owner.Finished(err)
+		return
+	}
 	if !c.do(func() { c.onJob(js) }) {
+		js.releaseData()
 		js.Owner.Finished(ErrClosed)
+	}
+}
+
+// encodeData asks the owner for every data node some task uses.
+func (js *Job) encodeData() error {
+	g := js.Graph
+	for a := range int32(g.Len()) {
+		if !g.IsData(a) || js.external(a) || len(g.Users(a)) == 0 {
+			continue
+		}
+		e, err := js.Owner.Data(a)
+		if err != nil {
+			js.releaseData()
+			return &TaskFailure{Task: g.Users(a)[0], Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)}
+		}
+		js.at[a] = e
+		js.size[a] = int64(e.Value.Size())
+	}
+	return nil
+}
+
+func (js *Job) releaseData() {
+	for a := range js.at {
+		js.drop(int32(a))
 	}
 }
 
@@ -146,7 +293,7 @@ func (c *Coordinator) WorkerDown(w *Worker, cause error, crashed bool) {
 func (c *Coordinator) Kill(w *Worker) {
 	c.do(func() {
 		w.killed = true
-		w.Link.Kill()
+		c.kill(w)
 	})
 }
 
@@ -173,6 +320,9 @@ func (c *Coordinator) Close() {
 		close(c.closing)
 	}
 	<-c.stopped
+	c.super.stop()
+	c.locals.Wait()
+	c.graceTimers.Wait()
 }
 
 // Store keeps a value (taking the caller's reference) until Forget, so that computations can
@@ -195,27 +345,34 @@ func (c *Coordinator) Forget(keys []uint64) {
 				continue
 			}
 			delete(c.store, key)
-			e.Release()
-			for _, w := range c.live() {
-				if _, ok := w.holds[key]; ok {
-					delete(w.holds, key)
-					w.released = append(w.released, key)
-				}
+			for _, id := range c.storeHeld[key] {
+				w := c.workers[id]
+				c.noteRelease(w, key)
+				w.heldKeys--
+				w.heldBytes -= int64(e.Value.Size())
 			}
+			delete(c.storeHeld, key)
+			e.Release()
 		}
 	})
 }
 
 func (c *Coordinator) onStore(key uint64, e *Encoded, broadcast bool) {
+	if c.closed {
+		e.Release()
+		return
+	}
 	c.store[key] = e
 	if !broadcast {
 		return
 	}
-	for _, w := range c.live() {
+	for _, w := range c.alive {
 		e.Retain()
 		msg := &worker.Batch{Puts: []worker.Put{{Key: key, Type: e.Type, Body: e.Value.Body, Attachments: len(e.Value.Attachments)}}}
-		w.send(worker.KindBatch, msg, nil, e.Value.Attachments, e.Files, []*Encoded{e})
-		w.holds[key] = int64(e.Value.Size())
+		c.send(w, worker.KindBatch, msg, nil, e.Value.Attachments, e.Files, []*Encoded{e})
+		c.storeHeld[key] = append(c.storeHeld[key], w.id)
+		w.heldKeys++
+		w.heldBytes += int64(e.Value.Size())
 	}
 }
 
@@ -230,54 +387,50 @@ func (c *Coordinator) shutdown() {
 		delete(c.store, key)
 		e.Release()
 	}
+	c.publishStatus()
+	c.execute()
 }
 
 func (c *Coordinator) onWorker(w *Worker) {
-	if c.closed {
-		w.Link.Kill()
+	if c.closed || w.dead {
+		c.kill(w)
 		return
 	}
 	w.funcs = map[funcKey]uint32{}
-	w.holds = map[uint64]int64{}
 	w.up = true
-	c.alive = append(c.alive, w)
-	for slot, other := range c.workers {
-		if other == nil {
-			w.slot = slot
-			c.workers[slot] = w
-			return
-		}
-	}
-	w.slot = len(c.workers)
+	w.id = int32(len(c.workers))
+	w.hungryAt = -1
 	c.workers = append(c.workers, w)
+	c.alive = append(c.alive, w)
+	c.groups[w.Group]++
+	c.markDirty(w)
 }
 
-// live returns the workers in service, without allocating: it is called for every task.
-// Callers must not modify it.
-func (c *Coordinator) live() []*Worker { return c.alive }
-
-// retire takes a worker out of the live list. The list is copied, so that loops over the old
-// one are not disturbed.
+// retire takes a worker out of the live list.
 func (c *Coordinator) retire(w *Worker) {
-	c.alive = slices.DeleteFunc(slices.Clone(c.alive), func(other *Worker) bool { return other == w })
-}
-
-func (c *Coordinator) running(js *Job) bool {
-	for _, other := range c.jobs {
-		if other == js {
-			return true
+	for k, other := range c.alive {
+		if other == w {
+			c.alive = append(c.alive[:k:k], c.alive[k+1:]...)
+			break
 		}
 	}
-	return false
+	if c.groups[w.Group]--; c.groups[w.Group] <= 0 {
+		delete(c.groups, w.Group)
+	}
+	if s := c.hungry[w.Group]; s != nil {
+		s.remove(w)
+	}
+	w.dirty = false
 }
 
-func (c *Coordinator) jobByID(id uint32) *Job {
-	for _, js := range c.jobs {
-		if js.id == id {
-			return js
-		}
+func (c *Coordinator) running(js *Job) bool { return c.byID[js.id] == js && !js.over }
+
+// eligible counts the live workers that may run js's tasks.
+func (c *Coordinator) eligible(js *Job) int {
+	if js.Group == "" {
+		return len(c.alive)
 	}
-	return nil
+	return c.groups[js.Group]
 }
 
 func (c *Coordinator) lookup(key uint64) (*Job, int32, bool) {
@@ -287,4 +440,61 @@ func (c *Coordinator) lookup(key uint64) (*Job, int32, bool) {
 		}
 	}
 	return nil, 0, false
+}
+
+// supervisor runs what must not run on the coordinator's goroutine: starting workers
+// (Options.WorkersNeeded), and the clock that fails computations no worker can run.
+type supervisor struct {
+	need chan struct{}
+	quit chan struct{}
+	done sync.WaitGroup
+}
+
+func (s *supervisor) start(c *Coordinator) {
+	s.need = make(chan struct{}, 1)
+	s.quit = make(chan struct{})
+	tick := min(c.opts.NoWorkerTimeout/4, time.Second)
+	s.done.Add(1)
+	go func() {
+		defer s.done.Done()
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.quit:
+				return
+			case <-s.need:
+				if c.opts.WorkersNeeded != nil {
+					c.opts.WorkersNeeded()
+				}
+			case now := <-t.C:
+				select {
+				case c.events <- func() { c.onTick(now) }:
+				case <-c.stopped:
+				case <-s.quit:
+					return
+				}
+			}
+		}
+	}()
+}
+
+// wake asks for workers, without blocking: a request pending covers this one.
+func (s *supervisor) wake() {
+	select {
+	case s.need <- struct{}{}:
+	default:
+	}
+}
+
+func (s *supervisor) stop() {
+	if s.quit == nil {
+		return
+	}
+	select {
+	case <-s.quit:
+	default:
+		close(s.quit)
+	}
+	s.done.Wait()
 }

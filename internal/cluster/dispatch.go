@@ -2,10 +2,9 @@ package cluster
 
 import (
 	"fmt"
-	"github.com/lazygraph/lazygraph/graph"
+	"slices"
 	"time"
 
-	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
@@ -20,55 +19,123 @@ const (
 	minLocalBytes = 1
 )
 
-func (c *Coordinator) onJob(js *Job) {
-	if c.closed {
-		js.failure = ErrClosed
-		js.Owner.Finished(ErrClosed)
+// Scheduling is indexed, so that its cost follows the tasks sent rather than the number of
+// workers or computations:
+//   - a worker whose queue shrank (results) or that joined is dirty: schedule fills it first;
+//   - a worker that found nothing to do while it had room is hungry (one set per group): when a
+//     computation has ready tasks left after the dirty workers took theirs, hungry workers get
+//     them, until none are left;
+//   - every other live worker has tasks queued, so its results will make it dirty again.
+// So no event scans every worker, and a worker with nothing to do costs nothing.
+
+// workerSet is a set of workers with O(1) add and remove (the index lives in the worker).
+type workerSet struct{ list []*Worker }
+
+func (s *workerSet) add(w *Worker) {
+	if w.hungryAt >= 0 {
 		return
 	}
-	c.jobs = append(c.jobs, js)
-	for i := range int32(js.Graph.Len()) {
-		if js.status[i] == stWaiting && js.waiting[i] == 0 {
-			c.enqueue(js, i)
+	w.hungryAt = len(s.list)
+	s.list = append(s.list, w)
+}
+
+func (s *workerSet) remove(w *Worker) {
+	k := w.hungryAt
+	if k < 0 || k >= len(s.list) || s.list[k] != w {
+		return
+	}
+	last := s.list[len(s.list)-1]
+	s.list[k] = last
+	last.hungryAt = k
+	s.list[len(s.list)-1] = nil
+	s.list = s.list[:len(s.list)-1]
+	w.hungryAt = -1
+}
+
+func (c *Coordinator) setHungry(w *Worker, hungry bool) {
+	s := c.hungry[w.Group]
+	if s == nil {
+		s = &workerSet{}
+		c.hungry[w.Group] = s
+	}
+	if hungry || w.queue.Len() == 0 {
+		s.add(w)
+	} else {
+		s.remove(w)
+	}
+}
+
+func (c *Coordinator) markDirty(w *Worker) {
+	if !w.dirty && w.live() {
+		w.dirty = true
+		c.dirty = append(c.dirty, w)
+	}
+}
+
+func compatible(js *Job, w *Worker) bool { return js.Group == "" || js.Group == w.Group }
+
+// schedule hands out ready tasks, oldest computation first: to dirty workers, then to hungry
+// ones while tasks are left.
+func (c *Coordinator) schedule() {
+	for len(c.dirty) > 0 {
+		w := c.dirty[len(c.dirty)-1]
+		c.dirty[len(c.dirty)-1] = nil
+		c.dirty = c.dirty[:len(c.dirty)-1]
+		w.dirty = false
+		if w.live() {
+			c.fillWorker(w)
 		}
 	}
-	if len(c.live()) == 0 && c.opts.WorkersNeeded != nil {
-		c.opts.WorkersNeeded()
+	for _, js := range c.jobs {
+		if !js.over && js.supply() {
+			c.feedHungry(js)
+		}
 	}
 }
 
-// enqueue makes task i ready: in the queue of the worker holding most of its input bytes, or in
-// the computation's shared queue.
-func (c *Coordinator) enqueue(js *Job, i int32) {
-	if js.flags[i]&flagLocal != 0 {
-		c.runLocal(js, i)
-		return
-	}
-	js.status[i] = stReady
-	if slot := c.preferred(js, i); slot >= 0 {
-		js.localQueue(slot).Push(i)
-	} else {
-		js.ready.Push(i)
-	}
-}
-
-func (c *Coordinator) preferred(js *Job, i int32) int {
-	best, bestBytes := -1, int64(0)
-	for _, w := range c.live() {
-		if js.Group != "" && w.Group != js.Group {
+// fillWorker gives w what it has room for from every computation it may run.
+func (c *Coordinator) fillWorker(w *Worker) {
+	starved, any := false, false
+	for _, js := range c.jobs {
+		if js.over || js.stopped() || !compatible(js, w) {
 			continue
 		}
-		var held int64
-		for _, a := range js.Graph.Args(i) {
-			if _, ok := w.holds[js.key(a)]; ok {
-				held += max(js.size[a], minLocalBytes)
-			}
-		}
-		if held > bestBytes {
-			best, bestBytes = w.slot, held
+		any = true
+		if c.fill(w, js) == fillStarved {
+			starved = true
 		}
 	}
-	return best
+	c.setHungry(w, starved || !any)
+}
+
+// feedHungry gives js's ready tasks to workers that found nothing to do.
+func (c *Coordinator) feedHungry(js *Job) {
+	visit := func(s *workerSet) bool {
+		for k := len(s.list) - 1; k >= 0; k-- {
+			if k >= len(s.list) {
+				continue
+			}
+			w := s.list[k]
+			if c.fill(w, js) != fillStarved {
+				c.setHungry(w, false)
+			}
+			if !js.supply() {
+				return false
+			}
+		}
+		return true
+	}
+	if js.Group != "" {
+		if s := c.hungry[js.Group]; s != nil {
+			visit(s)
+		}
+		return
+	}
+	for _, s := range c.hungry {
+		if !visit(s) {
+			return
+		}
+	}
 }
 
 // capacity returns the ready tasks per message and the tasks a worker may have queued. Long
@@ -82,24 +149,13 @@ func (c *Coordinator) capacity(js *Job) (chunk, limit int) {
 	k := js.Chunksize
 	if k <= 0 {
 		k = int(float64(targetBatch) / max(js.avgNs, 1))
-		k = min(max(k, 1), maxChunk, max(1, js.remaining/(2*max(len(c.live()), 1))))
+		k = min(max(k, 1), maxChunk, max(1, js.remaining()/(2*max(c.eligible(js), 1))))
 	}
 	if js.avgNs >= float64(shortTask) {
 		return k, k
 	}
 	depth := int(float64(targetBatch) / (float64(k) * max(js.avgNs, 1)))
 	return k, k * min(max(depth, 2), maxDepth)
-}
-
-// schedule gives every worker with room tasks from the computations, oldest first.
-func (c *Coordinator) schedule() {
-	for _, w := range c.live() {
-		for _, js := range c.jobs {
-			if !js.stopped() && (js.Group == "" || js.Group == w.Group) {
-				c.fill(w, js)
-			}
-		}
-	}
 }
 
 // batch collects what one message to a worker carries for one computation.
@@ -113,13 +169,44 @@ type batch struct {
 	assigned []int32
 }
 
-func (c *Coordinator) fill(w *Worker, js *Job) {
-	b := &batch{w: w, js: js}
+// batchFor returns the batch being filled for w and js, starting one when needed: nothing is
+// allocated until a task is sent.
+func (c *Coordinator) batchFor(w *Worker, js *Job) *batch {
+	if c.cur != nil && (c.cur.w != w || c.cur.js != js) {
+		c.sendBatch()
+	}
+	if c.cur == nil {
+		c.cur = &batch{w: w, js: js}
+		if n := c.curSize; n > 1 {
+			c.cur.msg.Tasks = make([]worker.Task, 0, n)
+			c.cur.assigned = make([]int32, 0, n)
+		}
+	}
+	return c.cur
+}
+
+type fillResult uint8
+
+const (
+	fillStarved fillResult = iota // room left, nothing to run
+	fillFull                      // no room left
+	fillBlocked                   // a task that must run alone waits
+)
+
+// fill gives w ready tasks of js until it has no room or js none left.
+func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 	chunk, limit := c.capacity(js)
-	readyInBatch := 0
-	for w.queue.Len() < limit && !js.stopped() {
+	c.curSize = min(chunk, limit-w.queue.Len(), 1024)
+	inBatch := 0
+	res := fillStarved
+	for !js.stopped() {
+		if w.queue.Len() >= limit {
+			res = fillFull
+			break
+		}
 		if head, ok := w.queue.head(); ok && head.js == js && js.flags[head.i]&flagSuspect != 0 {
-			break // a suspect runs alone
+			res = fillBlocked // a suspect runs alone
+			break
 		}
 		i, ok := c.next(js, w, limit)
 		if !ok {
@@ -128,64 +215,71 @@ func (c *Coordinator) fill(w *Worker, js *Job) {
 		if js.flags[i]&flagSuspect != 0 {
 			if w.queue.Len() > 0 {
 				js.ready.Push(i) // it waits for an empty worker
+				res = fillBlocked
 				break
 			}
-			c.assign(b, i)
+			c.assign(w, js, i)
+			res = fillBlocked
 			break
 		}
-		if !c.assign(b, i) {
+		if !c.assign(w, js, i) {
 			continue
 		}
-		c.chain(b, i, limit)
-		if readyInBatch++; readyInBatch == chunk {
-			c.sendBatch(b)
-			b, readyInBatch = &batch{w: w, js: js}, 0
+		c.chain(w, js, i, limit)
+		if inBatch++; inBatch == chunk {
+			c.sendBatch()
+			inBatch = 0
 		}
 	}
-	c.sendBatch(b)
+	c.sendBatch()
+	return res
 }
 
 // next takes a ready task for w: one preferring w, else any, else one preferring a worker with
 // no room for it (stealing), so that no worker idles while another has a backlog.
 func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
-	for _, q := range []*graph.ReadyQueue{js.localQueue(w.slot), &js.ready} {
-		for q.Len() > 0 {
-			if i := q.Pop(); js.status[i] == stReady {
-				return i, true
-			}
+	if i, ok := js.popLocal(w.id); ok {
+		return i, true
+	}
+	for js.ready.Len() > 0 {
+		if i := js.ready.Pop(); js.state[i] == stReady {
+			return i, true
 		}
 	}
-	victim := -1
-	for slot := range js.local {
-		if slot == w.slot || js.local[slot].Len() == 0 || (victim >= 0 && js.local[slot].Len() <= js.local[victim].Len()) {
+	if js.localTotal == 0 {
+		return 0, false
+	}
+	victim, most := int32(-1), 0
+	for id, q := range js.local {
+		if id == w.id || q.Len() <= most {
 			continue
 		}
-		if slot < len(c.workers) {
-			if owner := c.workers[slot]; owner != nil && owner.up && !owner.dead && owner.queue.Len() < limit {
-				continue // its worker will take it
-			}
+		if owner := c.workers[id]; owner.live() && owner.queue.Len() < limit && compatible(js, owner) {
+			continue // its worker will take it
 		}
-		victim = slot
+		victim, most = id, q.Len()
 	}
 	if victim >= 0 {
-		q := &js.local[victim]
-		for q.Len() > 0 {
-			if i := q.Pop(); js.status[i] == stReady {
-				return i, true
-			}
-		}
+		return js.popLocal(victim)
 	}
 	return 0, false
 }
 
-// assign adds task i to the batch with whatever the worker lacks of its inputs. It returns false
-// when an input must first come back to the coordinator from another worker.
-func (c *Coordinator) assign(b *batch, i int32) bool {
-	js, w, g := b.js, b.w, b.js.Graph
+// assign adds task i to w's batch with whatever w lacks of its inputs. It returns false when an
+// input must first come back to the coordinator from another worker (the task is then parked),
+// or the computation failed.
+func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
+	g := js.Graph
+	b := c.batchFor(w, js)
 	args := make([]worker.Arg, 0, len(g.Args(i)))
+	if n := len(g.Args(i)); n > 16 {
+		// A gathering task: room for its inputs at once rather than growing for each.
+		b.msg.Puts = slices.Grow(b.msg.Puts, n)
+		b.hold = slices.Grow(b.hold, n)
+	}
 	for _, a := range g.Args(i) {
 		key := js.key(a)
-		if _, ok := w.holds[key]; ok {
+		if c.holds(js, a, w) {
 			args = append(args, worker.Arg{Key: key})
 			continue
 		}
@@ -211,10 +305,12 @@ func (c *Coordinator) assign(b *batch, i int32) bool {
 			}
 			e.Retain()
 			b.hold = append(b.hold, e)
-		case c.opts.PeerTransfers:
-			holder := c.holder(js, a)
+		case c.opts.PeerTransfers && js.flags[a]&flagUnconfirmed == 0:
+			// Only a worker that reported the value is named: one it was merely sent to may not
+			// have it yet when the peer asks.
+			holder := c.anyHolder(js, a)
 			if holder == nil {
-				c.stopJob(js, &TaskFailure{Task: i, Err: fmt.Errorf("the value of argument %d is on no live worker", a)})
+				c.fetch(js, a, i) // lost: computed again first
 				return false
 			}
 			b.msg.Peers = append(b.msg.Peers, worker.PeerSource{Key: key, Type: g.Func(a).Result, Address: holder.PeerAddress})
@@ -222,7 +318,7 @@ func (c *Coordinator) assign(b *batch, i int32) bool {
 			c.fetch(js, a, i)
 			return false
 		}
-		w.holds[key] = js.size[a]
+		c.addHolder(js, a, w)
 		args = append(args, worker.Arg{Key: key})
 	}
 	f := g.Func(i)
@@ -235,18 +331,18 @@ func (c *Coordinator) assign(b *batch, i int32) bool {
 	}
 	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args})
 	b.assigned = append(b.assigned, i)
-	js.status[i] = stAssigned
-	js.where[i] = int16(w.slot)
+	js.set(i, stQueued)
+	js.where[i] = -1
+	c.addHolder(js, i, w)
+	js.flags[i] &^= flagUnconfirmed // it runs there
 	w.queue.push(assigned{js: js, i: i})
-	w.holds[js.key(i)] = 0
-	js.inflight++
 	return true
 }
 
-// valueAt returns the coordinator's copy of a's value (asking the owner for data nodes), or nil
+// valueAt returns the coordinator's copy of a's value (data are encoded at submission), or nil
 // when a computed value is only on workers.
 func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
-	if e := js.atCoordinator[a]; e != nil {
+	if e := js.at[a]; e != nil {
 		return e, nil
 	}
 	if key, ok := js.External[a]; ok {
@@ -255,65 +351,36 @@ func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
 			return nil, fmt.Errorf("value %d is no longer kept in the cluster", key)
 		}
 		e.Retain()
-		js.atCoordinator[a] = e
+		js.at[a] = e
 		js.size[a] = int64(e.Value.Size())
 		return e, nil
 	}
-	if !js.Graph.IsData(a) {
-		return nil, nil
+	if js.Graph.IsData(a) {
+		return nil, fmt.Errorf("data node %d was not encoded", a)
 	}
-	e, err := js.Owner.Data(a)
-	if err != nil {
-		return nil, err
-	}
-	js.atCoordinator[a] = e
-	js.size[a] = int64(e.Value.Size())
-	return e, nil
-}
-
-// holder returns a live worker holding a's value (computed, not merely on its way).
-func (c *Coordinator) holder(js *Job, a int32) *Worker {
-	key := js.key(a)
-	if w := c.workerAt(js.where[a]); w != nil && js.status[a] == stDone {
-		if _, ok := w.holds[key]; ok {
-			return w
-		}
-	}
-	for _, w := range c.live() {
-		if _, ok := w.holds[key]; ok && js.status[a] == stDone {
-			return w
-		}
-	}
-	return nil
-}
-
-func (c *Coordinator) workerAt(slot int16) *Worker {
-	if slot < 0 || int(slot) >= len(c.workers) {
-		return nil
-	}
-	if w := c.workers[slot]; w != nil && w.up && !w.dead {
-		return w
-	}
-	return nil
+	return nil, nil
 }
 
 // chain also sends the tasks that can run right after task i on the same worker because all
 // their inputs will be there: a chain of calls stays on one worker and its intermediates never
 // travel.
-func (c *Coordinator) chain(b *batch, i int32, limit int) {
-	js, w, g := b.js, b.w, b.js.Graph
+func (c *Coordinator) chain(w *Worker, js *Job, i int32, limit int) {
+	g := js.Graph
+	if len(g.Users(i)) == 0 {
+		return
+	}
 	todo := []int32{i}
 	for len(todo) > 0 && w.queue.Len() < limit {
 		x := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
 		for _, u := range g.Users(x) {
-			if w.queue.Len() >= limit {
+			if w.queue.Len() >= limit || js.stopped() {
 				return
 			}
-			if js.status[u] != stWaiting || js.flags[u]&(flagLocal|flagSuspect) != 0 || len(g.Args(u)) > maxChainArgs {
+			if js.state[u] != stWaiting || js.flags[u]&(flagLocal|flagSuspect) != 0 || len(g.Args(u)) > maxChainArgs {
 				continue
 			}
-			if c.allInputsOn(js, u, w) && c.assign(b, u) {
+			if c.allInputsOn(js, u, w) && c.assign(w, js, u) {
 				todo = append(todo, u)
 			}
 		}
@@ -322,11 +389,10 @@ func (c *Coordinator) chain(b *batch, i int32, limit int) {
 
 func (c *Coordinator) allInputsOn(js *Job, u int32, w *Worker) bool {
 	for _, a := range js.Graph.Args(u) {
-		_, held := w.holds[js.key(a)]
 		switch {
 		case js.Graph.IsData(a):
-		case js.status[a] == stAssigned && js.where[a] == int16(w.slot):
-		case js.status[a] == stDone && held:
+		case js.state[a] == stQueued && js.where[a] == w.id:
+		case js.state[a] == stDone && c.holds(js, a, w):
 		default:
 			return false
 		}
@@ -334,9 +400,14 @@ func (c *Coordinator) allInputsOn(js *Job, u int32, w *Worker) bool {
 	return true
 }
 
-// sendBatch decides which results must come back and queues the batch.
-func (c *Coordinator) sendBatch(b *batch) {
-	if len(b.msg.Tasks) == 0 && len(b.msg.Puts) == 0 {
+// sendBatch decides which results must come back and queues the batch being filled.
+func (c *Coordinator) sendBatch() {
+	b := c.cur
+	if b == nil {
+		return
+	}
+	c.cur = nil
+	if len(b.msg.Tasks) == 0 && len(b.msg.Puts) == 0 && len(b.msg.Peers) == 0 {
 		return
 	}
 	js, w := b.js, b.w
@@ -352,296 +423,76 @@ func (c *Coordinator) sendBatch(b *batch) {
 	}
 	b.msg.Job = js.id
 	b.msg.Release, w.released = w.released, nil
-	w.send(worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)
+	c.send(w, worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)
 }
 
 func (c *Coordinator) usersAllOn(js *Job, i int32, w *Worker) bool {
 	users := js.Graph.Users(i)
 	for _, u := range users {
-		if js.status[u] != stAssigned || js.where[u] != int16(w.slot) {
+		if js.state[u] != stQueued || js.where[u] != w.id {
 			return false
 		}
 	}
 	return len(users) > 0
 }
 
-// fetch asks the worker holding a's value to send it to the coordinator, and parks task user.
+// fetch asks a worker holding a's value to send it to the coordinator, and parks task user
+// until it comes.
 func (c *Coordinator) fetch(js *Job, a, user int32) {
-	js.fetchers[a] = append(js.fetchers[a], user)
-	js.status[user] = stWaiting
+	if js.state[user] != stWaiting {
+		js.set(user, stWaiting)
+	}
 	if js.flags[a]&flagFetching != 0 {
+		js.fetchers[a] = append(js.fetchers[a], user)
 		return
 	}
-	holder := c.holder(js, a)
-	if holder == nil {
-		c.stopJob(js, &TaskFailure{Task: user, Err: fmt.Errorf("the value of task %d is on no live worker", a)})
+	holder := c.anyHolder(js, a)
+	if holder == nil || js.state[a] != stDone {
+		// Lost: computed again, and user waits for it (recompute counts it among user's
+		// arguments to wait for).
+		c.recompute(js, nil)
+		if js.waiting[user] == 0 {
+			c.stopJob(js, &TaskFailure{Task: user, Err: fmt.Errorf("%w: the value of task %d is on no live worker", ErrInternal, a)})
+		}
 		return
 	}
+	js.fetchers[a] = append(js.fetchers[a], user)
 	js.flags[a] |= flagFetching
-	holder.send(worker.KindFetch, &worker.Fetch{Keys: []uint64{js.key(a)}, Types: []string{js.Graph.Func(a).Result}}, js, nil, nil, nil)
+	js.fetchFrom[a] = holder.id
+	c.send(holder, worker.KindFetch, &worker.Fetch{Keys: []uint64{js.key(a)}, Types: []string{js.Graph.Func(a).Result}}, js, nil, nil, nil)
 }
 
-func (c *Coordinator) onValues(w *Worker, vals *worker.Values, atts [][]byte) {
-	for _, put := range vals.Puts {
-		if put.Attachments > len(atts) || put.Attachments < 0 {
-			c.onDown(w, fmt.Errorf("%w: values announce more attachments than they have", wire.ErrMalformedFrame), true)
-			return
-		}
-		mine := atts[:put.Attachments]
-		atts = atts[put.Attachments:]
-		js, a, ok := c.lookup(put.Key)
-		if !ok {
-			continue
-		}
-		js.flags[a] &^= flagFetching
-		if put.Type == "" {
-			continue // no longer held there; recovery computes it again if needed
-		}
-		js.hold(a, NewEncoded(wire.Value{Body: put.Body, Attachments: mine}, put.Type))
-		waiters := js.fetchers[a]
-		delete(js.fetchers, a)
-		for _, u := range waiters {
-			if js.status[u] == stWaiting && js.waiting[u] == 0 {
-				c.enqueue(js, u)
-			}
-		}
-	}
-}
-
-func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
-	for k := range res.Items {
-		r := &res.Items[k]
-		if r.Attachments > len(atts) || r.Attachments < 0 {
-			c.onDown(w, fmt.Errorf("%w: results announce more attachments than they have", wire.ErrMalformedFrame), true)
-			return
-		}
-		mine := atts[:r.Attachments]
-		atts = atts[r.Attachments:]
-		js := c.jobByID(r.Job)
-		if js == nil {
-			continue
-		}
-		w.queue.remove(func(a assigned) bool { return a.js == js && js.key(a.i) == r.Key })
-		i, ok := js.index(r.Key)
-		if !ok || js.status[i] != stAssigned || js.where[i] != int16(w.slot) {
-			continue
-		}
-		js.inflight--
-		w.ran++
-		c.recent.add(js.Graph.Func(i).Name, r.Elapsed)
-		js.Owner.TaskDone(i, w.slot, r.Start, r.Elapsed, r.Err)
-		if r.Err != nil {
-			if !js.stopped() {
-				c.stopJob(js, &TaskFailure{Task: i, Record: r.Err})
-			}
-			c.finishIfIdle(js)
-			continue
-		}
-		js.observe(r.Elapsed)
-		js.size[i] = r.Size
-		w.holds[r.Key] = r.Size
-		if r.Sent {
-			js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
-		}
-		if js.flags[i]&flagOutput != 0 {
-			if !r.Sent {
-				c.stopJob(js, &TaskFailure{Task: i, Err: fmt.Errorf("output did not come back")})
-				c.finishIfIdle(js)
-				continue
-			}
-			c.output(js, i, js.atCoordinator[i])
-		}
-		c.completed(js, i, int16(w.slot))
-	}
-}
-
-// output hands an output to the owner, keeping it in the store first when the computation
-// persists its outputs.
-func (c *Coordinator) output(js *Job, i int32, e *Encoded) {
-	var key uint64
-	if js.Persist {
-		key = c.nextKey.Add(1)
-		e.Retain()
-		c.store[key] = e
-	}
-	js.Owner.Output(i, e, key)
-}
-
-// completed records that task i has its value (on worker slot, or at the coordinator for -1).
-func (c *Coordinator) completed(js *Job, i int32, slot int16) {
-	js.status[i] = stDone
-	js.where[i] = slot
-	js.remaining--
+// refetch deals with a fetch of a that will not be answered with the value (its worker did not
+// have it, or left): the parked tasks try again if a is still somewhere, else a is computed again
+// and they wait for it.
+func (c *Coordinator) refetch(js *Job, a int32) {
+	waiters := js.fetchers[a]
+	delete(js.fetchers, a)
+	delete(js.fetchFrom, a)
+	js.flags[a] &^= flagFetching
 	if js.stopped() {
-		c.finishIfIdle(js)
 		return
 	}
-	g := js.Graph
-	for _, a := range g.Args(i) {
-		js.uses[a]--
-		if js.uses[a] == 0 {
-			c.release(js, a)
-		}
+	if js.state[a] == stDone && !c.available(js, a) {
+		c.recompute(js, nil)
 	}
-	for _, u := range g.Users(i) {
-		js.waiting[u]--
-		if js.waiting[u] == 0 && js.status[u] == stWaiting {
+	for _, u := range waiters {
+		if js.state[u] == stWaiting && js.waiting[u] == 0 && !c.parked(js, u) {
 			c.enqueue(js, u)
 		}
 	}
-	if js.remaining == 0 {
-		c.finish(js)
-	}
 }
 
-// release forgets a value nobody needs any more, everywhere (values kept in the store stay).
-func (c *Coordinator) release(js *Job, a int32) {
-	if js.external(a) {
-		js.drop(a)
-		return
-	}
-	key := js.key(a)
-	for _, w := range c.live() {
-		if _, ok := w.holds[key]; ok {
-			delete(w.holds, key)
-			w.released = append(w.released, key)
-		}
-	}
-	js.drop(a)
-}
-
-// runLocal runs a task at the owner once its inputs are at the coordinator.
-func (c *Coordinator) runLocal(js *Job, i int32) {
-	args := make([]*Encoded, 0, len(js.Graph.Args(i)))
-	for _, a := range js.Graph.Args(i) {
-		e, err := c.valueAt(js, a)
-		if err != nil {
-			c.stopJob(js, &TaskFailure{Task: i, Err: err})
-			return
-		}
-		if e == nil {
-			c.fetch(js, a, i)
-			return
-		}
-		args = append(args, e)
-	}
-	js.status[i] = stAssigned
-	js.where[i] = -1
-	js.inflight++
-	v, done, err := js.Owner.RunLocal(i, args)
-	if done {
-		c.onLocalDone(js, i, v, err)
-	}
-}
-
-func (c *Coordinator) onLocalDone(js *Job, i int32, v *Encoded, err error) {
-	if !c.running(js) || js.status[i] != stAssigned || js.where[i] != -1 {
-		if v != nil {
-			v.Release()
-		}
-		return
-	}
-	js.inflight--
-	if err != nil {
-		c.stopJob(js, &TaskFailure{Task: i, Err: err})
-		c.finishIfIdle(js)
-		return
-	}
-	js.hold(i, v)
-	js.size[i] = int64(v.Value.Size())
-	if js.flags[i]&flagOutput != 0 {
-		c.output(js, i, v)
-	}
-	c.completed(js, i, -1)
-}
-
-// stopJob stops a computation after a failure or cancellation: nothing more starts, its queued
-// tasks on workers are dropped, running ones are cancelled and, after a grace period, killed.
-func (c *Coordinator) stopJob(js *Job, err error) {
-	if js.stopped() {
-		return
-	}
-	js.failure = err
-	js.ready = nil
-	for s := range js.local {
-		js.local[s] = nil
-	}
-	for _, w := range c.live() {
-		if hasTasksOf(w, js) {
-			w.send(worker.KindCancel, &worker.Cancel{Job: js.id}, nil, nil, nil, nil)
-		}
-	}
-	if js.inflight > 0 {
-		time.AfterFunc(c.opts.CancelGrace, func() { c.do(func() { c.onGrace(js) }) })
-	}
-	c.finishIfIdle(js)
-}
-
-func hasTasksOf(w *Worker, js *Job) bool {
-	for _, a := range w.queue.items() {
-		if a.js == js {
-			return true
+// parked reports whether task u waits for a fetch.
+func (c *Coordinator) parked(js *Job, u int32) bool {
+	for _, a := range js.Graph.Args(u) {
+		if js.flags[a]&flagFetching != 0 {
+			for _, x := range js.fetchers[a] {
+				if x == u {
+					return true
+				}
+			}
 		}
 	}
 	return false
-}
-
-// onGrace kills the workers still running tasks of a stopped computation.
-func (c *Coordinator) onGrace(js *Job) {
-	if !c.running(js) {
-		return
-	}
-	for _, w := range c.live() {
-		if hasTasksOf(w, js) {
-			w.killed = true
-			w.Link.Kill()
-		}
-	}
-}
-
-func (c *Coordinator) finishIfIdle(js *Job) {
-	if js.stopped() && js.inflight == 0 {
-		c.finish(js)
-	}
-}
-
-// finish ends a computation: its values are released everywhere and its owner is told.
-func (c *Coordinator) finish(js *Job) {
-	k := -1
-	for n, other := range c.jobs {
-		if other == js {
-			k = n
-		}
-	}
-	if k < 0 || js.over {
-		return
-	}
-	js.over = true
-	c.jobs = append(c.jobs[:k], c.jobs[k+1:]...)
-	for a := range js.atCoordinator {
-		js.drop(a)
-	}
-	first, last := js.keyBase+1, js.keyBase+uint64(js.Graph.Len())
-	for _, w := range c.live() {
-		for key := range w.holds {
-			if key >= first && key <= last {
-				delete(w.holds, key)
-				w.released = append(w.released, key)
-			}
-		}
-		w.finished = append(w.finished, js.id)
-	}
-	js.Owner.Finished(js.failure)
-}
-
-// flush sends pending releases and computation endings to workers that got no batch this round.
-func (c *Coordinator) flush() {
-	for _, w := range c.live() {
-		if len(w.released) == 0 && len(w.finished) == 0 {
-			continue
-		}
-		msg := &worker.Batch{Release: w.released, Finished: w.finished}
-		w.released, w.finished = nil, nil
-		w.send(worker.KindBatch, msg, nil, nil, nil, nil)
-	}
 }

@@ -20,4 +20,46 @@
 // there (a chain stays on one worker). Tasks are batched: a fixed chunk size, or adaptively about
 // two milliseconds of work per message while tasks are short, one at a time when they are long.
 // Every value reaches a worker at most once; values nobody needs any more are released.
+//
+// # Nothing blocks the loop
+//
+// The goroutine only changes state and queues messages: links queue what they send, data are
+// encoded by Submit on the caller's goroutine, tasks run at the owner ([Owner.RunLocal]) run on
+// goroutines of their own, and starting workers ([Options.WorkersNeeded]) happens on a
+// supervisor goroutine. No path sends to the event channel from the loop.
+//
+// # Indexed scheduling
+//
+// The work per event follows the tasks it moves, not the number of workers or computations: a
+// worker whose results arrived is "dirty" and filled first; a worker that found nothing to do is
+// "hungry" (one set per group) and gets tasks only when some are left over; every other worker
+// has tasks queued, whose results will make it dirty again. Who holds which value is kept per
+// value (the worker that computed it, and the few it was sent to), so placing a task and
+// releasing a value look at its holders only.
+//
+// # Task states
+//
+// Each task of a computation is in one state; every change goes through one function that checks
+// it against this table, and counts per state are kept as tasks move (status pages read those):
+//
+//	            +-----------------(fetch / input lost)-------------+
+//	            v                                                   |
+//	[waiting] --(inputs computed)--> [ready] --(sent)--> [queued] --+--(result)--> [done]
+//	    |  ^                                                |  |                   |
+//	    |  +--------(worker died: run again)----------------+  +--(error)--> [failed]
+//	    |  +--------(value lost, still needed)----------------------------------+
+//	    +--(chain: inputs queued on the same worker)--> [queued]
+//	    +--(run at the owner)--> [local] --(ran)--> [done]   [local] --(error)--> [failed]
+//
+// Allowed transitions: waiting→ready, waiting→queued, waiting→local, ready→queued,
+// ready→waiting, queued→done, queued→waiting, queued→failed, local→done, local→failed,
+// done→waiting. Data nodes are done from the start. A broken transition or invariant is a bug:
+// it fails every computation with [ErrInternal] instead of crashing the process.
+//
+// # Failing loudly
+//
+// A computation that no worker can run (none connected, or none of its group: another build of
+// the program) fails after [Options.NoWorkerTimeout] with [ErrNoWorker], saying how many workers
+// are connected and why they cannot run it. A worker that answers a fetch without the value
+// (it no longer holds it) makes the coordinator ask another holder or compute the value again.
 package cluster

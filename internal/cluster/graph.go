@@ -102,17 +102,12 @@ func (g *Graph) index() {
 // ErrNotPortable, names them all.
 func FromPlan(p *graph.Plan) (*Graph, error) {
 	n := p.Len()
-	g := &Graph{
-		argStart: make([]int32, n+1),
-		funcs:    make([]int32, n),
-		outputs:  p.Outputs(),
-	}
-	g.args = make([]int32, 0, n)
+	g := &Graph{funcs: make([]int32, n), outputs: p.Outputs(), initial: p.Initial(), calls: p.Calls()}
+	// The plan's own arrays: one representation of the structure, not a copy per computation.
+	g.argStart, g.args, g.userStart, g.users = p.Topology()
 	table := map[*graph.Function]int32{}
 	var unportable []string
 	for i := range int32(n) {
-		g.args = append(g.args, p.Args(i)...)
-		g.argStart[i+1] = int32(len(g.args))
 		t := p.Task(i)
 		if t.IsData() {
 			g.funcs[i] = -1
@@ -135,7 +130,6 @@ func FromPlan(p *graph.Plan) (*Graph, error) {
 		return nil, fmt.Errorf("%w: %s: worker processes know functions only by the names registered while packages initialise; wrap each in a package-level variable (var f = delayed.Func1(...))",
 			ErrNotPortable, strings.Join(unportable, ", "))
 	}
-	g.index()
 	return g, nil
 }
 

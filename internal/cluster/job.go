@@ -1,21 +1,18 @@
 package cluster
 
-import "github.com/lazygraph/lazygraph/graph"
+import (
+	"time"
 
-// Task states.
-const (
-	stWaiting  uint8 = iota // some argument is not computed yet
-	stReady                 // in a ready queue
-	stAssigned              // sent to a worker (possibly before its arguments are computed there)
-	stDone                  // computed; its value is on its worker, at the coordinator, or both
+	"github.com/lazygraph/lazygraph/graph"
 )
 
 // Task flags.
 const (
-	flagOutput   uint8 = 1 << iota // one of the requested outputs
-	flagSuspect                    // was on a worker that died: run it alone, to know who kills
-	flagFetching                   // its value has been asked of the worker holding it
-	flagLocal                      // runs at the owner
+	flagOutput      uint8 = 1 << iota // one of the requested outputs
+	flagSuspect                       // was on a worker that died: run it alone, to know who kills
+	flagFetching                      // its value has been asked of the worker holding it
+	flagLocal                         // runs at the owner
+	flagUnconfirmed                   // where names a worker the value was sent to, not one that reported it
 )
 
 // Job is one computation submitted to a coordinator.
@@ -33,50 +30,60 @@ type Job struct {
 
 	id      uint32
 	keyBase uint64
-	status  []uint8
+	state   []taskState
+	count   [numStates]int // tasks per state
 	flags   []uint8
-	where   []int16 // done: the worker that computed it (-1: the coordinator); assigned: its worker
+	// where: queued, the worker running it; done (and data), a worker holding its value (or -1);
+	// otherwise -1. Other workers holding the value are in extra.
+	where   []int32
+	extra   map[int32][]int32
 	waiting []int32 // arguments not computed yet
 	uses    []int32 // uses of the result still to come (arguments, outputs)
 	retries []uint8
-	size    []int64 // size of the encoded result, once known
+	size    []int64    // size of the encoded result, once known
+	at      []*Encoded // values the coordinator holds, to put on workers
 
-	atCoordinator map[int32]*Encoded // values the coordinator holds, to put on workers
-	fetchers      map[int32][]int32  // tasks waiting for a value to come back from its worker
+	fetchers  map[int32][]int32 // tasks waiting for a value to come back from its worker
+	fetchFrom map[int32]int32   // the worker each value was asked of
 
-	ready     graph.ReadyQueue
-	local     []graph.ReadyQueue // ready tasks preferring a worker, by slot
-	remaining int
-	inflight  int
-	avgNs     float64
-	samples   int
-	failure   error
-	over      bool
+	ready      graph.ReadyQueue
+	local      map[int32]*graph.ReadyQueue // ready tasks preferring a worker, by worker id
+	localTotal int
+	avgNs      float64
+	samples    int
+	failure    error
+	over       bool
+	starved    time.Time // since when no worker could run it (zero: one can)
 }
 
-// init sets the per-task state.
+// init sets the per-task state; it runs on the submitter's goroutine.
 func (js *Job) init(id uint32, keyBase uint64) {
 	g := js.Graph
 	n := g.Len()
 	js.id, js.keyBase = id, keyBase
-	js.status = make([]uint8, n)
+	js.state = make([]taskState, n)
 	js.flags = make([]uint8, n)
-	js.where = make([]int16, n)
+	js.where = make([]int32, n)
 	js.waiting = make([]int32, n)
 	js.uses = make([]int32, n)
 	js.retries = make([]uint8, n)
 	js.size = make([]int64, n)
-	js.atCoordinator = make(map[int32]*Encoded)
-	js.fetchers = make(map[int32][]int32)
+	js.at = make([]*Encoded, n)
+	js.extra = map[int32][]int32{}
+	js.fetchers = map[int32][]int32{}
+	js.fetchFrom = map[int32]int32{}
+	js.local = map[int32]*graph.ReadyQueue{}
+	js.count[stWaiting] = n
 	for i := range int32(n) {
 		js.where[i] = -1
 		js.uses[i] = int32(len(g.Users(i)))
 		if g.IsData(i) {
-			js.status[i] = stDone
+			js.state[i] = stDone
+			js.count[stWaiting]--
+			js.count[stDone]++
 			js.size[i] = js.Owner.DataSize(i)
 			continue
 		}
-		js.remaining++
 		if g.Func(i).Local {
 			js.flags[i] |= flagLocal
 		}
@@ -124,26 +131,51 @@ func (js *Job) observe(ns int64) {
 	js.avgNs = 0.8*js.avgNs + 0.2*float64(ns)
 }
 
-// localQueue returns the ready queue of tasks preferring worker slot.
-func (js *Job) localQueue(slot int) *graph.ReadyQueue {
-	for len(js.local) <= slot {
-		js.local = append(js.local, nil)
+// pushLocal queues ready task i for worker id.
+func (js *Job) pushLocal(id int32, i int32) {
+	q := js.local[id]
+	if q == nil {
+		q = new(graph.ReadyQueue)
+		js.local[id] = q
 	}
-	return &js.local[slot]
+	q.Push(i)
+	js.localTotal++
 }
+
+// popLocal takes the first ready task queued for worker id.
+func (js *Job) popLocal(id int32) (int32, bool) {
+	if js.localTotal == 0 {
+		return 0, false
+	}
+	q := js.local[id]
+	for q != nil && q.Len() > 0 {
+		i := q.Pop()
+		js.localTotal--
+		if q.Len() == 0 {
+			delete(js.local, id)
+		}
+		if js.state[i] == stReady {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// supply reports whether the computation may have ready tasks for a worker.
+func (js *Job) supply() bool { return !js.stopped() && (js.ready.Len() > 0 || js.localTotal > 0) }
 
 // hold stores a value at the coordinator, replacing (and releasing) any earlier one.
 func (js *Job) hold(i int32, e *Encoded) {
-	if old := js.atCoordinator[i]; old != nil {
+	if old := js.at[i]; old != nil {
 		old.Release()
 	}
-	js.atCoordinator[i] = e
+	js.at[i] = e
 }
 
 // drop releases the coordinator's copy of a value.
 func (js *Job) drop(i int32) {
-	if e := js.atCoordinator[i]; e != nil {
+	if e := js.at[i]; e != nil {
 		e.Release()
-		delete(js.atCoordinator, i)
+		js.at[i] = nil
 	}
 }

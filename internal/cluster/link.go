@@ -37,16 +37,20 @@ type Worker struct {
 	PeerAddress string // where other workers fetch its values, for PeerTransfers
 	Group       string // computations of another group do not run here (see Job.Group)
 
-	slot     int
-	up       bool
-	dead     bool
-	killed   bool // ended on purpose (cancellation), not a crash
-	funcs    map[funcKey]uint32
-	holds    map[uint64]int64 // keys held (or held once the queue has run), with their sizes
-	queue    taskQueue        // tasks sent and not yet reported, in the order they run
-	released []uint64         // keys to release with the next message
-	finished []uint32         // computations over, to tell with the next message
-	ran      int64            // tasks reported
+	id        int32
+	up        bool
+	dead      bool
+	killed    bool // ended on purpose (cancellation), not a crash
+	dirty     bool // in Coordinator.dirty
+	pending   bool // in Coordinator.pending
+	hungryAt  int  // index in its group's hungry set, -1 when not in it
+	funcs     map[funcKey]uint32
+	heldKeys  int       // values it holds (or will, once its queue has run)
+	heldBytes int64     // their sizes, as far as known
+	queue     taskQueue // tasks sent and not yet reported, in the order they run
+	released  []uint64  // keys to release with the next message
+	finished  []uint32  // computations over, to tell with the next message
+	ran       int64     // tasks reported
 }
 
 type funcKey struct {
@@ -59,13 +63,10 @@ type assigned struct {
 	i  int32
 }
 
-// Slot returns the worker's number, stable while it lives.
-func (w *Worker) Slot() int { return w.slot }
+// Slot returns the worker's number, never reused by another worker of the coordinator.
+func (w *Worker) Slot() int { return int(w.id) }
 
-// sendBatch queues a batch for the worker.
-func (w *Worker) send(kind byte, msg any, js *Job, atts [][]byte, files []int, hold []*Encoded) {
-	w.Link.Send(&Outgoing{Kind: kind, Msg: msg, Attachments: atts, Files: files, hold: hold, job: js})
-}
+func (w *Worker) live() bool { return w.up && !w.dead }
 
 // NewOutgoing returns a frame holding references to the values whose bytes it carries, released
 // by Done.

@@ -38,11 +38,13 @@ func (e *Encoded) Release() {
 }
 
 // Owner is the party a computation belongs to: it supplies data, runs local tasks, receives
-// outputs and the outcome. Its methods are called on the coordinator's goroutine (Sent excepted)
-// and must not block.
+// outputs and the outcome. Data and DataSize are called by Submit, on its caller's goroutine;
+// RunLocal on a goroutine of its own; Sent from any goroutine; the others on the coordinator's
+// goroutine, where they must not block.
 type Owner interface {
 	// Data returns data node i encoded for workers, with one reference for the coordinator. It
-	// is called at most once per node.
+	// is called at most once per node, for every data node some task uses, when the
+	// computation is submitted.
 	Data(i int32) (*Encoded, error)
 	// DataSize estimates data node i's encoded size, for placement.
 	DataSize(i int32) int64

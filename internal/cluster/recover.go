@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"go.uber.org/zap"
 )
@@ -14,62 +15,83 @@ var ErrWorkerDied = errors.New("worker died")
 // it held are computed again from the graph. A task that was running alone on a worker that
 // crashed (a suspect) is charged for it; after Retries charges its computation fails naming it.
 func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
-	if w.dead {
+	if w.dead || w.Link == nil {
+		return
+	}
+	if !w.up {
+		// Not yet joined (or never will): nothing of it to recover.
+		w.dead = true
+		c.kill(w)
 		return
 	}
 	w.dead = true
-	if w.slot < len(c.workers) && c.workers[w.slot] == w {
-		c.workers[w.slot] = nil
-	}
 	c.retire(w)
-	w.Link.Kill()
-	crashed = crashed && !w.killed && w.up
+	c.kill(w)
+	crashed = crashed && !w.killed
 	if crashed && !c.closed {
 		c.log.Warn("worker died", zap.String("worker", w.Name), zap.Error(cause))
 	}
 	rerun := map[*Job][]int32{}
 	for _, a := range w.queue.items() {
-		js := a.js
-		js.inflight--
-		if js.stopped() || js.status[a.i] != stAssigned {
+		js, i := a.js, a.i
+		if js.over || js.state[i] != stQueued || js.where[i] != w.id {
+			continue
+		}
+		js.where[i] = -1
+		if js.stopped() {
+			js.set(i, stFailed)
 			continue
 		}
 		if crashed {
-			if js.flags[a.i]&flagSuspect != 0 {
-				js.retries[a.i]++
-				if int(js.retries[a.i]) >= c.opts.Retries {
-					c.stopJob(js, &TaskFailure{Task: a.i,
-						Err: fmt.Errorf("%w %d times while running it, last: %v", ErrWorkerDied, js.retries[a.i], cause)})
+			if js.flags[i]&flagSuspect != 0 {
+				js.retries[i]++
+				if int(js.retries[i]) >= c.opts.Retries {
+					js.set(i, stFailed)
+					c.stopJob(js, &TaskFailure{Task: i,
+						Err: fmt.Errorf("%w %d times while running it, last: %v", ErrWorkerDied, js.retries[i], cause)})
 					continue
 				}
 			}
-			js.flags[a.i] |= flagSuspect
+			js.flags[i] |= flagSuspect
 		}
-		js.status[a.i] = stWaiting
-		rerun[js] = append(rerun[js], a.i)
+		js.set(i, stWaiting)
+		rerun[js] = append(rerun[js], i)
 	}
 	w.queue = taskQueue{}
-	for _, js := range append([]*Job(nil), c.jobs...) {
+	c.forgetWorker(w)
+	for _, js := range c.jobs {
+		// Tasks preferring it go to the shared queue.
+		if q := js.local[w.id]; q != nil {
+			js.localTotal -= q.Len()
+			delete(js.local, w.id)
+			for _, i := range *q {
+				js.ready.Push(i)
+			}
+		}
+	}
+	for _, js := range c.jobs {
+		if js.over {
+			continue
+		}
+		if !js.stopped() {
+			c.recompute(js, rerun[js])
+		}
+		// Values asked of that worker will not come: ask elsewhere, or compute them again.
+		for a, from := range js.fetchFrom {
+			if from == w.id {
+				c.refetch(js, a)
+			}
+		}
 		if js.stopped() {
 			c.finishIfIdle(js)
 			continue
 		}
-		c.recompute(js, rerun[js])
-		// Tasks parked for a fetch from that worker look again.
-		for a, waiters := range js.fetchers {
-			if js.flags[a]&flagFetching != 0 && !c.available(js, a) {
-				js.flags[a] &^= flagFetching
-				delete(js.fetchers, a)
-				for _, u := range waiters {
-					if js.status[u] == stWaiting && js.waiting[u] == 0 {
-						c.enqueue(js, u)
-					}
-				}
-			}
+		if c.eligible(js) == 0 && js.starved.IsZero() {
+			js.starved = time.Now()
 		}
 	}
-	if !c.closed && len(c.jobs) > 0 && c.opts.WorkersNeeded != nil {
-		c.opts.WorkersNeeded()
+	if !c.closed && len(c.jobs) > 0 {
+		c.startWorkers()
 	}
 }
 
@@ -79,23 +101,14 @@ func (c *Coordinator) available(js *Job, a int32) bool {
 	if js.Graph.IsData(a) {
 		return true
 	}
-	if js.status[a] != stDone {
+	if js.state[a] != stDone {
 		return false
 	}
-	if js.atCoordinator[a] != nil {
-		return true
-	}
-	key := js.key(a)
-	for _, w := range c.live() {
-		if _, ok := w.holds[key]; ok {
-			return true
-		}
-	}
-	return false
+	return js.at[a] != nil || c.anyHolder(js, a) != nil
 }
 
-// recompute brings a computation back to a consistent state after a worker left: the tasks in
-// rerun run again, and so does every finished task whose value was lost while something still
+// recompute brings a computation back to a consistent state after a value was lost: the tasks
+// in rerun run again, and so does every finished task whose value was lost while something still
 // needs it, recursively down to inputs that are still available.
 func (c *Coordinator) recompute(js *Job, rerun []int32) {
 	g := js.Graph
@@ -111,24 +124,30 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 		mark(i)
 	}
 	for i := range int32(g.Len()) {
-		if js.status[i] == stDone && !g.IsData(i) && js.uses[i] > 0 && !c.available(js, i) {
+		if js.state[i] == stDone && !g.IsData(i) && js.uses[i] > 0 && !c.available(js, i) {
 			mark(i)
 		}
 	}
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if js.status[i] == stDone {
+		if js.state[i] == stDone {
 			// Its users counted it as computed: they wait for it again. It uses its inputs again.
-			js.status[i] = stWaiting
-			js.remaining++
+			js.set(i, stWaiting)
+			js.where[i] = -1
+			// A fetch of its lost value is moot: the tasks waiting for it wait for it again.
+			if js.flags[i]&flagFetching != 0 {
+				js.flags[i] &^= flagFetching
+				delete(js.fetchers, i)
+				delete(js.fetchFrom, i)
+			}
 			for _, u := range g.Users(i) {
-				if js.status[u] == stDone {
+				if js.state[u] == stDone {
 					continue
 				}
 				js.waiting[u]++
-				if js.status[u] == stReady {
-					js.status[u] = stWaiting
+				if js.state[u] == stReady {
+					js.set(u, stWaiting)
 				}
 			}
 			for _, a := range g.Args(i) {
@@ -136,7 +155,7 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 			}
 		}
 		for _, a := range g.Args(i) {
-			if !g.IsData(a) && js.status[a] == stDone && !c.available(js, a) {
+			if !g.IsData(a) && js.state[a] == stDone && !c.available(js, a) {
 				mark(a)
 			}
 		}
@@ -144,14 +163,14 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 	for i := range again {
 		n := int32(0)
 		for _, a := range g.Args(i) {
-			if !g.IsData(a) && js.status[a] != stDone {
+			if !g.IsData(a) && js.state[a] != stDone {
 				n++
 			}
 		}
 		js.waiting[i] = n
 	}
 	for i := range again {
-		if js.waiting[i] == 0 && js.status[i] == stWaiting {
+		if js.waiting[i] == 0 && js.state[i] == stWaiting {
 			c.enqueue(js, i)
 		}
 	}

@@ -1,6 +1,10 @@
 package cluster
 
-import "time"
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
 
 // Status is a snapshot of a coordinator, for a status page.
 type Status struct {
@@ -8,6 +12,7 @@ type Status struct {
 	Jobs        int            `json:"computations"`
 	TaskStates  map[string]int `json:"tasks_by_state"`
 	RecentTasks []RecentTask   `json:"recent_tasks"`
+	Taken       time.Time      `json:"taken"`
 }
 
 // WorkerStatus describes one worker.
@@ -27,40 +32,61 @@ type RecentTask struct {
 	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
-// Status returns a snapshot (an empty one if the coordinator has stopped).
+// StatusMaxAge is how old the snapshot Status returns may be: requests more frequent than this
+// share one snapshot, so that a busy status page costs the coordinator a few snapshots a second.
+const StatusMaxAge = 250 * time.Millisecond
+
+// statusCache holds the last snapshot. Taking one costs the coordinator's goroutine time in the
+// number of workers and computations (per-state task counts are kept as tasks move), never in
+// the number of tasks.
+type statusCache struct {
+	last atomic.Pointer[Status]
+	mu   sync.Mutex // one refresh at a time
+}
+
+// Status returns a snapshot at most StatusMaxAge old (an empty one if the coordinator has
+// stopped).
 func (c *Coordinator) Status() Status {
-	out := make(chan Status, 1)
-	if !c.do(func() { out <- c.status() }) {
+	if s := c.status.last.Load(); s != nil && time.Since(s.Taken) < StatusMaxAge {
+		return *s
+	}
+	c.status.mu.Lock()
+	defer c.status.mu.Unlock()
+	if s := c.status.last.Load(); s != nil && time.Since(s.Taken) < StatusMaxAge {
+		return *s
+	}
+	done := make(chan struct{})
+	if !c.do(func() { c.publishStatus(); close(done) }) {
 		return Status{}
 	}
 	select {
-	case s := <-out:
-		return s
+	case <-done:
+		return *c.status.last.Load()
 	case <-c.stopped:
 		return Status{}
 	}
 }
 
-func (c *Coordinator) status() Status {
-	s := Status{Jobs: len(c.jobs), TaskStates: map[string]int{}}
-	for _, w := range c.live() {
-		ws := WorkerStatus{Name: w.Name, Address: w.PeerAddress, HeldKeys: len(w.holds), Queued: w.queue.Len(), Completed: w.ran}
-		for _, size := range w.holds {
-			ws.HeldBytes += size
-		}
+// publishStatus takes a snapshot, on the coordinator's goroutine.
+func (c *Coordinator) publishStatus() {
+	s := &Status{Jobs: len(c.jobs), TaskStates: map[string]int{}, Taken: time.Now()}
+	for _, w := range c.alive {
+		ws := WorkerStatus{Name: w.Name, Address: w.PeerAddress, HeldKeys: w.heldKeys, HeldBytes: w.heldBytes,
+			Queued: w.queue.Len(), Completed: w.ran}
 		if head, ok := w.queue.head(); ok {
 			ws.Running = head.js.Graph.Func(head.i).Name
 		}
 		s.Workers = append(s.Workers, ws)
 	}
-	names := []string{"waiting", "ready", "running", "done"}
 	for _, js := range c.jobs {
-		for _, st := range js.status {
-			s.TaskStates[names[st]]++
+		for st, n := range js.count {
+			if n > 0 {
+				s.TaskStates[taskState(st).String()] += n
+			}
 		}
 	}
 	s.RecentTasks = c.recent.list()
-	return s
+	c.status.last.Store(s)
 }
 
 // recentTasks keeps the last few finished tasks.
@@ -83,5 +109,3 @@ func (r *recentTasks) list() []RecentTask {
 	}
 	return out
 }
-
-func nanoseconds(ns int64) time.Duration { return time.Duration(ns) }

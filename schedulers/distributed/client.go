@@ -15,6 +15,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/cluster"
+	"github.com/lazygraph/lazygraph/internal/cluster/planjob"
 	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
@@ -60,7 +61,7 @@ func (cl *Client) AcceptsPlaceholders() {}
 
 // clientJob is a computation in flight: its plan-backed owner on this side.
 type clientJob struct {
-	pj      *cluster.PlanJob
+	pj      *planjob.Job
 	outputs func(task int32, e *cluster.Encoded, key uint64) // extra handling (futures)
 }
 
@@ -354,7 +355,7 @@ func (cl *Client) run(ctx context.Context, job *schedulers.Job, outputs func(int
 	if job.Plan.Calls() == 0 {
 		return 0, nil
 	}
-	pj, err := cluster.NewPlanJob(ctx, job, false)
+	pj, err := planjob.New(ctx, job, false)
 	if err != nil {
 		return 0, err
 	}
@@ -398,7 +399,7 @@ func (cl *Client) run(ctx context.Context, job *schedulers.Job, outputs func(int
 
 // describe builds the submit message: the graph, the data encoded here, and the values already
 // kept in the cluster (futures).
-func (cl *Client) describe(id uint64, pj *cluster.PlanJob, job *schedulers.Job, persist bool) (*submit, [][]byte, error) {
+func (cl *Client) describe(id uint64, pj *planjob.Job, job *schedulers.Job, persist bool) (*submit, [][]byte, error) {
 	argStart, args, funcs, functions, outputs := pj.Job().Graph.Description()
 	msg := &submit{Job: id, ArgStart: argStart, Args: args, Funcs: funcs, Functions: functions, Outputs: outputs,
 		Chunksize: job.Chunksize, Events: job.Observer != nil, Persist: persist}

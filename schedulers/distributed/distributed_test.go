@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -181,12 +182,16 @@ func TestClientDisconnectReleasesItsWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Wait for the computation to reach the scheduler (an event, not a fixed sleep).
+	deadline := time.Now().Add(30 * time.Second)
+	for tc.server.Status().Jobs != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if tc.server.Status().Jobs != 1 {
 		t.Fatalf("status shows %d computations, want 1", tc.server.Status().Jobs)
 	}
 	cl.Close()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline = time.Now().Add(10 * time.Second)
 	for tc.server.Status().Jobs != 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -204,11 +209,11 @@ func TestWorkerKilledMidRunStillGivesTheAnswer(t *testing.T) {
 	for i := range parts {
 		parts[i] = napThen(delayed.Value(100), delayed.Value(i))
 	}
-	go func() {
-		time.Sleep(250 * time.Millisecond)
-		tc.procs[0].Process.Kill()
-	}()
-	got, err := sumInts(delayed.All(parts)).Compute(context.Background(), delayed.WithScheduler(distributed.Name), delayed.WithAddress(tc.file))
+	// Kill a worker once tasks are running: when the first one ends.
+	var kill sync.Once
+	cb := delayed.Callbacks{TaskEnd: func(delayed.TaskInfo) { kill.Do(func() { tc.procs[0].Process.Kill() }) }}
+	got, err := sumInts(delayed.All(parts)).Compute(context.Background(), delayed.WithScheduler(distributed.Name),
+		delayed.WithAddress(tc.file), delayed.WithCallbacks(cb))
 	if err != nil || got != 120 {
 		t.Fatalf("got %d, %v; want 120", got, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/lazygraph/lazygraph/internal/cluster"
+	"github.com/lazygraph/lazygraph/internal/cluster/planjob"
 	"github.com/lazygraph/lazygraph/internal/subprocess"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
@@ -172,7 +173,7 @@ func (lc *LocalCluster) Execute(ctx context.Context, job *schedulers.Job) error 
 		case <-watchDone:
 		}
 	}()
-	pj, err := cluster.NewPlanJob(runCtx, job, false)
+	pj, err := planjob.New(runCtx, job, false)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/internal/buildid"
 	"github.com/lazygraph/lazygraph/internal/cluster"
+	"github.com/lazygraph/lazygraph/internal/cluster/planjob"
 	"github.com/lazygraph/lazygraph/internal/subprocess"
 	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
@@ -56,7 +57,7 @@ func (p *pool) run(ctx context.Context, j *schedulers.Job) error {
 	if err := p.startupError(); err != nil {
 		return err
 	}
-	pj, err := cluster.NewPlanJob(ctx, j, true)
+	pj, err := planjob.New(ctx, j, true)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,11 @@
 //		schedulertest.Run(t, schedulertest.Options{Scheduler: "threads"})
 //	}
 //
+// A scheduler that is not registered (a third party's, or one configured by its test) is tested
+// by instance, as slogtest takes a handler:
+//
+//	schedulertest.Run(t, schedulertest.Options{New: func() schedulers.Scheduler { return mine.New(cfg) }})
+//
 // The suite drives the scheduler through package delayed, the way users do, and checks results,
 // errors, cancellation, concurrency limits, concurrent and nested computations and callbacks.
 // Its task functions are package-level wrappers, so schedulers that run tasks in worker
@@ -24,12 +29,17 @@ import (
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/schedulers"
 )
 
 // Options says which scheduler to test and what to expect of it.
 type Options struct {
 	// Scheduler is the registered name of the scheduler under test.
 	Scheduler string
+	// New, when set, returns the scheduler under test instead: it is called once per Run and
+	// the instance computes every case (the global registry is not used, except by tasks that
+	// compute nested graphs: they use Scheduler by name, else threads).
+	New func() schedulers.Scheduler
 	// Workers is the worker count used where the suite measures concurrency (default 3).
 	Workers int
 	// Sequential says the scheduler runs one task at a time whatever the worker count, in a
@@ -45,6 +55,12 @@ func Run(t *testing.T, o Options) {
 		o.Workers = 3
 	}
 	s := &suite{o: o}
+	if o.New != nil {
+		s.instance = o.New()
+		if s.instance == nil {
+			t.Fatal("schedulertest: Options.New returned nil")
+		}
+	}
 	t.Run("SingleOutput", s.singleOutput)
 	t.Run("MultipleOutputsNestedResults", s.multipleOutputs)
 	t.Run("SharedIntermediateRunsOnce", s.sharedIntermediate)
@@ -70,11 +86,16 @@ func Run(t *testing.T, o Options) {
 }
 
 type suite struct {
-	o Options
+	o        Options
+	instance schedulers.Scheduler // from Options.New
 }
 
 func (s *suite) opts(extra ...delayed.Option) []delayed.Option {
-	opts := []delayed.Option{delayed.WithScheduler(s.o.Scheduler), delayed.WithWorkers(s.o.Workers)}
+	which := delayed.WithScheduler(s.o.Scheduler)
+	if s.instance != nil {
+		which = delayed.Using(s.instance)
+	}
+	opts := []delayed.Option{which, delayed.WithWorkers(s.o.Workers)}
 	opts = append(opts, s.o.Extra...)
 	return append(opts, extra...)
 }
@@ -407,8 +428,12 @@ func (s *suite) concurrentComputes(t *testing.T) {
 
 func (s *suite) nestedCompute(t *testing.T) {
 	outer := make([]delayed.Delayed[int], 2*s.o.Workers)
+	inner := s.o.Scheduler // tasks compute with it by name, wherever they run
+	if inner == "" {
+		inner = "threads" // an instance cannot travel into a task
+	}
 	for i := range outer {
-		outer[i] = nestedSum(delayed.Value(s.o.Scheduler), delayed.Value(s.o.Workers), delayed.Value(100+i))
+		outer[i] = nestedSum(delayed.Value(inner), delayed.Value(s.o.Workers), delayed.Value(100+i))
 	}
 	done := make(chan struct{})
 	var (

@@ -1,4 +1,8 @@
-package cluster
+// Package planjob runs a frontend computation (a compiled plan and its results, as the
+// schedulers package describes it) on a cluster coordinator: it is the coordinator's [cluster.Owner]
+// for computations started in this process. It lives apart from package cluster so that the
+// coordinator knows nothing of the frontend.
+package planjob
 
 import (
 	"context"
@@ -7,21 +11,23 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/memfile"
 	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
 
-// PlanJob runs a frontend job (a compiled plan and its results) on a coordinator, as its owner:
+// Job runs a frontend job (a compiled plan and its results) on a coordinator, as its owner:
 // it encodes data for workers, decodes outputs into the job, runs builtin assembly tasks, reports
 // task events to the job's observer and turns failures into errors that name tasks by key.
-type PlanJob struct {
+type Job struct {
 	job      *schedulers.Job
 	ctx      context.Context
-	cj       *Job
+	cj       *cluster.Job
 	memFiles bool
 	done     chan error
 	finished atomic.Int64
@@ -29,12 +35,12 @@ type PlanJob struct {
 	outErr   error
 }
 
-var _ Owner = (*PlanJob)(nil)
+var _ cluster.Owner = (*Job)(nil)
 
-// NewPlanJob prepares j to run on a coordinator. With memFiles, large data go into memory files
+// New prepares j to run on a coordinator. With memFiles, large data go into memory files
 // made once, which links to local worker processes pass instead of copying.
-func NewPlanJob(ctx context.Context, j *schedulers.Job, memFiles bool) (*PlanJob, error) {
-	g, err := FromPlan(j.Plan)
+func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
+	g, err := cluster.FromPlan(j.Plan)
 	if err != nil {
 		return nil, err
 	}
@@ -43,8 +49,8 @@ func NewPlanJob(ctx context.Context, j *schedulers.Job, memFiles bool) (*PlanJob
 			worker.RegisterTypesOf(t.Func())
 		}
 	}
-	pj := &PlanJob{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
-	pj.cj = &Job{Graph: g, Owner: pj, Chunksize: j.Chunksize}
+	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
+	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize}
 	if err := pj.checkData(); err != nil {
 		return nil, err
 	}
@@ -54,7 +60,7 @@ func NewPlanJob(ctx context.Context, j *schedulers.Job, memFiles bool) (*PlanJob
 // checkData checks, before anything runs, that every data node's value can be rebuilt by the
 // workers: it can be encoded, and the values in its interface-typed places have registered
 // types. The error names the task the value is an argument of.
-func (pj *PlanJob) checkData() error {
+func (pj *Job) checkData() error {
 	p := pj.job.Plan
 	for i := range int32(p.Len()) {
 		if !p.IsData(i) {
@@ -76,7 +82,7 @@ func (pj *PlanJob) checkData() error {
 }
 
 // firstUser is the first call taking data node i.
-func (pj *PlanJob) firstUser(i int32) int32 {
+func (pj *Job) firstUser(i int32) int32 {
 	if users := pj.job.Plan.Users(i); len(users) > 0 {
 		return users[0]
 	}
@@ -85,16 +91,16 @@ func (pj *PlanJob) firstUser(i int32) int32 {
 
 // Job returns the computation to submit to a coordinator (Run does it for this process's own
 // coordinators; a remote client sends its description instead).
-func (pj *PlanJob) Job() *Job { return pj.cj }
+func (pj *Job) Job() *cluster.Job { return pj.cj }
 
 // Wait returns the outcome once Finished has been called.
-func (pj *PlanJob) Wait() error { return <-pj.done }
+func (pj *Job) Wait() error { return <-pj.done }
 
 // Finishes reports how many tasks have finished so far.
-func (pj *PlanJob) Finishes() int { return int(pj.finished.Load()) }
+func (pj *Job) Finishes() int { return int(pj.finished.Load()) }
 
 // Run computes the job on c and returns when it is over.
-func (pj *PlanJob) Run(c *Coordinator) error {
+func (pj *Job) Run(c *cluster.Coordinator) error {
 	c.Submit(pj.cj)
 	stop := context.AfterFunc(pj.ctx, func() {
 		c.Cancel(pj.cj, schedulers.Stopped(pj.ctx, int(pj.finished.Load()), pj.job.Plan.Calls()))
@@ -104,7 +110,7 @@ func (pj *PlanJob) Run(c *Coordinator) error {
 }
 
 // Data encodes data node i as the type its first user takes.
-func (pj *PlanJob) Data(i int32) (*Encoded, error) {
+func (pj *Job) Data(i int32) (*cluster.Encoded, error) {
 	p := pj.job.Plan
 	value := p.Task(i).Value()
 	static := pj.paramType(i)
@@ -125,7 +131,7 @@ func (pj *PlanJob) Data(i int32) (*Encoded, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := NewEncoded(v, typ)
+	e := cluster.NewEncoded(v, typ)
 	if pj.memFiles {
 		for k, att := range v.Attachments {
 			if len(att) < memfile.Threshold {
@@ -156,7 +162,7 @@ func (pj *PlanJob) Data(i int32) (*Encoded, error) {
 }
 
 // paramType is the parameter type of the first call taking data node i, nil if unknown.
-func (pj *PlanJob) paramType(i int32) reflect.Type {
+func (pj *Job) paramType(i int32) reflect.Type {
 	p := pj.job.Plan
 	for _, u := range p.Users(i) {
 		fn := p.Task(u).Func()
@@ -174,7 +180,7 @@ func (pj *PlanJob) paramType(i int32) reflect.Type {
 }
 
 // DataSize estimates a data node's size without encoding it.
-func (pj *PlanJob) DataSize(i int32) int64 {
+func (pj *Job) DataSize(i int32) int64 {
 	rv := reflect.ValueOf(pj.job.Plan.Task(i).Value())
 	switch rv.Kind() {
 	case reflect.Slice, reflect.Array:
@@ -189,7 +195,7 @@ func (pj *PlanJob) DataSize(i int32) int64 {
 
 // RunLocal runs a builtin that assembles its arguments into a value (a map or struct with
 // delayed values inside) here.
-func (pj *PlanJob) RunLocal(i int32, args []*Encoded) (*Encoded, bool, error) {
+func (pj *Job) RunLocal(i int32, args []*cluster.Encoded) (*cluster.Encoded, bool, error) {
 	p := pj.job.Plan
 	task := p.Task(i)
 	values := make([]any, len(args))
@@ -222,11 +228,11 @@ func (pj *PlanJob) RunLocal(i int32, args []*Encoded) (*Encoded, bool, error) {
 		return nil, true, err
 	}
 	pj.job.SetResult(i, v)
-	return NewEncoded(enc, typ), true, nil
+	return cluster.NewEncoded(enc, typ), true, nil
 }
 
 // Output decodes an output into the job's results.
-func (pj *PlanJob) Output(i int32, e *Encoded, _ uint64) {
+func (pj *Job) Output(i int32, e *cluster.Encoded, _ uint64) {
 	if pj.job.Result(i) != nil {
 		return // assembled here already
 	}
@@ -234,7 +240,7 @@ func (pj *PlanJob) Output(i int32, e *Encoded, _ uint64) {
 	if err != nil {
 		pj.mu.Lock()
 		if pj.outErr == nil {
-			pj.outErr = &TaskFailure{Task: i, Err: fmt.Errorf("decoding its result: %w", err)}
+			pj.outErr = &cluster.TaskFailure{Task: i, Err: fmt.Errorf("decoding its result: %w", err)}
 		}
 		pj.mu.Unlock()
 		return
@@ -250,7 +256,7 @@ func resultType(fn *graph.Function) reflect.Type {
 }
 
 // TaskDone reports a finished task to the job's observer.
-func (pj *PlanJob) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.ErrorRecord) {
+func (pj *Job) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.ErrorRecord) {
 	pj.finished.Add(1)
 	obs := pj.job.Observer
 	if obs == nil {
@@ -261,17 +267,17 @@ func (pj *PlanJob) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.Er
 		err = pj.taskError(i, DecodeTaskError(failure))
 	}
 	obs.TaskStarted(i, w)
-	obs.TaskFinished(i, w, nanoseconds(elapsedNs), err)
+	obs.TaskFinished(i, w, time.Duration(elapsedNs), err)
 }
 
 // Finished delivers the outcome, with failures named by task key.
-func (pj *PlanJob) Finished(err error) {
+func (pj *Job) Finished(err error) {
 	pj.mu.Lock()
 	if err == nil {
 		err = pj.outErr
 	}
 	pj.mu.Unlock()
-	var tf *TaskFailure
+	var tf *cluster.TaskFailure
 	if errors.As(err, &tf) {
 		cause := tf.Err
 		if tf.Record != nil {
@@ -282,7 +288,7 @@ func (pj *PlanJob) Finished(err error) {
 	pj.done <- err
 }
 
-func (pj *PlanJob) taskError(i int32, cause error) error {
+func (pj *Job) taskError(i int32, cause error) error {
 	t := pj.job.Plan.Task(i)
 	name := ""
 	if t.Func() != nil {
@@ -292,7 +298,7 @@ func (pj *PlanJob) taskError(i int32, cause error) error {
 }
 
 // Sent counts bytes sent to workers.
-func (pj *PlanJob) Sent(n int64) { pj.job.BytesSent.Add(n) }
+func (pj *Job) Sent(n int64) { pj.job.BytesSent.Add(n) }
 
 // DecodeTaskError rebuilds a task's error sent by a worker (see worker.DecodeTaskError): the
 // registered error types keep their identity, a panic becomes a *graph.PanicError with the

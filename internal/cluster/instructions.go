@@ -1,0 +1,109 @@
+package cluster
+
+import (
+	"github.com/lazygraph/lazygraph/internal/wire"
+)
+
+// The coordinator's core changes state only: what it wants done outside (messages to workers,
+// word to owners, workers started) it appends to c.out as instructions, and the shell (step)
+// carries them out, in order, after each event. So handling an event does no I/O and calls no
+// owner or link, and tests can read what an event produced.
+
+type instrKind uint8
+
+const (
+	doSend     instrKind = iota // queue a frame on a worker's link
+	doKill                      // end a worker
+	doOutput                    // hand an output to its owner
+	doTaskDone                  // tell an owner a task finished
+	doFinished                  // tell an owner its computation is over
+	doStart                     // ask for workers (on the supervisor's goroutine)
+	doRunLocal                  // run a task at its owner (on a goroutine of its own)
+)
+
+var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local"}
+
+func (k instrKind) String() string {
+	if int(k) < len(instrNames) {
+		return instrNames[k]
+	}
+	return "instruction?"
+}
+
+// instr is one instruction. References to values it carries (e, args) are the instruction's
+// own, released once it is carried out.
+type instr struct {
+	kind   instrKind
+	w      *Worker
+	out    *Outgoing
+	js     *Job
+	i      int32
+	e      *Encoded
+	key    uint64
+	err    error
+	worker int
+	start  int64
+	ns     int64
+	rec    *wire.ErrorRecord
+	args   []*Encoded
+}
+
+func (c *Coordinator) emit(in instr) { c.out = append(c.out, in) }
+
+// send queues a frame for w.
+func (c *Coordinator) send(w *Worker, kind byte, msg any, js *Job, atts [][]byte, files []int, hold []*Encoded) {
+	c.emit(instr{kind: doSend, w: w, out: &Outgoing{Kind: kind, Msg: msg, Attachments: atts, Files: files, hold: hold, job: js}})
+}
+
+func (c *Coordinator) kill(w *Worker) { c.emit(instr{kind: doKill, w: w}) }
+
+func (c *Coordinator) tellOutput(js *Job, i int32, e *Encoded, key uint64) {
+	e.Retain()
+	c.emit(instr{kind: doOutput, js: js, i: i, e: e, key: key})
+}
+
+func (c *Coordinator) tellTaskDone(js *Job, i int32, worker int, start, ns int64, rec *wire.ErrorRecord) {
+	c.emit(instr{kind: doTaskDone, js: js, i: i, worker: worker, start: start, ns: ns, rec: rec})
+}
+
+func (c *Coordinator) tellFinished(js *Job, err error) {
+	c.emit(instr{kind: doFinished, js: js, err: err})
+}
+
+func (c *Coordinator) startWorkers() { c.emit(instr{kind: doStart}) }
+
+// execute carries out the instructions of one event.
+func (c *Coordinator) execute() {
+	for k := 0; k < len(c.out); k++ {
+		in := c.out[k]
+		c.out[k] = instr{}
+		switch in.kind {
+		case doSend:
+			in.w.Link.Send(in.out)
+		case doKill:
+			in.w.Link.Kill()
+		case doOutput:
+			in.js.Owner.Output(in.i, in.e, in.key)
+			in.e.Release()
+		case doTaskDone:
+			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.rec)
+		case doFinished:
+			in.js.Owner.Finished(in.err)
+		case doStart:
+			c.super.wake()
+		case doRunLocal:
+			c.locals.Add(1)
+			go func() {
+				defer c.locals.Done()
+				v, done, err := in.js.Owner.RunLocal(in.i, in.args)
+				for _, e := range in.args {
+					e.Release()
+				}
+				if done && !c.do(func() { c.onLocalDone(in.js, in.i, v, err) }) && v != nil {
+					v.Release()
+				}
+			}()
+		}
+	}
+	c.out = c.out[:0]
+}
