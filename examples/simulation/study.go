@@ -9,12 +9,13 @@ import (
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/examples/internal/regression"
-	"github.com/lazygraph/lazygraph/examples/internal/streams"
+	"github.com/lazygraph/lazygraph/rng"
 )
 
-// replicate is the task: one replicate of the study. It is wrapped in a package-level variable
+// replicate is the task: one replicate of the study, declared pure (its result depends on its
+// arguments alone, so its key does too). It is wrapped in a package-level variable
 // so that worker processes, which run this same program, find it by name.
-var replicate = delayed.Func2E(runReplicate)
+var replicate = delayed.Func2E(runReplicate, delayed.Pure())
 
 // study describes the data each replicate draws and the methods it compares. Its fields are
 // exported so that it can travel to worker processes.
@@ -41,9 +42,9 @@ type result struct {
 // runReplicate draws replicate r's data from its own random stream, fits OLS and ridge on the
 // training rows and scores them on the test rows.
 func runReplicate(s study, r int) (result, error) {
-	rng := streams.New(s.Seed, uint64(r)) // determined by (seed, replicate) alone
-	xTrain, yTrain := s.draw(rng, s.N)
-	xTest, yTest := s.draw(rng, s.NTest)
+	stream := rng.New(s.Seed, uint64(r)) // determined by (seed, replicate) alone
+	xTrain, yTrain := s.draw(stream, s.N)
+	xTest, yTest := s.draw(stream, s.NTest)
 
 	ols, err := regression.OLS{}.Fit(xTrain, yTrain)
 	if err != nil {
