@@ -139,6 +139,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	job.Chunksize = s.chunksize
 	job.Address = s.address
 	job.Logger = s.logger
+	job.Seed = s.seed
 	if obs != nil {
 		obs.plan = plan
 		if s.progress != nil {

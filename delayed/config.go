@@ -41,6 +41,7 @@ const (
 	settingAddress
 	settingProgress
 	settingLogger
+	settingSeed
 	settingCount
 )
 
@@ -53,6 +54,7 @@ type settings struct {
 	progress  io.Writer
 	logger    *zap.Logger
 	callbacks []Callbacks
+	seed      uint64 // root of the tasks' random streams: WithSeed, LAZYGRAPH_SEED
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -218,6 +220,7 @@ func fromEnvironment(s *settings) {
 		s.address = strings.TrimSpace(v)
 		s.assign(settingAddress, nil)
 	}
+	seedFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvProgress); ok && v != "" {
 		on, err := strconv.ParseBool(strings.TrimSpace(v))
 		switch {

@@ -304,3 +304,25 @@ func ExampleWithLogger() {
 	fmt.Println(v, err)
 	// Output: 9 <nil>
 }
+
+// noisy adds noise from its task's own stream. It is pure: the stream belongs to the call
+// noisy(x), wherever and whenever it runs.
+var noisy = delayed.Func1Ctx(func(ctx context.Context, x float64) (float64, error) {
+	return x + delayed.Rand(ctx).NormFloat64(), nil
+}, delayed.Pure())
+
+func ExampleRand() {
+	a, _ := noisy(delayed.Value(1.0)).Compute(context.Background(), delayed.WithSeed(42), delayed.WithScheduler("synchronous"))
+	b, _ := noisy(delayed.Value(1.0)).Compute(context.Background(), delayed.WithSeed(42), delayed.WithScheduler("threads"))
+	c, _ := noisy(delayed.Value(1.0)).Compute(context.Background(), delayed.WithSeed(43))
+	fmt.Println(a == b, a == c)
+	// Output: true false
+}
+
+func ExampleWithSeed() {
+	// The same seed gives the same streams in every run; LAZYGRAPH_SEED sets it from outside.
+	v1, _ := noisy(delayed.Value(0.0)).Compute(context.Background(), delayed.WithSeed(7))
+	v2, _ := noisy(delayed.Value(0.0)).Compute(context.Background(), delayed.WithSeed(7))
+	fmt.Println(v1 == v2)
+	// Output: true
+}

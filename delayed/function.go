@@ -28,6 +28,12 @@ func Pure() FuncOption {
 	return func(o *funcOptions) { o.pure = true }
 }
 
+// takesContext reports whether impl is a function taking a context.Context first.
+func takesContext(impl any) bool {
+	t := reflect.TypeOf(impl)
+	return t != nil && t.Kind() == reflect.Func && t.NumIn() > 0 && t.In(0) == contextType
+}
+
 func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Type, result reflect.Type, opts []FuncOption) *graph.Function {
 	var o funcOptions
 	for _, opt := range opts {
@@ -43,5 +49,7 @@ func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Ty
 		Params: params,
 		Result: result,
 		Pure:   o.pure,
+
+		TakesContext: takesContext(impl),
 	})
 }

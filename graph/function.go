@@ -31,6 +31,9 @@ type FunctionSpec struct {
 	// Pure declares that the function's result depends only on its arguments, so calls with equal
 	// arguments get the same key and are computed once.
 	Pure bool
+	// TakesContext says that Impl takes a context.Context first: schedulers then give each of its
+	// tasks a context carrying the task's random stream (see [WithTaskStream]).
+	TakesContext bool
 }
 
 // Function is a callable that tasks refer to. Create one with [NewFunction]; it is immutable and
@@ -41,6 +44,7 @@ type Function struct {
 	params   []reflect.Type
 	result   reflect.Type
 	pure     bool
+	ctx      bool
 	portable bool
 	builtin  bool
 	elem     reflect.Type // builtin slice: the type of every argument
@@ -57,6 +61,7 @@ func NewFunction(spec FunctionSpec) *Function {
 		params: spec.Params,
 		result: spec.Result,
 		pure:   spec.Pure,
+		ctx:    spec.TakesContext,
 	}
 	if f.name == "" {
 		f.name = SymbolName(spec.Impl)
@@ -87,6 +92,9 @@ func (f *Function) Result() reflect.Type { return f.result }
 
 // Pure reports whether the function was declared pure.
 func (f *Function) Pure() bool { return f.pure }
+
+// TakesContext reports whether the function takes a context.Context first.
+func (f *Function) TakesContext() bool { return f.ctx }
 
 // Portable reports whether worker processes know the function by name: it was registered while
 // packages were being initialised (a package-level variable), so every process running the same

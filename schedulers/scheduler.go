@@ -31,6 +31,7 @@ type Job struct {
 	Address   string      // where a networked scheduler listens, when one is configured
 	Observer  Observer    // nil when nobody listens
 	Logger    *zap.Logger // never nil
+	Seed      uint64      // root of the tasks' random streams (graph.WithTaskStream)
 
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.
@@ -74,7 +75,11 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		j.Observer.TaskStarted(i, worker)
 		start = time.Now()
 	}
-	v, err := task.Func().Call(ctx, args)
+	fn := task.Func()
+	if fn.TakesContext() {
+		ctx = graph.WithTaskStream(ctx, j.Seed, task)
+	}
+	v, err := fn.Call(ctx, args)
 	clear(args)
 	if err != nil {
 		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err}

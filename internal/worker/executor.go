@@ -356,8 +356,12 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 		a[i] = v
 	}
 
+	ctx := jc.ctx
+	if len(t.Stream) == 32 {
+		ctx = graph.WithStreamKey(ctx, [32]byte(t.Stream))
+	}
 	start := time.Now()
-	v, err := fn.Call(jc.ctx, a)
+	v, err := fn.Call(ctx, a)
 	res.Start, res.Elapsed = start.UnixNano(), int64(time.Since(start))
 	clear(a)
 	if err != nil {
