@@ -326,3 +326,40 @@ func ExampleWithSeed() {
 	fmt.Println(v1 == v2)
 	// Output: true
 }
+
+var double = delayed.Func1(func(x int) int { return 2 * x })
+
+func ExampleMap() {
+	// One task per element; double is a package-level wrapper, so this runs on every scheduler.
+	out, err := delayed.All(delayed.Map(double, []int{1, 2, 3})).Compute(context.Background())
+	fmt.Println(out, err)
+	// Output: [2 4 6] <nil>
+}
+
+var power = delayed.Func2(func(p, x int) int {
+	r := 1
+	for range p {
+		r *= x
+	}
+	return r
+})
+
+func ExampleMapWith() {
+	// The first argument is shared by every task (one data node, sent once per worker).
+	out, err := delayed.All(delayed.MapWith(power, delayed.Value(3), []int{1, 2, 3})).Compute(context.Background())
+	fmt.Println(out, err)
+	// Output: [1 8 27] <nil>
+}
+
+func ExampleMap2() {
+	// Pairs (as[i], bs[i]), like Julia's pmap(f, as, bs).
+	out, err := delayed.All(delayed.Map2(power, []int{2, 3}, []int{5, 2})).Compute(context.Background())
+	fmt.Println(out, err)
+	// Output: [25 8] <nil>
+}
+
+func ExampleMapDelayed() {
+	out, err := delayed.All(delayed.MapDelayed(double, delayed.Map(double, []int{1, 2}))).Compute(context.Background())
+	fmt.Println(out, err)
+	// Output: [4 8] <nil>
+}

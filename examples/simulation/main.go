@@ -56,10 +56,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.replicates, cfg.study.N, cfg.study.P, cfg.study.Rho, cfg.study.Sigma, cfg.study.Lambda, cfg.study.Seed)
 
 	study := delayed.Value(cfg.study) // the study's settings: one small data node for every task
-	results := make([]delayed.Delayed[result], cfg.replicates)
-	for r := range results {
-		results[r] = replicate(study, delayed.Value(r))
+	numbers := make([]int, cfg.replicates)
+	for r := range numbers {
+		numbers[r] = r
 	}
+	results := delayed.MapWith(replicate, study, numbers) // one task per replicate
 	all, err := delayed.All(results).Compute(ctx, append(cfg.scheduling, cli.Report("simulation", stderr))...)
 	if err != nil {
 		return err
