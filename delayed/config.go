@@ -42,6 +42,8 @@ const (
 	settingProgress
 	settingLogger
 	settingSeed
+	settingRetries
+	settingKeepGoing
 	settingCount
 )
 
@@ -55,6 +57,8 @@ type settings struct {
 	logger    *zap.Logger
 	callbacks []Callbacks
 	seed      uint64 // root of the tasks' random streams: WithSeed, LAZYGRAPH_SEED
+	retries   int    // WithRetries
+	keepGoing bool   // WithKeepGoing
 
 	set  [settingCount]bool
 	errs [settingCount]error

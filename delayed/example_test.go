@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -362,4 +364,75 @@ func ExampleMapDelayed() {
 	out, err := delayed.All(delayed.MapDelayed(double, delayed.Map(double, []int{1, 2}))).Compute(context.Background())
 	fmt.Println(out, err)
 	// Output: [4 8] <nil>
+}
+
+var attemptsSoFar atomic.Int32
+
+// converge fails on its first attempt, as a fit that does not converge on an unlucky start.
+var converge = delayed.Func1E(func(x float64) (float64, error) {
+	if attemptsSoFar.Add(1) == 1 {
+		return 0, errors.New("did not converge")
+	}
+	return x / 2, nil
+}, delayed.Retries(3))
+
+func ExampleRetries() {
+	v, err := converge(delayed.Value(8.0)).Compute(context.Background(), delayed.WithScheduler("synchronous"))
+	fmt.Println(v, err, attemptsSoFar.Load())
+	// Output: 4 <nil> 2
+}
+
+var slow = delayed.Func1Ctx(func(ctx context.Context, d time.Duration) (string, error) {
+	select {
+	case <-time.After(d):
+		return "done", nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}, delayed.Timeout(20*time.Millisecond))
+
+func ExampleTimeout() {
+	_, err := slow(delayed.Value(time.Hour)).Compute(context.Background())
+	fmt.Println(errors.Is(err, delayed.ErrTimeout))
+	// Output: true
+}
+
+var failOdd = delayed.Func1E(func(x int) (int, error) {
+	if x%2 == 1 {
+		return 0, fmt.Errorf("%d is odd", x)
+	}
+	return x * 10, nil
+})
+
+func ExampleWithKeepGoing() {
+	xs := delayed.Map(failOdd, []int{0, 1, 2, 3})
+	got, err := delayed.ComputeEach(context.Background(), xs, delayed.WithKeepGoing())
+	var failures *delayed.Failures
+	if errors.As(err, &failures) {
+		fmt.Println(got, "missing", failures.Missing)
+	}
+	// Output: [0 0 20 0] missing [1 3]
+}
+
+func ExampleWithRetries() {
+	// Every task of this computation gets up to 2 more attempts.
+	v, err := double(delayed.Value(21)).Compute(context.Background(), delayed.WithRetries(2))
+	fmt.Println(v, err)
+	// Output: 42 <nil>
+}
+
+func ExampleComputeEach() {
+	got, err := delayed.ComputeEach(context.Background(), delayed.Map(double, []int{1, 2}))
+	fmt.Println(got, err)
+	// Output: [2 4] <nil>
+}
+
+func ExampleFailures_WriteTable() {
+	_, err := delayed.ComputeEach(context.Background(), []delayed.Delayed[int]{failOdd(delayed.Value(3))},
+		delayed.WithKeepGoing(), delayed.WithScheduler("synchronous"))
+	var failures *delayed.Failures
+	if errors.As(err, &failures) {
+		fmt.Println(len(failures.Failed), failures.Failed[0].Attempts, failures.Failed[0].Err.(*delayed.TaskError).Err)
+	}
+	// Output: 1 1 3 is odd
 }

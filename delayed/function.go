@@ -2,6 +2,7 @@ package delayed
 
 import (
 	"reflect"
+	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
 )
@@ -10,8 +11,10 @@ import (
 type FuncOption func(*funcOptions)
 
 type funcOptions struct {
-	name string
-	pure bool
+	name    string
+	pure    bool
+	retries int
+	timeout time.Duration
 }
 
 // Name registers the function under name instead of the name derived from its symbol. Names
@@ -51,5 +54,7 @@ func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Ty
 		Pure:   o.pure,
 
 		TakesContext: takesContext(impl),
+		Retries:      o.retries,
+		Timeout:      o.timeout,
 	})
 }

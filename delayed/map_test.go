@@ -13,8 +13,8 @@ import (
 
 var (
 	squareMap = delayed.Func1(func(x int) int { return x * x })
-	scale  = delayed.Func2(func(k float64, x int) float64 { return k * float64(x) })
-	join   = delayed.Func2(func(a string, n int) string { return strings.Repeat(a, n) })
+	scale     = delayed.Func2(func(k float64, x int) float64 { return k * float64(x) })
+	join      = delayed.Func2(func(a string, n int) string { return strings.Repeat(a, n) })
 )
 
 func TestMapForms(t *testing.T) {
