@@ -48,7 +48,9 @@
 //
 // A task's error comes back wrapped in a *[TaskError] naming the task and its function;
 // errors.Is and errors.As reach the original. A panic in a task becomes a *[PanicError] with the
-// stack. The first failure stops the computation; so does cancelling the context.
+// stack. The first failure stops the computation; so does cancelling the context. [Retries] and
+// [WithRetries] run failed tasks again, [Timeout] limits an attempt, and [WithKeepGoing] runs
+// every task it can and returns a *[Failures] (on the synchronous and threads schedulers).
 //
 // # Random numbers
 //
