@@ -3,7 +3,8 @@ package dataframe
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
+
+	"github.com/lazygraph/lazygraph/resample"
 )
 
 // Fold is one train/test split of row numbers 0..n-1. Both sets are in
@@ -38,7 +39,7 @@ func Shuffled(seed uint64) KFoldOption {
 // folds have one row more than the others (n=10, k=3 gives test folds
 // [0..3], [4..6], [7..9]); each fold's training set is every other row.
 // k < 2 or k > n is an error wrapping ErrArgument. Use Frame.Take to turn
-// the row sets into views.
+// the row sets into views. The folds are package resample's KFold.
 func KFold(n, k int, opts ...KFoldOption) ([]Fold, error) {
 	if k < 2 {
 		return nil, fmt.Errorf("dataframe: KFold: k=%d, need at least 2 folds: %w", k, ErrArgument)
@@ -50,38 +51,17 @@ func KFold(n, k int, opts ...KFoldOption) ([]Fold, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
+	var r *rand.Rand
 	if cfg.shuffle {
-		rng := rand.New(rand.NewPCG(cfg.seed, 0x9e3779b97f4a7c15))
-		rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+		r = rand.New(rand.NewPCG(cfg.seed, 0x9e3779b97f4a7c15))
+	}
+	splits, err := resample.KFold(n, k, r)
+	if err != nil {
+		return nil, fmt.Errorf("dataframe: KFold: %w: %w", err, ErrArgument)
 	}
 	folds := make([]Fold, k)
-	start := 0
-	inTest := make([]bool, n)
-	for f := range folds {
-		size := n / k
-		if f < n%k {
-			size++
-		}
-		test := slices.Clone(order[start : start+size])
-		slices.Sort(test)
-		for _, r := range test {
-			inTest[r] = true
-		}
-		train := make([]int, 0, n-size)
-		for r := 0; r < n; r++ {
-			if !inTest[r] {
-				train = append(train, r)
-			}
-		}
-		for _, r := range test {
-			inTest[r] = false
-		}
-		folds[f] = Fold{Train: train, Test: test}
-		start += size
+	for f, s := range splits {
+		folds[f] = Fold{Train: s.Train, Test: s.Test}
 	}
 	return folds, nil
 }

@@ -144,12 +144,21 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 			return nil, err
 		}
 	}
+	job.Seed = s.seed
 	if obs != nil {
 		obs.plan = plan
 		if s.progress != nil {
 			obs.progress = startProgress(s.progress, plan.Calls(), obs.finished.Load)
 		}
 		job.Observer = obs
+	}
+	job.Retries = s.retries
+	if s.keepGoing {
+		if _, ok := sched.(schedulers.PolicyScheduler); !ok {
+			err = fmt.Errorf("lazygraph configuration: the %q scheduler cannot keep going after a failure yet; use synchronous or threads", s.scheduler)
+			return nil, err
+		}
+		job.KeepGoing()
 	}
 	if err = sched.Execute(ctx, job); err != nil {
 		return nil, err
@@ -158,5 +167,6 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	for k, i := range plan.Outputs() {
 		results[k] = job.Result(i)
 	}
-	return results, nil
+	err = failuresOf(plan, job)
+	return results, err
 }

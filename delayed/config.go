@@ -41,6 +41,9 @@ const (
 	settingAddress
 	settingProgress
 	settingLogger
+	settingSeed
+	settingRetries
+	settingKeepGoing
 	settingCount
 )
 
@@ -53,7 +56,10 @@ type settings struct {
 	progress  io.Writer
 	logger    *zap.Logger
 	callbacks []Callbacks
-	wireCheck bool // see WithWireCheck
+	wireCheck bool   // see WithWireCheck
+	seed      uint64 // root of the tasks' random streams: WithSeed, LAZYGRAPH_SEED
+	retries   int    // WithRetries
+	keepGoing bool   // WithKeepGoing
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -219,6 +225,7 @@ func fromEnvironment(s *settings) {
 		s.address = strings.TrimSpace(v)
 		s.assign(settingAddress, nil)
 	}
+	seedFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvProgress); ok && v != "" {
 		on, err := strconv.ParseBool(strings.TrimSpace(v))
 		switch {

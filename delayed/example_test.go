@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -313,4 +315,134 @@ func ExampleWithWireCheck() {
 	_, err := echo.Compute(context.Background(), delayed.WithScheduler("threads"), delayed.WithWireCheck())
 	fmt.Println(errors.Is(err, delayed.ErrUnregisteredType))
 	// Output: true
+}
+
+// noisy adds noise from its task's own stream. It is pure: the stream belongs to the call
+// noisy(x), wherever and whenever it runs.
+var noisy = delayed.Func1Ctx(func(ctx context.Context, x float64) (float64, error) {
+	return x + delayed.Rand(ctx).NormFloat64(), nil
+}, delayed.Pure())
+
+func ExampleRand() {
+	a, _ := noisy(delayed.Value(1.0)).Compute(context.Background(), delayed.WithSeed(42), delayed.WithScheduler("synchronous"))
+	b, _ := noisy(delayed.Value(1.0)).Compute(context.Background(), delayed.WithSeed(42), delayed.WithScheduler("threads"))
+	c, _ := noisy(delayed.Value(1.0)).Compute(context.Background(), delayed.WithSeed(43))
+	fmt.Println(a == b, a == c)
+	// Output: true false
+}
+
+func ExampleWithSeed() {
+	// The same seed gives the same streams in every run; LAZYGRAPH_SEED sets it from outside.
+	v1, _ := noisy(delayed.Value(0.0)).Compute(context.Background(), delayed.WithSeed(7))
+	v2, _ := noisy(delayed.Value(0.0)).Compute(context.Background(), delayed.WithSeed(7))
+	fmt.Println(v1 == v2)
+	// Output: true
+}
+
+var double = delayed.Func1(func(x int) int { return 2 * x })
+
+func ExampleMap() {
+	// One task per element; double is a package-level wrapper, so this runs on every scheduler.
+	out, err := delayed.All(delayed.Map(double, []int{1, 2, 3})).Compute(context.Background())
+	fmt.Println(out, err)
+	// Output: [2 4 6] <nil>
+}
+
+var power = delayed.Func2(func(p, x int) int {
+	r := 1
+	for range p {
+		r *= x
+	}
+	return r
+})
+
+func ExampleMapWith() {
+	// The first argument is shared by every task (one data node, sent once per worker).
+	out, err := delayed.All(delayed.MapWith(power, delayed.Value(3), []int{1, 2, 3})).Compute(context.Background())
+	fmt.Println(out, err)
+	// Output: [1 8 27] <nil>
+}
+
+func ExampleMap2() {
+	// Pairs (as[i], bs[i]), like Julia's pmap(f, as, bs).
+	out, err := delayed.All(delayed.Map2(power, []int{2, 3}, []int{5, 2})).Compute(context.Background())
+	fmt.Println(out, err)
+	// Output: [25 8] <nil>
+}
+
+func ExampleMapDelayed() {
+	out, err := delayed.All(delayed.MapDelayed(double, delayed.Map(double, []int{1, 2}))).Compute(context.Background())
+	fmt.Println(out, err)
+	// Output: [4 8] <nil>
+}
+
+var attemptsSoFar atomic.Int32
+
+// converge fails on its first attempt, as a fit that does not converge on an unlucky start.
+var converge = delayed.Func1E(func(x float64) (float64, error) {
+	if attemptsSoFar.Add(1) == 1 {
+		return 0, errors.New("did not converge")
+	}
+	return x / 2, nil
+}, delayed.Retries(3))
+
+func ExampleRetries() {
+	v, err := converge(delayed.Value(8.0)).Compute(context.Background(), delayed.WithScheduler("synchronous"))
+	fmt.Println(v, err, attemptsSoFar.Load())
+	// Output: 4 <nil> 2
+}
+
+var slow = delayed.Func1Ctx(func(ctx context.Context, d time.Duration) (string, error) {
+	select {
+	case <-time.After(d):
+		return "done", nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}, delayed.Timeout(20*time.Millisecond))
+
+func ExampleTimeout() {
+	_, err := slow(delayed.Value(time.Hour)).Compute(context.Background())
+	fmt.Println(errors.Is(err, delayed.ErrTimeout))
+	// Output: true
+}
+
+var failOdd = delayed.Func1E(func(x int) (int, error) {
+	if x%2 == 1 {
+		return 0, fmt.Errorf("%d is odd", x)
+	}
+	return x * 10, nil
+})
+
+func ExampleWithKeepGoing() {
+	xs := delayed.Map(failOdd, []int{0, 1, 2, 3})
+	got, err := delayed.ComputeEach(context.Background(), xs, delayed.WithKeepGoing())
+	var failures *delayed.Failures
+	if errors.As(err, &failures) {
+		fmt.Println(got, "missing", failures.Missing)
+	}
+	// Output: [0 0 20 0] missing [1 3]
+}
+
+func ExampleWithRetries() {
+	// Every task of this computation gets up to 2 more attempts.
+	v, err := double(delayed.Value(21)).Compute(context.Background(), delayed.WithRetries(2))
+	fmt.Println(v, err)
+	// Output: 42 <nil>
+}
+
+func ExampleComputeEach() {
+	got, err := delayed.ComputeEach(context.Background(), delayed.Map(double, []int{1, 2}))
+	fmt.Println(got, err)
+	// Output: [2 4] <nil>
+}
+
+func ExampleFailures_WriteTable() {
+	_, err := delayed.ComputeEach(context.Background(), []delayed.Delayed[int]{failOdd(delayed.Value(3))},
+		delayed.WithKeepGoing(), delayed.WithScheduler("synchronous"))
+	var failures *delayed.Failures
+	if errors.As(err, &failures) {
+		fmt.Println(len(failures.Failed), failures.Failed[0].Attempts, failures.Failed[0].Err.(*delayed.TaskError).Err)
+	}
+	// Output: 1 1 3 is odd
 }

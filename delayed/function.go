@@ -2,6 +2,7 @@ package delayed
 
 import (
 	"reflect"
+	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
 )
@@ -10,8 +11,10 @@ import (
 type FuncOption func(*funcOptions)
 
 type funcOptions struct {
-	name string
-	pure bool
+	name    string
+	pure    bool
+	retries int
+	timeout time.Duration
 }
 
 // Name registers the function under name instead of the name derived from its symbol. Names
@@ -26,6 +29,12 @@ func Name(name string) FuncOption {
 // arguments), so identical calls in one graph are computed once.
 func Pure() FuncOption {
 	return func(o *funcOptions) { o.pure = true }
+}
+
+// takesContext reports whether impl is a function taking a context.Context first.
+func takesContext(impl any) bool {
+	t := reflect.TypeOf(impl)
+	return t != nil && t.Kind() == reflect.Func && t.NumIn() > 0 && t.In(0) == contextType
 }
 
 func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Type, result reflect.Type, opts []FuncOption) *graph.Function {
@@ -43,5 +52,9 @@ func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Ty
 		Params: params,
 		Result: result,
 		Pure:   o.pure,
+
+		TakesContext: takesContext(impl),
+		Retries:      o.retries,
+		Timeout:      o.timeout,
 	})
 }

@@ -17,9 +17,14 @@ type TaskError struct {
 	Key  Key    // the failed task
 	Func string // its function's registered name
 	Err  error  // what the function returned, or a *PanicError
+	// Attempts is how many times the task ran (more than 1 when it was retried); 0 when unknown.
+	Attempts int
 }
 
 func (e *TaskError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("task %s (%s) after %d attempts: %v", e.Key, e.Func, e.Attempts, e.Err)
+	}
 	return fmt.Sprintf("task %s (%s): %v", e.Key, e.Func, e.Err)
 }
 

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // Invoker calls a wrapped function with its arguments, which arrive in parameter order and already
@@ -31,6 +32,13 @@ type FunctionSpec struct {
 	// Pure declares that the function's result depends only on its arguments, so calls with equal
 	// arguments get the same key and are computed once.
 	Pure bool
+	// TakesContext says that Impl takes a context.Context first: schedulers then give each of its
+	// tasks a context carrying the task's random stream (see [WithTaskStream]).
+	TakesContext bool
+	// Retries is how many times a failed call is run again (0: as the computation says), and
+	// Timeout how long one attempt may run (0: no limit); see [Policy].
+	Retries int
+	Timeout time.Duration
 }
 
 // Function is a callable that tasks refer to. Create one with [NewFunction]; it is immutable and
@@ -41,6 +49,8 @@ type Function struct {
 	params   []reflect.Type
 	result   reflect.Type
 	pure     bool
+	ctx      bool
+	policy   Policy
 	portable bool
 	builtin  bool
 	elem     reflect.Type // builtin slice: the type of every argument
@@ -57,12 +67,18 @@ func NewFunction(spec FunctionSpec) *Function {
 		params: spec.Params,
 		result: spec.Result,
 		pure:   spec.Pure,
+		ctx:    spec.TakesContext,
+		policy: Policy{Retries: spec.Retries, Timeout: spec.Timeout},
 	}
 	if f.name == "" {
 		f.name = SymbolName(spec.Impl)
 	}
 	if f.invoke == nil || isNilFunc(spec.Impl) {
 		f.err = &BuildError{Err: fmt.Errorf("%s: no function to call (nil)", f.name)}
+		return f
+	}
+	if spec.Retries < 0 || spec.Timeout < 0 {
+		f.err = &BuildError{Err: fmt.Errorf("%s: retries %d and timeout %v: want 0 or more", f.name, spec.Retries, spec.Timeout)}
 		return f
 	}
 	return register(f, spec.Impl, spec.Name != "")
@@ -87,6 +103,12 @@ func (f *Function) Result() reflect.Type { return f.result }
 
 // Pure reports whether the function was declared pure.
 func (f *Function) Pure() bool { return f.pure }
+
+// Policy returns the function's failure policy.
+func (f *Function) Policy() Policy { return f.policy }
+
+// TakesContext reports whether the function takes a context.Context first.
+func (f *Function) TakesContext() bool { return f.ctx }
 
 // Portable reports whether worker processes know the function by name: it was registered while
 // packages were being initialised (a package-level variable), so every process running the same

@@ -21,6 +21,7 @@ type Task struct {
 // taskExtra holds what most tasks do not need, to keep Task small.
 type taskExtra struct {
 	key   Key                    // explicit or pure key
+	drift bool                   // a pure key built on an argument's unstable key (see StableKey)
 	token atomic.Pointer[string] // content token of a data node, computed on first use
 }
 
@@ -101,7 +102,7 @@ func (t *Task) init() {
 		return
 	}
 	if t.fn.pure {
-		t.extra.Store(&taskExtra{key: pureKey(t.fn, t.args)})
+		t.extra.Store(&taskExtra{key: pureKey(t.fn, t.args), drift: !stableArgs(t.args)})
 	}
 }
 

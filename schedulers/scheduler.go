@@ -32,12 +32,15 @@ type Job struct {
 	Observer  Observer    // nil when nobody listens
 	Logger    *zap.Logger // never nil
 	Hook      CallHook    // nil, or sees every call Run makes (package delayed's wire check)
+	Seed      uint64      // root of the tasks' random streams (graph.WithTaskStream)
+	Retries   int         // runs after the first for a failed task whose function sets none
 
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.
 	BytesSent atomic.Int64
 
 	results []any
+	keep    *keepGoing // nil unless KeepGoing was called
 }
 
 // NewJob returns a job for plan with the data nodes' results in place.
@@ -64,8 +67,19 @@ func (j *Job) Free(i int32) { j.results[i] = nil }
 // is scratch space for the arguments, reused across calls so that dispatch does not allocate. A
 // failure comes back as a *graph.TaskError naming the task and function; a panic inside the task
 // is recovered into a *graph.PanicError inside it. worker identifies the runner for the Observer.
+//
+// Run applies the failure policies: a failed call is run again as its function's graph.Policy or
+// Job.Retries say, each attempt limited by the function's timeout, all with the same arguments
+// and the same random stream. In a job that keeps going ([Job.KeepGoing]) a failure is recorded
+// and Run returns nil, and a task whose argument failed or was skipped is skipped.
 func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, error) {
 	task := j.Plan.Task(i)
+	if j.keep != nil {
+		if cause, skip := j.keep.blocked(j.Plan.Args(i)); skip {
+			j.keep.record(TaskFailure{Task: i, Skipped: true, Cause: cause})
+			return args, nil
+		}
+	}
 	args = args[:0]
 	for _, a := range j.Plan.Args(i) {
 		args = append(args, j.results[a])
@@ -75,23 +89,19 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		j.Observer.TaskStarted(i, worker)
 		start = time.Now()
 	}
-	var (
-		v   any
-		err error
-	)
-	if j.Hook == nil {
-		v, err = task.Func().Call(ctx, args)
-	} else {
-		v, err = j.Hook.Call(ctx, task.Func(), args)
-	}
+	v, attempts, err := j.call(ctx, task, args)
 	clear(args)
 	if err != nil {
-		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err}
+		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err, Attempts: attempts}
 	} else {
 		j.results[i] = v
 	}
 	if j.Observer != nil {
 		j.Observer.TaskFinished(i, worker, time.Since(start), err)
+	}
+	if err != nil && j.keep != nil && ctx.Err() == nil {
+		j.keep.record(TaskFailure{Task: i, Err: err})
+		return args, nil
 	}
 	return args, err
 }

@@ -32,6 +32,7 @@ func commands() []command {
 		{"scheduler", "start a distributed scheduler", runScheduler},
 		{"worker", "serve a distributed scheduler as a worker (with the benchmark functions)", runWorker},
 		{"launch", "start a cluster of your program on Slurm or over SSH", runLaunch},
+		{"vet", "report tasks that would misbehave on worker processes (see analysis/lazyvet)", runVet},
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/lazygraph/lazygraph/dataframe"
-	"github.com/lazygraph/lazygraph/examples/internal/streams"
+	"github.com/lazygraph/lazygraph/rng"
 )
 
 // carrier describes one airline of the synthetic data.
@@ -52,7 +52,7 @@ func generateFiles(dir string, months, rows int, seed uint64) ([]string, error) 
 		year, month := 2024+m/12, m%12+1
 		paths[m] = filepath.Join(dir, fmt.Sprintf("flights-%04d-%02d.csv.gz", year, month))
 		wg.Go(func() {
-			frame, err := flights(year, month, rows, streams.New(seed, uint64(m)))
+			frame, err := flights(year, month, rows, rng.New(seed, uint64(m)))
 			if err == nil {
 				err = dataframe.WriteCSVFile(paths[m], frame) // gzip-compressed: the name ends in .gz
 			}

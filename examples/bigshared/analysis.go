@@ -2,7 +2,7 @@ package main
 
 import (
 	"github.com/lazygraph/lazygraph/delayed"
-	"github.com/lazygraph/lazygraph/examples/internal/streams"
+	"github.com/lazygraph/lazygraph/rng"
 )
 
 // The tasks: package-level wrappers, so that worker processes find them by name.
@@ -38,10 +38,10 @@ func graph(x []float64, tasks int) delayed.Delayed[float64] {
 
 // makeArray returns n standard normal values, the same every time.
 func makeArray(n int) []float64 {
-	rng := streams.New(1)
+	src := rng.New(1)
 	x := make([]float64, n)
 	for i := range x {
-		x[i] = rng.NormFloat64()
+		x[i] = src.NormFloat64()
 	}
 	return x
 }

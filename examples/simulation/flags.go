@@ -11,6 +11,8 @@ import (
 // config is what the command line asks for.
 type config struct {
 	replicates int
+	retries    int  // -retries: runs after the first for a failed replicate
+	keepGoing  bool // -keep-going: report failed replicates instead of stopping
 	study      study
 	scheduling []delayed.Option
 }
@@ -25,6 +27,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.study.P, "p", 20, "predictors")
 	fs.Float64Var(&cfg.study.Lambda, "lambda", 10, "ridge penalty")
 	fs.Float64Var(&cfg.study.Sigma, "sigma", 3, "noise standard deviation")
+	fs.Float64Var(&cfg.study.FailRate, "fail-rate", 0, "share of replicates whose fit does not converge (they fail on every attempt)")
+	fs.Float64Var(&cfg.study.FlakyRate, "flaky-rate", 0, "share of replicates that fail once with a transient fault (-retries recovers them)")
+	fs.IntVar(&cfg.retries, "retries", 0, "run a failed replicate again up to this many times")
+	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "compute every replicate that can be; list the failed ones on standard error")
 	var err error
 	if cfg.scheduling, err = cli.ParseScheduled(fs, args); err != nil {
 		return config{}, err
@@ -42,6 +48,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return config{}, cli.Usagef("-sigma %v: want a finite number of at least 0", s.Sigma)
 	case !(s.Lambda >= 0) || s.Lambda > 1e300:
 		return config{}, cli.Usagef("-lambda %v: want a finite number of at least 0", s.Lambda)
+	case !(s.FailRate >= 0 && s.FailRate <= 1):
+		return config{}, cli.Usagef("-fail-rate %v: want a share from 0 to 1", s.FailRate)
+	case !(s.FlakyRate >= 0 && s.FlakyRate <= 1):
+		return config{}, cli.Usagef("-flaky-rate %v: want a share from 0 to 1", s.FlakyRate)
+	case cfg.retries < 0:
+		return config{}, cli.Usagef("-retries %d: want 0 or more", cfg.retries)
+	}
+	if cfg.retries > 0 {
+		cfg.scheduling = append(cfg.scheduling, delayed.WithRetries(cfg.retries))
+	}
+	if cfg.keepGoing {
+		cfg.scheduling = append(cfg.scheduling, delayed.WithKeepGoing())
 	}
 	return cfg, nil
 }

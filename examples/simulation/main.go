@@ -18,6 +18,15 @@
 //	1,15.28633036,9.632253725
 //	...
 //
+// Long studies meet failures. -fail-rate makes a share of replicates fail as a fit that does not
+// converge on an unlucky draw (they fail on every attempt); -flaky-rate makes a share fail once
+// with a transient fault. -retries n runs failed replicates again (a transient fault is then
+// invisible: the output is byte-identical to a run without faults), and -keep-going computes
+// every replicate it can, writes those to standard output and the failed ones as a table to
+// standard error (on the synchronous and threads schedulers, for now):
+//
+//	go run ./examples/simulation -fail-rate 0.05 -flaky-rate 0.1 -retries 2 -keep-going
+//
 // A summary (mean errors with standard errors, how often ridge wins) and the timings go to
 // standard error. With the defaults (n=50 rows, p=20 predictors correlated at 0.8, noise sd 3)
 // ridge wins every time; with little noise (-sigma 0.3) OLS often does better: the penalty's
@@ -26,6 +35,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -56,12 +66,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.replicates, cfg.study.N, cfg.study.P, cfg.study.Rho, cfg.study.Sigma, cfg.study.Lambda, cfg.study.Seed)
 
 	study := delayed.Value(cfg.study) // the study's settings: one small data node for every task
-	results := make([]delayed.Delayed[result], cfg.replicates)
-	for r := range results {
-		results[r] = replicate(study, delayed.Value(r))
+	numbers := make([]int, cfg.replicates)
+	for r := range numbers {
+		numbers[r] = r
 	}
-	all, err := delayed.All(results).Compute(ctx, append(cfg.scheduling, cli.Report("simulation", stderr))...)
-	if err != nil {
+	results := delayed.MapWith(replicate, study, numbers) // one task per replicate
+	all, err := delayed.ComputeEach(ctx, results, append(cfg.scheduling, cli.Report("simulation", stderr))...)
+	var failures *delayed.Failures
+	switch {
+	case errors.As(err, &failures):
+		// Kept going: report the failed replicates and go on with the others.
+		fmt.Fprintf(stderr, "simulation: %d of %d replicates failed:\n", len(failures.Missing), cfg.replicates)
+		failures.WriteTable(stderr)
+		all = succeeded(all, failures.Missing)
+		if len(all) == 0 {
+			return fmt.Errorf("every replicate failed")
+		}
+	case err != nil:
 		return err
 	}
 	if err := writeResults(stdout, all); err != nil {
@@ -69,4 +90,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	writeSummary(stderr, all)
 	return nil
+}
+
+// succeeded returns the results without those at the positions in missing (ascending).
+func succeeded(all []result, missing []int) []result {
+	out := make([]result, 0, len(all)-len(missing))
+	for i, r := range all {
+		if len(missing) > 0 && missing[0] == i {
+			missing = missing[1:]
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }

@@ -80,11 +80,48 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-sigma", "NaN"}, "-sigma NaN"},
 		{[]string{"-workers", "-1"}, "-workers -1"},
 		{[]string{"-replicates", "ten"}, "invalid value"},
+		{[]string{"-fail-rate", "1.5"}, "-fail-rate 1.5"},
+		{[]string{"-flaky-rate", "-1"}, "-flaky-rate -1"},
+		{[]string{"-retries", "-2"}, "-retries -2"},
 	} {
 		err := run(context.Background(), c.args, io.Discard, io.Discard)
 		var usage *cli.UsageError
 		if !errors.As(err, &usage) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: got %v, want a usage error mentioning %q", c.args, err, c.want)
 		}
+	}
+}
+
+// TestFailuresRetriesAndKeepGoing: transient faults retried give exactly the output of a run
+// without faults; with keep-going, the replicates that did not fail are exactly those of a run
+// without failures, on every scheduler that keeps going; without it, a failure is an error.
+func TestFailuresRetriesAndKeepGoing(t *testing.T) {
+	small := []string{"-replicates", "30", "-n", "20", "-p", "5", "-seed", "11"}
+	want := runSimulation(t, append(small, "-scheduler", "synchronous")...)
+	for _, sched := range []string{"synchronous", "threads"} {
+		if got := runSimulation(t, append(small, "-scheduler", sched, "-flaky-rate", "0.5", "-retries", "1")...); got != want {
+			t.Errorf("%s: retried transient faults changed the output:\n%s\nwant\n%s", sched, got, want)
+		}
+	}
+	kept := runSimulation(t, append(small, "-scheduler", "synchronous", "-fail-rate", "0.2", "-flaky-rate", "0.3", "-retries", "2", "-keep-going")...)
+	lines := strings.Split(strings.TrimSpace(kept), "\n")
+	if len(lines) < 5 || len(lines) >= 31 {
+		t.Fatalf("%d lines with a fail rate of 0.2:\n%s", len(lines), kept)
+	}
+	for _, line := range lines {
+		if !strings.Contains(want, line+"\n") {
+			t.Errorf("line %q is not in the output of a run without failures", line)
+		}
+	}
+	if got := runSimulation(t, append(small, "-scheduler", "threads", "-workers", "4", "-fail-rate", "0.2", "-flaky-rate", "0.3", "-retries", "2", "-keep-going")...); got != kept {
+		t.Errorf("threads kept going to another output:\n%s\nsynchronous:\n%s", got, kept)
+	}
+	err := run(context.Background(), append(small, "-fail-rate", "0.2"), io.Discard, io.Discard)
+	if !errors.Is(err, errNotConverged) {
+		t.Errorf("without -keep-going: got %v, want the replicate's failure", err)
+	}
+	err = run(context.Background(), append(small, "-flaky-rate", "1"), io.Discard, io.Discard)
+	if !errors.Is(err, errTransient) {
+		t.Errorf("transient faults without -retries: got %v, want the fault", err)
 	}
 }

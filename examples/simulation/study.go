@@ -1,20 +1,24 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/examples/internal/regression"
-	"github.com/lazygraph/lazygraph/examples/internal/streams"
+	"github.com/lazygraph/lazygraph/rng"
 )
 
-// replicate is the task: one replicate of the study. It is wrapped in a package-level variable
+// replicate is the task: one replicate of the study, declared pure (its result depends on its
+// arguments alone, so its key does too). It is wrapped in a package-level variable
 // so that worker processes, which run this same program, find it by name.
-var replicate = delayed.Func2E(runReplicate)
+var replicate = delayed.Func2E(runReplicate, delayed.Pure())
 
 // study describes the data each replicate draws and the methods it compares. Its fields are
 // exported so that it can travel to worker processes.
@@ -29,7 +33,19 @@ type study struct {
 	Rho    float64 // correlation between any two predictors
 	Sigma  float64 // noise standard deviation
 	Lambda float64 // ridge penalty
+
+	FailRate  float64 // share of replicates whose fit does not converge (an unlucky draw)
+	FlakyRate float64 // share of replicates whose odd-numbered attempts fail (a transient fault)
 }
+
+// errNotConverged is the failure of a replicate whose draw was unlucky.
+var errNotConverged = errors.New("ridge fit did not converge")
+
+// errTransient is a failure that goes away when the replicate runs again.
+var errTransient = errors.New("transient fault (the next attempt succeeds)")
+
+// attempts counts this process's attempts per replicate, for FlakyRate.
+var attempts sync.Map // [2]uint64{seed, replicate} -> *atomic.Int64
 
 // result is one replicate's outcome: the methods' mean squared errors on its test set.
 type result struct {
@@ -41,9 +57,21 @@ type result struct {
 // runReplicate draws replicate r's data from its own random stream, fits OLS and ridge on the
 // training rows and scores them on the test rows.
 func runReplicate(s study, r int) (result, error) {
-	rng := streams.New(s.Seed, uint64(r)) // determined by (seed, replicate) alone
-	xTrain, yTrain := s.draw(rng, s.N)
-	xTest, yTest := s.draw(rng, s.NTest)
+	// Whether this replicate fails comes from a stream of its own, so the data every other
+	// replicate draws are the same with and without failures.
+	luck := rng.New(s.Seed, rng.ID("failures"), uint64(r))
+	if luck.Float64() < s.FailRate {
+		return result{}, fmt.Errorf("replicate %d: %w", r+1, errNotConverged)
+	}
+	if luck.Float64() < s.FlakyRate {
+		n, _ := attempts.LoadOrStore([2]uint64{s.Seed, uint64(r)}, new(atomic.Int64))
+		if n.(*atomic.Int64).Add(1)%2 == 1 {
+			return result{}, fmt.Errorf("replicate %d: %w", r+1, errTransient)
+		}
+	}
+	stream := rng.New(s.Seed, uint64(r)) // determined by (seed, replicate) alone
+	xTrain, yTrain := s.draw(stream, s.N)
+	xTest, yTest := s.draw(stream, s.NTest)
 
 	ols, err := regression.OLS{}.Fit(xTrain, yTrain)
 	if err != nil {

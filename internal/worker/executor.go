@@ -390,6 +390,10 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 		}
 		a[i] = v
 	}
+
+	if len(t.Stream) == 32 {
+		ctx = graph.WithStreamKey(ctx, [32]byte(t.Stream))
+	}
 	start := time.Now()
 	v, err := fn.Call(ctx, a)
 	res.Start, res.Elapsed = start.UnixNano(), int64(time.Since(start))

@@ -90,6 +90,9 @@ type Task struct {
 	Fn   uint32 `msgpack:"f"`
 	Args []Arg  `msgpack:"a,omitempty"`
 	Send Send   `msgpack:"s,omitempty"`
+	// Stream is the key of the task's random stream (schedulers.Job.StreamKey), for functions
+	// that take a context; empty otherwise.
+	Stream []byte `msgpack:"r,omitempty"`
 }
 
 // Arg is a task argument: a kept value by key, or a small value given inline (Key 0), encoded

@@ -1,0 +1,3 @@
+package mat
+
+type Dense struct{ data []float64 }
