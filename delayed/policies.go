@@ -13,8 +13,10 @@ import (
 // runs there were. It overrides [WithRetries] for this function. Negative n makes every call of
 // the function a *[BuildError].
 //
-// Retries and [Timeout] are applied by the synchronous and threads schedulers; the processes and
-// distributed schedulers do not apply them yet (a failure there fails at once).
+// Retries and [Timeout] are applied on every scheduler: by the synchronous and threads schedulers
+// in this process, and by the worker running the task on processes and distributed. The
+// per-computation [WithRetries] is applied everywhere too; [WithKeepGoing] by synchronous and
+// threads only (the others refuse it before anything runs).
 func Retries(n int) FuncOption {
 	return func(o *funcOptions) { o.retries = n }
 }

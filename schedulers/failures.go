@@ -2,9 +2,7 @@ package schedulers
 
 import (
 	"context"
-	"errors"
 	"sync"
-	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
 )
@@ -72,69 +70,18 @@ func (k *keepGoing) record(f TaskFailure) {
 	k.mu.Unlock()
 }
 
-// call runs task's function under its policy: up to 1+retries attempts, each limited by the
-// timeout, with a growing pause between attempts. Every attempt gets the same arguments and the
-// same context, hence the same random stream. It returns the result, the number of attempts and
-// the last error.
+// call runs task's function under its policy (graph.CallWithPolicy), through the job's hook when
+// it has one, with the task's random stream in the context of functions that take one. It
+// returns the result, the number of attempts and the last error.
 func (j *Job) call(ctx context.Context, task *graph.Task, args []any) (any, int, error) {
 	fn := task.Func()
 	if fn.TakesContext() {
 		ctx = graph.WithTaskStream(ctx, j.Seed, task)
 	}
-	policy := fn.Policy()
-	retries := policy.Retries
-	if retries == 0 {
-		retries = j.Retries
+	if j.Hook == nil {
+		return graph.CallWithPolicy(ctx, fn, args, j.Retries, nil)
 	}
-	for attempt := 1; ; attempt++ {
-		v, err := attemptOnce(ctx, j.Hook, fn, args, policy.Timeout)
-		if err == nil || attempt > retries || ctx.Err() != nil {
-			return v, attempt, err
-		}
-		if !pause(ctx, backoff(attempt)) {
-			return nil, attempt, err
-		}
-	}
-}
-
-// attemptOnce calls fn once, through hook when there is one, failing it with a
-// *graph.TimeoutError when it runs past limit (when limit is positive).
-func attemptOnce(ctx context.Context, hook CallHook, fn *graph.Function, args []any, limit time.Duration) (any, error) {
-	if limit <= 0 {
-		return callThrough(ctx, hook, fn, args)
-	}
-	timeout := &graph.TimeoutError{Limit: limit}
-	tctx, cancel := context.WithTimeoutCause(ctx, limit, timeout)
-	defer cancel()
-	v, err := callThrough(tctx, hook, fn, args)
-	if ctx.Err() == nil && errors.Is(context.Cause(tctx), graph.ErrTimeout) {
-		return nil, timeout
-	}
-	return v, err
-}
-
-// callThrough calls fn, through hook when there is one.
-func callThrough(ctx context.Context, hook CallHook, fn *graph.Function, args []any) (any, error) {
-	if hook == nil {
-		return fn.Call(ctx, args)
-	}
-	return hook.Call(ctx, fn, args)
-}
-
-// backoff is the pause before attempt+1: 10 ms doubling up to a second.
-func backoff(attempt int) time.Duration {
-	d := 10 * time.Millisecond << min(attempt-1, 7)
-	return min(d, time.Second)
-}
-
-// pause waits d, or until ctx ends (then it returns false).
-func pause(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return graph.CallWithPolicy(ctx, fn, args, j.Retries, func(ctx context.Context, args []any) (any, error) {
+		return j.Hook.Call(ctx, fn, args)
+	})
 }

@@ -329,7 +329,11 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 		w.funcs[fk] = id
 		b.msg.Functions = append(b.msg.Functions, worker.FunctionDef{ID: id, Name: f.Name, Elem: f.Elem})
 	}
-	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args})
+	var stream []byte
+	if js.Streams != nil {
+		stream = js.Streams[i]
+	}
+	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args, Stream: stream, Retries: js.Retries})
 	b.assigned = append(b.assigned, i)
 	js.set(i, stQueued)
 	js.where[i] = -1

@@ -27,6 +27,12 @@ type Job struct {
 	External map[int32]uint64
 	// Persist keeps the outputs in the store when they are computed (futures).
 	Persist bool
+	// Streams holds, per task, the key of its random stream (see worker.Task.Stream); nil or
+	// a nil entry when the task has none.
+	Streams [][]byte
+	// Retries is how many more times a worker runs a failed task whose function sets no retries
+	// of its own.
+	Retries int
 
 	id      uint32
 	keyBase uint64

@@ -22,6 +22,9 @@ type ErrorRecord struct {
 	// Worker names the process the error happened in (host and pid), for the receiver's
 	// message.
 	Worker string `msgpack:"w,omitempty"`
+	// Attempts is how many times the task ran on its worker (its function's retries); 0 when
+	// unknown.
+	Attempts int `msgpack:"n,omitempty"`
 }
 
 // EncodedError is one registered error of a chain.

@@ -395,10 +395,12 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 		ctx = graph.WithStreamKey(ctx, [32]byte(t.Stream))
 	}
 	start := time.Now()
-	v, err := fn.Call(ctx, a)
+	v, attempts, err := graph.CallWithPolicy(ctx, fn, a, t.Retries, nil)
 	res.Start, res.Elapsed = start.UnixNano(), int64(time.Since(start))
 	if err != nil {
-		return x.failed(res, err), nil
+		r := x.failed(res, err)
+		r.Err.Attempts = attempts
+		return r, nil
 	}
 	rt := resultType(fn)
 	if t.Send == SendNever {

@@ -93,6 +93,9 @@ type Task struct {
 	// Stream is the key of the task's random stream (schedulers.Job.StreamKey), for functions
 	// that take a context; empty otherwise.
 	Stream []byte `msgpack:"r,omitempty"`
+	// Retries is how many more times to run the task when it fails, unless its function sets
+	// its own (the computation's delayed.WithRetries).
+	Retries int `msgpack:"y,omitempty"`
 }
 
 // Arg is a task argument: a kept value by key, or a small value given inline (Key 0), encoded

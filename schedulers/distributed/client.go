@@ -402,7 +402,12 @@ func (cl *Client) run(ctx context.Context, job *schedulers.Job, outputs func(int
 func (cl *Client) describe(id uint64, pj *planjob.Job, job *schedulers.Job, persist bool) (*submit, [][]byte, error) {
 	argStart, args, funcs, functions, outputs := pj.Job().Graph.Description()
 	msg := &submit{Job: id, ArgStart: argStart, Args: args, Funcs: funcs, Functions: functions, Outputs: outputs,
-		Chunksize: job.Chunksize, Events: job.Observer != nil, Persist: persist}
+		Chunksize: job.Chunksize, Events: job.Observer != nil, Persist: persist, Retries: job.Retries}
+	for i, key := range pj.Job().Streams {
+		if key != nil {
+			msg.Streams = append(msg.Streams, streamEntry{Task: int32(i), Key: key})
+		}
+	}
 	var atts [][]byte
 	p := job.Plan
 	for i := range int32(p.Len()) {

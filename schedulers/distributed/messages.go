@@ -60,6 +60,14 @@ type submit struct {
 	External  []externalEntry    `msgpack:"x,omitempty"`
 	Events    bool               `msgpack:"e,omitempty"` // send task events
 	Persist   bool               `msgpack:"p,omitempty"` // keep outputs in the cluster (futures)
+	Streams   []streamEntry      `msgpack:"r,omitempty"` // tasks' random-stream keys
+	Retries   int                `msgpack:"y,omitempty"` // the computation's retries for failed tasks
+}
+
+// streamEntry is the key of one task's random stream (see worker.Task.Stream).
+type streamEntry struct {
+	Task int32  `msgpack:"t"`
+	Key  []byte `msgpack:"k"`
 }
 
 // dataEntry is a data node's encoding; its attachments are the next Attachments of the frame's.

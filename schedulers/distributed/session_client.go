@@ -182,7 +182,13 @@ func (sess *clientSession) submit(m *submit, atts [][]byte) error {
 		rj.data[d.Task] = e
 		rj.sizes[d.Task] = int64(e.Value.Size())
 	}
-	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist}
+	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist, Retries: m.Retries}
+	if len(m.Streams) > 0 {
+		job.Streams = make([][]byte, len(m.Funcs))
+		for _, st := range m.Streams {
+			job.Streams[st.Task] = st.Key
+		}
+	}
 	if len(m.External) > 0 {
 		job.External = map[int32]uint64{}
 		sess.mu.Lock()

@@ -16,6 +16,8 @@ const (
 	maxNameBytes = 16 << 10
 	// maxChunksize bounds the tasks per batch a client may ask for.
 	maxChunksize = 1 << 20
+	// maxRetries bounds the retries a client may ask for.
+	maxRetries = 1000
 )
 
 // validateSubmit checks a client's submission before anything is built from it: every index in
@@ -56,6 +58,14 @@ func validateSubmit(m *submit) error {
 		if o < 0 || int(o) >= n {
 			return fmt.Errorf("%w: output task %d of %d tasks", cluster.ErrInvalidGraph, o, n)
 		}
+	}
+	for _, st := range m.Streams {
+		if st.Task < 0 || int(st.Task) >= n || m.Funcs[st.Task] == -1 || len(st.Key) != 32 {
+			return fmt.Errorf("%w: a random-stream key of %d bytes for task %d", cluster.ErrInvalidGraph, len(st.Key), st.Task)
+		}
+	}
+	if m.Retries < 0 || m.Retries > maxRetries {
+		return fmt.Errorf("%w: %d retries (0 to %d)", cluster.ErrInvalidGraph, m.Retries, maxRetries)
 	}
 	if m.Chunksize < 0 || m.Chunksize > maxChunksize {
 		return fmt.Errorf("%w: chunk size %d (0 to %d)", cluster.ErrInvalidGraph, m.Chunksize, maxChunksize)

@@ -80,6 +80,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("FinishCallbackAlwaysCalled", s.finishAlwaysCalled)
 	t.Run("TaskCallbacks", s.taskCallbacks)
 	t.Run("Values", func(t *testing.T) { RunValueCases(t, s.opts) })
+	t.Run("Policies", func(t *testing.T) { RunPolicyCases(t, s.opts) })
 	if o.Sequential {
 		t.Run("DeterministicOrder", s.deterministicOrder)
 	}

@@ -50,7 +50,7 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 		}
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
-	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize}
+	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries}
 	if err := pj.checkData(); err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (pj *Job) checkData() error {
 			continue
 		}
 		if err := wire.CheckValue(value, static); err != nil {
-			return pj.taskError(pj.firstUser(i), fmt.Errorf("an argument cannot be sent to worker processes: %w", err))
+			return pj.taskError(pj.firstUser(i), fmt.Errorf("an argument cannot be sent to worker processes: %w", err), 0)
 		}
 	}
 	return nil
@@ -264,7 +264,7 @@ func (pj *Job) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.ErrorR
 	}
 	var err error
 	if failure != nil {
-		err = pj.taskError(i, DecodeTaskError(failure))
+		err = pj.taskError(i, DecodeTaskError(failure), failure.Attempts)
 	}
 	obs.TaskStarted(i, w)
 	obs.TaskFinished(i, w, time.Duration(elapsedNs), err)
@@ -279,22 +279,23 @@ func (pj *Job) Finished(err error) {
 	pj.mu.Unlock()
 	var tf *cluster.TaskFailure
 	if errors.As(err, &tf) {
-		cause := tf.Err
+		cause, attempts := tf.Err, 0
 		if tf.Record != nil {
-			cause = DecodeTaskError(tf.Record)
+			cause, attempts = DecodeTaskError(tf.Record), tf.Record.Attempts
 		}
-		err = schedulers.Failure(pj.ctx, pj.taskError(tf.Task, cause), int(pj.finished.Load()), pj.job.Plan.Calls())
+		err = schedulers.Failure(pj.ctx, pj.taskError(tf.Task, cause, attempts), int(pj.finished.Load()), pj.job.Plan.Calls())
 	}
 	pj.done <- err
 }
 
-func (pj *Job) taskError(i int32, cause error) error {
+// taskError names task i in its error; attempts is how many times it ran (0 when unknown).
+func (pj *Job) taskError(i int32, cause error, attempts int) error {
 	t := pj.job.Plan.Task(i)
 	name := ""
 	if t.Func() != nil {
 		name = t.Func().Name()
 	}
-	return &graph.TaskError{Key: t.Key(), Func: name, Err: cause}
+	return &graph.TaskError{Key: t.Key(), Func: name, Err: cause, Attempts: attempts}
 }
 
 // Sent counts bytes sent to workers.
@@ -304,3 +305,17 @@ func (pj *Job) Sent(n int64) { pj.job.BytesSent.Add(n) }
 // registered error types keep their identity, a panic becomes a *graph.PanicError with the
 // worker's stack, and the error names the worker.
 func DecodeTaskError(rec *wire.ErrorRecord) error { return worker.DecodeTaskError(rec) }
+
+// streamKeys is the key of every task's random stream, for the workers (nil when no task has one).
+func streamKeys(j *schedulers.Job) [][]byte {
+	var keys [][]byte
+	for i := range int32(j.Plan.Len()) {
+		if k := j.StreamKey(i); k != nil {
+			if keys == nil {
+				keys = make([][]byte, j.Plan.Len())
+			}
+			keys[i] = k
+		}
+	}
+	return keys
+}
