@@ -206,12 +206,9 @@ func TestCraftedSubmissionsFailOnlyTheirComputation(t *testing.T) {
 	}
 }
 
-// A call with more arguments than its function takes fails its task. Before issue 10 it
-// panicked the worker (internal/worker's executor indexes the parameter types by argument).
+// A call with more arguments than its function takes fails its task; it used to panic the
+// worker (the executor indexed the parameter types by argument).
 func TestCraftedArityFailsItsTask(t *testing.T) {
-	if os.Getenv("LAZYGRAPH_TEST_WORKER_RECOVERY") == "" {
-		t.Skip("the worker-side fix is helper wire's (internal/worker): set LAZYGRAPH_TEST_WORKER_RECOVERY=1, and remove this skip once it is merged")
-	}
 	tc := newTestCluster(t, 1)
 	p := dialRaw(t, tc)
 	intName, _ := wire.TypeName(reflect.TypeFor[int]())
