@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -60,6 +61,9 @@ func encodeInto(w *valueWriter, x any, static reflect.Type) error {
 	enc.UseCompactInts(true)
 	c := codecOf(static)
 	if c.kind == plainCodec {
+		if t, ok := x.(time.Time); ok {
+			return enc.EncodeValue(reflect.ValueOf(t)) // Encode's shortcut drops the location (see extTime)
+		}
 		return enc.Encode(x)
 	}
 	v, err := valueAs(x, static)

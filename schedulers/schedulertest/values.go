@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
 )
@@ -128,6 +129,9 @@ func interfaceValues(t *testing.T, opts OptionsFunc) {
 		[2]any{1, "two"},
 		[]Point{{1, 1}},
 		map[string][]any{"k": {1, 2.0}},
+		time.Date(2024, 3, 10, 12, 0, 0, 5, time.UTC),
+		time.Date(2024, 3, 10, 12, 0, 0, 5, time.FixedZone("UTC+1", 3600)),
+		[]any{time.Date(2024, 3, 10, 12, 0, 0, 5, time.UTC)},
 	}
 	for _, v := range values {
 		got, err := echoAny(delayed.Value(v)).Compute(context.Background(), opts()...)
