@@ -525,12 +525,21 @@ func chunkBounds(body []byte, delimiter byte, size int) []int {
 
 // crToLF converts the line breaks of input whose first line ends in a
 // carriage return alone (old Mac OS line endings) to line feeds, so that
-// it reads as lines rather than as one record; input whose first line
+// it reads as lines rather than as one record (line breaks inside quoted
+// fields of such input, carriage returns too, become line feeds); input whose first line
 // ends in "\n" or "\r\n" is returned as it is. It converts in place: the
 // readers own their buffers.
 func crToLF(data []byte) []byte {
-	i := bytes.IndexAny(data, "\r\n")
-	if i < 0 || data[i] != '\r' || (i+1 < len(data) && data[i+1] == '\n') {
+	// The first line break outside quotes (a quoted "" toggles twice).
+	i, quoted := 0, false
+	for ; i < len(data); i++ {
+		if c := data[i]; c == '"' {
+			quoted = !quoted
+		} else if (c == '\r' || c == '\n') && !quoted {
+			break
+		}
+	}
+	if i == len(data) || data[i] != '\r' || (i+1 < len(data) && data[i+1] == '\n') {
 		return data
 	}
 	for ; i < len(data); i++ {

@@ -56,6 +56,9 @@ func readCSV(path, y string, x []string, stderr io.Writer) (regression.Dataset, 
 	if err != nil {
 		return regression.Dataset{}, fmt.Errorf("-data: %w", err)
 	}
+	if frame.NumRows() == 0 {
+		return regression.Dataset{}, fmt.Errorf("-data %s: no data rows", path)
+	}
 	if !frame.Has(y) {
 		return regression.Dataset{}, cli.Usagef("-y %q: no such column in %s; its columns are %q", y, path, frame.Names())
 	}

@@ -64,15 +64,30 @@ func prepare(frame *dataframe.Frame, cfg config, stderr io.Writer) (*dataframe.F
 	if err != nil {
 		return nil, err
 	}
+	if selected.NumRows() == 0 {
+		return nil, fmt.Errorf("-data %s: no data rows", cfg.data)
+	}
 	complete, err := selected.DropMissing(columns...)
 	if err != nil {
 		return nil, err
 	}
-	dropped := selected.NumRows() - complete.NumRows()
-	if dropped == 0 {
-		return selected, nil // no row index needed
+	// ±Inf (which a Parquet file can hold) would turn a fit into NaN: such rows are left out
+	// like missing ones.
+	present := complete.NumRows()
+	complete, err = dropNonFinite(complete, append([]string{cfg.y}, x...)...)
+	if err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(stderr, "stratified: left out %d of %d rows with a missing value\n", dropped, selected.NumRows())
+	dropped, infinite := selected.NumRows()-complete.NumRows(), present-complete.NumRows()
+	switch {
+	case dropped == 0:
+		return selected, nil // no row index needed
+	case infinite == 0:
+		fmt.Fprintf(stderr, "stratified: left out %d of %d rows with a missing value\n", dropped, selected.NumRows())
+	default:
+		fmt.Fprintf(stderr, "stratified: left out %d of %d rows with a missing or infinite value (%d infinite)\n",
+			dropped, selected.NumRows(), infinite)
+	}
 	if complete.NumRows() == 0 {
 		return nil, fmt.Errorf("no row has all of -group, -y and -x present")
 	}
