@@ -101,30 +101,6 @@ func ExampleWriteCSV() {
 	// south,2,3.9,false
 }
 
-func ExampleReadParquet() {
-	dir, err := os.MkdirTemp("", "example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "doses.parquet")
-	if err := dataframe.WriteParquet(path, exampleFrame()); err != nil {
-		log.Fatal(err)
-	}
-	f, err := dataframe.ReadParquet(path, dataframe.WithParquetColumns("site", "response"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(f)
-	// Output:
-	//     site  response
-	// 0  north       2.1
-	// 1  south       3.9
-	// 2  north       6.2
-	// 3  south       NaN
-	// 4  north       9.8
-}
-
 func ExampleNew() {
 	f, err := dataframe.New(
 		dataframe.NewStringColumn("name", []string{"ada", "bob"}),

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lazygraph/lazygraph/dataframe"
+	"github.com/lazygraph/lazygraph/dataframe/parquet"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
 )
 
@@ -38,7 +39,7 @@ func readFile(path string) (*dataframe.Frame, error) {
 		err   error
 	)
 	if strings.EqualFold(filepath.Ext(path), ".parquet") {
-		frame, err = dataframe.ReadParquet(path)
+		frame, err = parquet.Read(path)
 	} else {
 		frame, err = dataframe.ReadCSV(path)
 	}

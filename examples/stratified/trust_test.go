@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lazygraph/lazygraph/dataframe"
+	"github.com/lazygraph/lazygraph/dataframe/parquet"
 )
 
 // TestInfiniteValuesAreMissing: a row with ±Inf in the response or a predictor (which a
@@ -43,7 +44,7 @@ func TestInfiniteValuesAreMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "inf.parquet")
-	if err := dataframe.WriteParquet(path, withInf); err != nil {
+	if err := parquet.Write(path, withInf); err != nil {
 		t.Fatal(err)
 	}
 	out, stderr := runStratified(t, "-data", path, "-group", "stratum", "-y", "y", "-x", "x1,x2,x3")
