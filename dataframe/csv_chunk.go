@@ -40,7 +40,9 @@ type chunkResult struct {
 type chunkParser struct {
 	data      []byte
 	delimiter byte
-	names     []string
+	names     []string // the names of the columns read
+	header    []string // the names of every field
+	use       []int    // per column read, its field number; nil: every field in order
 	cfg       *csvConfig
 	missing   *missingMatcher
 	index     int           // this chunk's number
@@ -87,7 +89,7 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 		}
 	}
 	data := p.data
-	ncols := len(kinds)
+	ncols := len(p.header)
 	pos := 0
 	p.line = 0
 	for records := 0; pos < len(data); records++ {
@@ -114,7 +116,7 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 			err := &ParseError{Line: recordLine, Field: field,
 				Msg: fmt.Sprintf("record has %d fields, header has %d", len(p.fields), ncols)}
 			if field <= ncols {
-				err.Column = p.names[field-1]
+				err.Column = p.header[field-1]
 			}
 			if !p.reject(err) {
 				return &p.res
@@ -122,7 +124,11 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 			continue
 		}
 		bad := false
-		for j, field := range p.fields {
+		for j := range p.res.cols {
+			field := p.fields[j]
+			if p.use != nil {
+				field = p.fields[p.use[j]]
+			}
 			switch outcome := p.res.cols[j].add(field, p); outcome {
 			case addOK:
 			case addRestart:
@@ -156,6 +162,9 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 func (p *chunkParser) badValue(outcome addOutcome, j int, field []byte) *ParseError {
 	c := &p.res.cols[j]
 	err := &ParseError{Field: j + 1, Column: p.names[j]}
+	if p.use != nil {
+		err.Field = p.use[j] + 1
+	}
 	quoted := strconv.Quote(string(field))
 	switch outcome {
 	case addInfinite:

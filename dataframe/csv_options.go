@@ -22,6 +22,7 @@ type csvConfig struct {
 	latin1    bool
 	replace   bool // replace invalid UTF-8 instead of failing
 	allowInf  bool // keep ±Inf instead of failing
+	columns   []string // the columns to read, in this order; nil: all
 	skip      bool
 	report    *CSVReport
 	workers   int
@@ -79,6 +80,15 @@ func WithMissing(markers ...string) CSVOption {
 // UTF-8; by default input is UTF-8 (a leading byte-order mark is dropped).
 func WithLatin1() CSVOption {
 	return func(c *csvConfig) { c.latin1 = true }
+}
+
+// WithColumns reads only the named columns, in that order, like pandas'
+// usecols: the fields of the other columns are split off but never
+// converted or stored. Naming a column the header lacks, or one twice, is
+// an error wrapping ErrUnknownColumn or ErrArgument. WithColumnType may
+// name columns that are not read; it then has no effect.
+func WithColumns(columns ...string) CSVOption {
+	return func(c *csvConfig) { c.columns = append([]string{}, columns...) }
 }
 
 // WithReplaceInvalidUTF8 makes the reader replace each run of bytes that

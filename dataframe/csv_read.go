@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -182,7 +183,11 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 		}
 		header.fields[j] = bytes.ToValidUTF8(f, []byte("\uFFFD"))
 	}
-	names := headerNames(header.fields)
+	all := headerNames(header.fields)
+	names, use, err := selectFields(all, cfg.columns)
+	if err != nil {
+		return nil, err
+	}
 	byName := make(map[string]int, len(names))
 	for j, n := range names {
 		byName[n] = j
@@ -192,7 +197,10 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	for col, t := range cfg.types {
 		j, ok := byName[col]
 		if !ok {
-			return nil, fmt.Errorf("dataframe: WithColumnType: %w", unknownColumn(col, names))
+			if slices.Contains(all, col) {
+				continue // a column not read
+			}
+			return nil, fmt.Errorf("dataframe: WithColumnType: %w", unknownColumn(col, all))
 		}
 		if !t.Valid() {
 			return nil, fmt.Errorf("dataframe: WithColumnType: column %q: unknown type %s: %w", col, t, ErrArgument)
@@ -221,7 +229,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	failed := new(atomic.Int64)
 	for c := range parsers {
 		chunk := body[bounds[c]:bounds[c+1]]
-		parsers[c] = &chunkParser{data: chunk, delimiter: cfg.delimiter, names: names, cfg: cfg,
+		parsers[c] = &chunkParser{data: chunk, delimiter: cfg.delimiter, names: names, header: all, use: use, cfg: cfg,
 			missing: matcher, index: c, failed: failed, words: words, region8: regions[c],
 			rowsGuess: int(float64(len(chunk))*float64(rowsGuess)/float64(max(1, len(body)))) + 16}
 	}
@@ -280,6 +288,26 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 		}
 	}
 	return frame, nil
+}
+
+// selectFields returns the names of the columns to read and their field
+// numbers (0-based; nil when every field is read, in order).
+func selectFields(all, columns []string) (names []string, use []int, err error) {
+	if columns == nil {
+		return all, nil, nil
+	}
+	use = make([]int, len(columns))
+	for j, name := range columns {
+		i := slices.Index(all, name)
+		if i < 0 {
+			return nil, nil, fmt.Errorf("dataframe: WithColumns: %w", unknownColumn(name, all))
+		}
+		if slices.Index(columns, name) != j {
+			return nil, nil, fmt.Errorf("dataframe: WithColumns: column %q named twice: %w", name, ErrArgument)
+		}
+		use[j] = i
+	}
+	return columns, use, nil
 }
 
 // chunkError is the first fatal error of a parse and the chunk it is in.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -23,7 +24,7 @@ func loadData(cfg config, stderr io.Writer) (*dataframe.Frame, error) {
 	if cfg.data == "" {
 		frame, err = generate(cfg.rows, cfg.strata, cfg.seed)
 	} else {
-		frame, err = readFile(cfg.data)
+		frame, err = readFile(cfg.data, cfg)
 	}
 	if err != nil {
 		return nil, err
@@ -32,16 +33,29 @@ func loadData(cfg config, stderr io.Writer) (*dataframe.Frame, error) {
 }
 
 // readFile reads a Parquet file (.parquet) or a CSV file, compressed or not (.csv, .csv.gz,
-// .csv.bz2: dataframe.ReadCSV decompresses by extension).
-func readFile(path string) (*dataframe.Frame, error) {
-	var (
-		frame *dataframe.Frame
-		err   error
-	)
-	if strings.EqualFold(filepath.Ext(path), ".parquet") {
-		frame, err = parquet.Read(path)
-	} else {
-		frame, err = dataframe.ReadCSV(path)
+// .csv.bz2: dataframe.ReadCSV decompresses by extension). With -x given it reads only the group,
+// response and predictor columns, skipping the others without converting them; a column the
+// file lacks then makes it read every column, so that checkColumns can say which flag is wrong.
+func readFile(path string, cfg config) (*dataframe.Frame, error) {
+	var columns []string
+	if len(cfg.x) > 0 && !slices.Contains(cfg.x, cfg.y) && !slices.Contains(cfg.x, cfg.group) && cfg.y != cfg.group {
+		columns = append([]string{cfg.group, cfg.y}, cfg.x...)
+	}
+	read := func(columns []string) (*dataframe.Frame, error) {
+		if strings.EqualFold(filepath.Ext(path), ".parquet") {
+			if columns == nil {
+				return parquet.Read(path)
+			}
+			return parquet.Read(path, parquet.WithColumns(columns...))
+		}
+		if columns == nil {
+			return dataframe.ReadCSV(path)
+		}
+		return dataframe.ReadCSV(path, dataframe.WithColumns(columns...))
+	}
+	frame, err := read(columns)
+	if errors.Is(err, dataframe.ErrUnknownColumn) && columns != nil {
+		frame, err = read(nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("-data: %w", err)
