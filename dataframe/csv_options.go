@@ -20,8 +20,8 @@ type csvConfig struct {
 	types     map[string]Type
 	missing   []string
 	latin1    bool
-	replace   bool // replace invalid UTF-8 instead of failing
-	allowInf  bool // keep ±Inf instead of failing
+	replace   bool     // replace invalid UTF-8 instead of failing
+	allowInf  bool     // keep ±Inf instead of failing
 	columns   []string // the columns to read, in this order; nil: all
 	skip      bool
 	report    *CSVReport
