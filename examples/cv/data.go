@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/lazygraph/lazygraph/dataframe"
+	"github.com/lazygraph/lazygraph/dataframe/matrix"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
 	"github.com/lazygraph/lazygraph/examples/internal/regression"
 	"github.com/lazygraph/lazygraph/examples/internal/streams"
@@ -87,11 +88,11 @@ func readCSV(path, y string, x []string, stderr io.Writer) (regression.Dataset, 
 	if complete.NumRows() == 0 {
 		return regression.Dataset{}, fmt.Errorf("-data %s: no row has all of -y and -x present", path)
 	}
-	response, err := complete.Vector(y)
+	response, err := matrix.Vector(complete, y)
 	if err != nil {
 		return regression.Dataset{}, cli.Usagef("-y %q: %w", y, err)
 	}
-	predictors, err := complete.Matrix(x...)
+	predictors, err := matrix.Dense(complete, x...)
 	if err != nil {
 		return regression.Dataset{}, cli.Usagef("-x: %w", err)
 	}
