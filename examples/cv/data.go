@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -53,7 +54,16 @@ func simulate(n, p int, seed uint64) regression.Dataset {
 // readCSV reads the response and predictor columns of a CSV file, leaving out rows where any of
 // them is missing. With no predictors named, every numeric column but the response is one.
 func readCSV(path, y string, x []string, stderr io.Writer) (regression.Dataset, error) {
-	frame, err := dataframe.ReadCSV(path)
+	var frame *dataframe.Frame
+	var err error
+	if len(x) > 0 && !slices.Contains(x, y) {
+		// Only the columns used, the others skipped unconverted; a column the file lacks makes
+		// it read them all, so that the checks below can say which flag is wrong.
+		frame, err = dataframe.ReadCSV(path, dataframe.WithColumns(append([]string{y}, x...)...))
+	}
+	if frame == nil && (err == nil || errors.Is(err, dataframe.ErrUnknownColumn)) {
+		frame, err = dataframe.ReadCSV(path)
+	}
 	if err != nil {
 		return regression.Dataset{}, fmt.Errorf("-data: %w", err)
 	}
