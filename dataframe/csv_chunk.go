@@ -351,6 +351,9 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 		if c.forced {
 			return addBad
 		}
+		if !utf8.Valid(field) && !p.cfg.replace {
+			return addBadUTF8
+		}
 		if v, ok := parseFloat(field); ok {
 			if math.IsInf(v, 0) && !p.cfg.allowInf {
 				return addInfinite
@@ -393,6 +396,11 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 		c.str = append(c.str, s)
 		c.n++
 		return addOK
+	}
+	if !utf8.Valid(field) && !p.cfg.replace {
+		// Bad in every type: the record is malformed, and must not turn
+		// the column to text before it is rejected.
+		return addBadUTF8
 	}
 	if c.forced {
 		return addBad
