@@ -166,14 +166,15 @@ func BenchmarkGroupOLS(b *testing.B) {
 
 // fitOLS returns the least-squares coefficients of y on (1, x1, x2).
 func fitOLS(group *Frame) (*mat.VecDense, error) {
-	x, err := group.Matrix(Intercept, "x1", "x2")
+	xs, err := group.RowMajor(Intercept, "x1", "x2")
 	if err != nil {
 		return nil, err
 	}
-	y, err := group.Vector("y")
+	ys, err := group.RowMajor("y")
 	if err != nil {
 		return nil, err
 	}
+	x, y := mat.NewDense(len(ys), 3, xs), mat.NewVecDense(len(ys), ys)
 	var qr mat.QR
 	qr.Factorize(x)
 	var beta mat.VecDense

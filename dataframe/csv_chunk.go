@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // chunkColumn accumulates one column's values within a chunk.
@@ -13,6 +14,10 @@ type chunkColumn struct {
 	index   int // the column's number
 	kind    cellKind
 	forced  bool // type fixed by WithColumnType: a bad value is an error
+	strict  bool // numeric type fixed because the values are numbers but a few
+	nums    int  // inferred strings: values that parse as numbers
+	texts   int  // inferred strings: values that do not
+	nonInt  bool // inferred strings: some number is not an integer
 	n       int
 	i64     []int64 // cellInt, cellTime
 	f64     []float64
@@ -35,7 +40,9 @@ type chunkResult struct {
 type chunkParser struct {
 	data      []byte
 	delimiter byte
-	names     []string
+	names     []string // the names of the columns read
+	header    []string // the names of every field
+	use       []int    // per column read, its field number; nil: every field in order
 	cfg       *csvConfig
 	missing   *missingMatcher
 	index     int           // this chunk's number
@@ -47,6 +54,7 @@ type chunkParser struct {
 	line      int            // chunk-local 0-based line of the current record
 	rowsGuess int            // expected rows, to size bool and string slices
 	words     []*columnWords // per column: shared 8-byte storage, or nil
+	strict    []bool         // per column: numeric by majority (see chunkColumn.strict), or nil
 	region8   chunkRegion    // this chunk's region of every columnWords
 }
 
@@ -56,7 +64,9 @@ type addOutcome uint8
 const (
 	addOK addOutcome = iota
 	addRestart
-	addBad
+	addBad      // a value that does not parse as the column's fixed type
+	addInfinite // ±Inf without WithInfinity
+	addBadUTF8  // invalid UTF-8 without WithReplaceInvalidUTF8
 )
 
 // parse reads every record of the chunk, starting each column at kinds
@@ -66,6 +76,7 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 	for j := range kinds {
 		c := &p.res.cols[j]
 		c.index, c.kind, c.forced = j, kinds[j], forced[j]
+		c.strict = p.strict != nil && p.strict[j]
 		switch c.kind {
 		case cellInt, cellTime:
 			c.i64 = p.int64Region(j, 0)
@@ -78,7 +89,7 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 		}
 	}
 	data := p.data
-	ncols := len(kinds)
+	ncols := len(p.header)
 	pos := 0
 	p.line = 0
 	for records := 0; pos < len(data); records++ {
@@ -105,7 +116,7 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 			err := &ParseError{Line: recordLine, Field: field,
 				Msg: fmt.Sprintf("record has %d fields, header has %d", len(p.fields), ncols)}
 			if field <= ncols {
-				err.Column = p.names[field-1]
+				err.Column = p.header[field-1]
 			}
 			if !p.reject(err) {
 				return &p.res
@@ -113,8 +124,13 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 			continue
 		}
 		bad := false
-		for j, field := range p.fields {
-			switch p.res.cols[j].add(field, p) {
+		for j := range p.res.cols {
+			field := p.fields[j]
+			if p.use != nil {
+				field = p.fields[p.use[j]]
+			}
+			switch outcome := p.res.cols[j].add(field, p); outcome {
+			case addOK:
 			case addRestart:
 				// The column's earlier values were parsed and their text is
 				// gone: finish the chunk treating it as strings, with
@@ -122,16 +138,10 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 				// with every such column a string from the start.
 				p.res.restart = append(p.res.restart, j)
 				p.res.cols[j].becomePlaceholderStrings(field, p)
-			case addBad:
+			default:
 				bad = true
-				var cause error
-				if k := p.res.cols[j].kind; k == cellInt || k == cellFloat {
-					cause = strconv.ErrSyntax
-				}
-				err := &ParseError{Line: recordLine, Field: j + 1, Column: p.names[j],
-					Msg: fmt.Sprintf("cannot parse %s as %s", strconv.Quote(string(field)),
-						p.res.cols[j].kind.columnType()),
-					Err: cause}
+				err := p.badValue(outcome, j, field)
+				err.Line = recordLine
 				p.rollback()
 				if !p.reject(err) {
 					return &p.res
@@ -146,6 +156,33 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 		}
 	}
 	return &p.res
+}
+
+// badValue describes a field of column j that add refused.
+func (p *chunkParser) badValue(outcome addOutcome, j int, field []byte) *ParseError {
+	c := &p.res.cols[j]
+	err := &ParseError{Field: j + 1, Column: p.names[j]}
+	if p.use != nil {
+		err.Field = p.use[j] + 1
+	}
+	quoted := strconv.Quote(string(field))
+	switch outcome {
+	case addInfinite:
+		err.Msg = fmt.Sprintf("%s is infinite; keep it with WithInfinity, or read it as missing with WithMissing", quoted)
+	case addBadUTF8:
+		err.Msg = fmt.Sprintf("%s is not valid UTF-8; read the input as Latin-1 with WithLatin1, "+
+			"or replace invalid bytes with WithReplaceInvalidUTF8", quoted)
+	default:
+		err.Msg = fmt.Sprintf("cannot parse %s as %s", quoted, c.kind.columnType())
+		if c.kind == cellInt || c.kind == cellFloat {
+			err.Err = strconv.ErrSyntax
+		}
+		if c.strict {
+			err.Msg += fmt.Sprintf(" in a column of numbers; read the column as text with "+
+				"WithColumnType(%s, String), or such values as missing with WithMissing", strconv.Quote(p.names[j]))
+		}
+	}
+	return err
 }
 
 // reject records a malformed record: counted when skipping, fatal
@@ -304,8 +341,7 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 	}
 	switch c.kind {
 	case cellUnknown:
-		c.begin(field, p)
-		return addOK
+		return c.begin(field, p)
 	case cellInt:
 		if v, ok := parseInt(field); ok {
 			c.i64 = append(c.i64, v)
@@ -315,7 +351,13 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 		if c.forced {
 			return addBad
 		}
+		if !utf8.Valid(field) && !p.cfg.replace {
+			return addBadUTF8
+		}
 		if v, ok := parseFloat(field); ok {
+			if math.IsInf(v, 0) && !p.cfg.allowInf {
+				return addInfinite
+			}
 			c.intToFloat()
 			c.f64 = append(c.f64, v)
 			c.n++
@@ -324,6 +366,9 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 		return addRestart
 	case cellFloat:
 		if v, ok := parseFloat(field); ok {
+			if math.IsInf(v, 0) && !p.cfg.allowInf {
+				return addInfinite
+			}
 			c.f64 = append(c.f64, v)
 			c.n++
 			return addOK
@@ -341,9 +386,21 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 			return addOK
 		}
 	case cellString:
-		c.str = append(c.str, p.arena.copyString(field))
+		s, ok := p.text(field)
+		if !ok {
+			return addBadUTF8
+		}
+		if !c.forced {
+			c.count(field)
+		}
+		c.str = append(c.str, s)
 		c.n++
 		return addOK
+	}
+	if !utf8.Valid(field) && !p.cfg.replace {
+		// Bad in every type: the record is malformed, and must not turn
+		// the column to text before it is rejected.
+		return addBadUTF8
 	}
 	if c.forced {
 		return addBad
@@ -353,11 +410,54 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 
 // becomePlaceholderStrings turns the column into strings holding "" for
 // the rows so far, then field.
+// The placeholders are never used: the chunk is parsed again.
 func (c *chunkColumn) becomePlaceholderStrings(field []byte, p *chunkParser) {
 	c.kind = cellString
 	c.i64, c.f64, c.b = nil, nil, nil
 	c.str = append(make([]string, c.n, max(p.rowsGuess, c.n+1)), p.arena.copyString(field))
 	c.n++
+}
+
+// text returns field as a string the frame can keep, replacing invalid
+// UTF-8 when configured to; ok is false for invalid UTF-8 otherwise.
+func (p *chunkParser) text(field []byte) (s string, ok bool) {
+	if utf8.Valid(field) {
+		return p.arena.copyString(field), true
+	}
+	if !p.cfg.replace {
+		return "", false
+	}
+	return p.arena.copyString(bytes.ToValidUTF8(field, []byte("\uFFFD"))), true
+}
+
+// count tallies a value of an inferred string column as a number or not,
+// so that a numeric column with a few stray tokens is an error rather
+// than a column of text.
+func (c *chunkColumn) count(field []byte) {
+	if !looksNumeric(field) {
+		c.texts++
+		return
+	}
+	c.nums++
+	if _, ok := parseInt(field); !ok {
+		c.nonInt = true
+	}
+}
+
+// looksNumeric reports whether field parses as a number, ruling out most
+// text by its first byte.
+func looksNumeric(field []byte) bool {
+	t := trimSpace(field)
+	if len(t) == 0 {
+		return false
+	}
+	switch b := t[0]; {
+	case b >= '0' && b <= '9', b == '+', b == '-', b == '.', b == 'i', b == 'I', b == 'n', b == 'N':
+	default:
+		return false
+	}
+	_, ok := parseFloat(field)
+	return ok
 }
 
 // addMissing appends a missing value.
@@ -378,12 +478,15 @@ func (c *chunkColumn) addMissing() {
 
 // begin decides the kind of a column that so far held only missing
 // values from its first value, int64 → float64 → bool → time → string.
-func (c *chunkColumn) begin(field []byte, p *chunkParser) {
+func (c *chunkColumn) begin(field []byte, p *chunkParser) addOutcome {
 	capacity := max(p.rowsGuess, c.n+1)
 	if v, ok := parseInt(field); ok {
 		c.kind = cellInt
 		c.i64 = append(p.int64Region(c.index, c.n), v)
 	} else if v, ok := parseFloat(field); ok {
+		if math.IsInf(v, 0) && !p.cfg.allowInf {
+			return addInfinite
+		}
 		c.kind = cellFloat
 		c.f64 = append(p.float64Region(c.index, c.n), v)
 	} else if v, ok := parseBool(field); ok {
@@ -393,10 +496,16 @@ func (c *chunkColumn) begin(field []byte, p *chunkParser) {
 		c.kind = cellTime
 		c.i64 = append(p.int64Region(c.index, c.n), v)
 	} else {
+		s, ok := p.text(field)
+		if !ok {
+			return addBadUTF8
+		}
 		c.kind = cellString
-		c.str = append(make([]string, c.n, capacity), p.arena.copyString(field))
+		c.count(field)
+		c.str = append(make([]string, c.n, capacity), s)
 	}
 	c.n++
+	return addOK
 }
 
 // intToFloat converts an int column's values to float in place (the

@@ -20,6 +20,9 @@ type csvConfig struct {
 	types     map[string]Type
 	missing   []string
 	latin1    bool
+	replace   bool     // replace invalid UTF-8 instead of failing
+	allowInf  bool     // keep ±Inf instead of failing
+	columns   []string // the columns to read, in this order; nil: all
 	skip      bool
 	report    *CSVReport
 	workers   int
@@ -77,6 +80,32 @@ func WithMissing(markers ...string) CSVOption {
 // UTF-8; by default input is UTF-8 (a leading byte-order mark is dropped).
 func WithLatin1() CSVOption {
 	return func(c *csvConfig) { c.latin1 = true }
+}
+
+// WithColumns reads only the named columns, in that order, like pandas'
+// usecols: the fields of the other columns are split off but never
+// converted or stored. Naming a column the header lacks, or one twice, is
+// an error wrapping ErrUnknownColumn or ErrArgument. WithColumnType may
+// name columns that are not read; it then has no effect.
+func WithColumns(columns ...string) CSVOption {
+	return func(c *csvConfig) { c.columns = append([]string{}, columns...) }
+}
+
+// WithReplaceInvalidUTF8 makes the reader replace each run of bytes that
+// are not valid UTF-8 in a text field with U+FFFD, the replacement
+// character, instead of failing. Without it such a field is an error
+// naming its line and column (see also WithLatin1).
+func WithReplaceInvalidUTF8() CSVOption {
+	return func(c *csvConfig) { c.replace = true }
+}
+
+// WithInfinity makes the reader keep infinite numbers ("inf", "-Infinity",
+// or a value such as 1e999 beyond the float64 range) as ±Inf. Without it
+// such a value in a numeric column is an error naming its line and
+// column, because model fits given an infinite value produce NaN rather
+// than an error; read the tokens as missing with WithMissing instead.
+func WithInfinity() CSVOption {
+	return func(c *csvConfig) { c.allowInf = true }
 }
 
 // WithSkipMalformed makes the reader skip malformed records (wrong number

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -146,6 +147,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	if cfg.latin1 {
 		data = latin1ToUTF8(data)
 	}
+	data = crToLF(data)
 	matcher := newMissingMatcher(cfg.missing)
 	fail := func(err *ParseError, lineBase int) error {
 		err.File = name
@@ -157,13 +159,15 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	header := &chunkParser{data: data, delimiter: cfg.delimiter, cfg: cfg, missing: matcher}
 	bodyStart := 0
 	headerLines := 0
+	headerLine := 0 // the header record's first line
 	for {
 		if bodyStart >= len(data) {
 			return nil, fail(&ParseError{Msg: "empty input: no header line"}, 0)
 		}
+		headerLine = headerLines + 1
 		next, lines, blank, perr := header.splitRecord(bodyStart)
 		if perr != nil {
-			return nil, fail(perr, headerLines+1)
+			return nil, fail(perr, headerLine)
 		}
 		bodyStart = next
 		headerLines += lines
@@ -171,7 +175,19 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 			break
 		}
 	}
-	names := headerNames(header.fields)
+	for j, f := range header.fields {
+		if !utf8.Valid(f) && !cfg.replace {
+			return nil, fail(&ParseError{Field: j + 1, Msg: fmt.Sprintf("header name %s is not valid UTF-8; "+
+				"read the input as Latin-1 with WithLatin1, or replace invalid bytes with WithReplaceInvalidUTF8",
+				strconv.Quote(string(f)))}, headerLine)
+		}
+		header.fields[j] = bytes.ToValidUTF8(f, []byte("\uFFFD"))
+	}
+	all := headerNames(header.fields)
+	names, use, err := selectFields(all, cfg.columns)
+	if err != nil {
+		return nil, err
+	}
 	byName := make(map[string]int, len(names))
 	for j, n := range names {
 		byName[n] = j
@@ -181,7 +197,10 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	for col, t := range cfg.types {
 		j, ok := byName[col]
 		if !ok {
-			return nil, fmt.Errorf("dataframe: WithColumnType: %w", unknownColumn(col, names))
+			if slices.Contains(all, col) {
+				continue // a column not read
+			}
+			return nil, fmt.Errorf("dataframe: WithColumnType: %w", unknownColumn(col, all))
 		}
 		if !t.Valid() {
 			return nil, fmt.Errorf("dataframe: WithColumnType: column %q: unknown type %s: %w", col, t, ErrArgument)
@@ -208,15 +227,103 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	}
 	parsers := make([]*chunkParser, len(bounds)-1)
 	failed := new(atomic.Int64)
-	failed.Store(math.MaxInt64)
 	for c := range parsers {
 		chunk := body[bounds[c]:bounds[c+1]]
-		parsers[c] = &chunkParser{data: chunk, delimiter: cfg.delimiter, names: names, cfg: cfg,
+		parsers[c] = &chunkParser{data: chunk, delimiter: cfg.delimiter, names: names, header: all, use: use, cfg: cfg,
 			missing: matcher, index: c, failed: failed, words: words, region8: regions[c],
 			rowsGuess: int(float64(len(chunk))*float64(rowsGuess)/float64(max(1, len(body)))) + 16}
 	}
+	lineBase := func(c int) int {
+		return headerLines + 1 + bytes.Count(body[:bounds[c]], []byte{'\n'})
+	}
+	results, unified, perr := parseChunks(parsers, kinds, forced, cfg.workers)
+	if perr == nil {
+		// A column inferred as text whose values are mostly numbers is a
+		// numeric column with stray tokens: read it again as numbers, so
+		// that the first stray token is an error naming its line (or its
+		// record is skipped under WithSkipMalformed).
+		var strict []bool
+		for j, k := range unified {
+			nums, texts, nonInt := 0, 0, false
+			for _, r := range results {
+				nums += r.cols[j].nums
+				texts += r.cols[j].texts
+				nonInt = nonInt || r.cols[j].nonInt
+			}
+			if k != cellString || forced[j] || nums <= texts {
+				continue
+			}
+			if strict == nil {
+				strict = make([]bool, len(names))
+			}
+			strict[j], forced[j], kinds[j] = true, true, cellInt
+			if nonInt {
+				kinds[j] = cellFloat
+			}
+		}
+		if strict != nil {
+			for _, p := range parsers {
+				p.strict = strict
+			}
+			results, unified, perr = parseChunks(parsers, kinds, forced, cfg.workers)
+		}
+	}
+	if perr != nil {
+		return nil, fail(perr.err, lineBase(perr.chunk))
+	}
+
+	frame, err := concatChunks(names, unified, results, parsers, cfg.workers)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.report != nil {
+		*cfg.report = CSVReport{Rows: frame.NumRows()}
+		for c, r := range results {
+			cfg.report.Skipped += r.skipped
+			for _, e := range r.errs {
+				if len(cfg.report.Errors) < maxReportedErrors {
+					cfg.report.Errors = append(cfg.report.Errors, fail(e, lineBase(c)).(*ParseError))
+				}
+			}
+		}
+	}
+	return frame, nil
+}
+
+// selectFields returns the names of the columns to read and their field
+// numbers (0-based; nil when every field is read, in order).
+func selectFields(all, columns []string) (names []string, use []int, err error) {
+	if columns == nil {
+		return all, nil, nil
+	}
+	use = make([]int, len(columns))
+	for j, name := range columns {
+		i := slices.Index(all, name)
+		if i < 0 {
+			return nil, nil, fmt.Errorf("dataframe: WithColumns: %w", unknownColumn(name, all))
+		}
+		if slices.Index(columns, name) != j {
+			return nil, nil, fmt.Errorf("dataframe: WithColumns: column %q named twice: %w", name, ErrArgument)
+		}
+		use[j] = i
+	}
+	return columns, use, nil
+}
+
+// chunkError is the first fatal error of a parse and the chunk it is in.
+type chunkError struct {
+	chunk int
+	err   *ParseError
+}
+
+// parseChunks parses every chunk starting from kinds, unifies each
+// column's kind across chunks and re-reads the chunks that disagree,
+// returning the chunks' results and the columns' kinds.
+func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, workers int) ([]*chunkResult, []cellKind, *chunkError) {
+	failed := parsers[0].failed
+	failed.Store(math.MaxInt64)
 	results := make([]*chunkResult, len(parsers))
-	runChunks(len(parsers), cfg.workers, func(c int) {
+	runChunks(len(parsers), workers, func(c int) {
 		results[c] = parseWithRestarts(parsers[c], kinds, forced)
 		if results[c].fatal != nil {
 			for {
@@ -227,15 +334,12 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 			}
 		}
 	})
-	lineBase := func(c int) int {
-		return headerLines + 1 + bytes.Count(body[:bounds[c]], []byte{'\n'})
-	}
 	// Chunks after a failed one may have stopped early; every chunk before
 	// the first failure ran to its end, so that failure is the first in
 	// the input.
 	for c, r := range results {
 		if r.fatal != nil {
-			return nil, fail(r.fatal, lineBase(c))
+			return nil, nil, &chunkError{c, r.fatal}
 		}
 	}
 
@@ -264,32 +368,16 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 			}
 		}
 	}
-	runChunks(len(redo), cfg.workers, func(i int) {
+	runChunks(len(redo), workers, func(i int) {
 		c := redo[i]
 		results[c] = parseWithRestarts(parsers[c], unified, forced)
 	})
 	for _, c := range redo {
 		if r := results[c]; r.fatal != nil {
-			return nil, fail(r.fatal, lineBase(c))
+			return nil, nil, &chunkError{c, r.fatal}
 		}
 	}
-
-	frame, err := concatChunks(names, unified, results, parsers, cfg.workers)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.report != nil {
-		*cfg.report = CSVReport{Rows: frame.NumRows()}
-		for c, r := range results {
-			cfg.report.Skipped += r.skipped
-			for _, e := range r.errs {
-				if len(cfg.report.Errors) < maxReportedErrors {
-					cfg.report.Errors = append(cfg.report.Errors, fail(e, lineBase(c)).(*ParseError))
-				}
-			}
-		}
-	}
-	return frame, nil
+	return results, unified, nil
 }
 
 // parseWithRestarts parses a chunk and, if inference found values that
@@ -461,6 +549,33 @@ func chunkBounds(body []byte, delimiter byte, size int) []int {
 		bounds = append(bounds, len(body))
 	}
 	return bounds
+}
+
+// crToLF converts the line breaks of input whose first line ends in a
+// carriage return alone (old Mac OS line endings) to line feeds, so that
+// it reads as lines rather than as one record (line breaks inside quoted
+// fields of such input, carriage returns too, become line feeds); input whose first line
+// ends in "\n" or "\r\n" is returned as it is. It converts in place: the
+// readers own their buffers.
+func crToLF(data []byte) []byte {
+	// The first line break outside quotes (a quoted "" toggles twice).
+	i, quoted := 0, false
+	for ; i < len(data); i++ {
+		if c := data[i]; c == '"' {
+			quoted = !quoted
+		} else if (c == '\r' || c == '\n') && !quoted {
+			break
+		}
+	}
+	if i == len(data) || data[i] != '\r' || (i+1 < len(data) && data[i+1] == '\n') {
+		return data
+	}
+	for ; i < len(data); i++ {
+		if data[i] == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+			data[i] = '\n'
+		}
+	}
+	return data
 }
 
 // latin1ToUTF8 converts ISO-8859-1 bytes to UTF-8.

@@ -29,7 +29,12 @@ func TestReadCSVInfersTypes(t *testing.T) {
 		"1,2.5,true,2024-01-02,x,,1,12345678901234567890\n" +
 		"-2,3,False,2024-01-03T04:05:06.5+01:00,y z,NA,2.5,1\n" +
 		"+3,-1e3,TRUE,,\"q,\"\"r\"\"\",null,x,2\n"
-	f := readString(t, in)
+	// A column of numbers with a stray token is an error unless read as
+	// text (see TestReadCSVStrayTokenInNumericColumnIsError).
+	if _, err := ReadCSVFrom(strings.NewReader(in)); !errors.Is(err, ErrMalformed) {
+		t.Errorf("numbers with a stray token: %v", err)
+	}
+	f := readString(t, in, WithColumnType("mixed", String))
 	want := []Type{Int64, Float64, Bool, Time, String, Float64, String, Float64}
 	if !slices.Equal(f.Types(), want) {
 		t.Fatalf("types %v, want %v", f.Types(), want)
@@ -67,7 +72,12 @@ func TestReadCSVMissingMarkers(t *testing.T) {
 	if b.Type() != Int64 || !b.IsMissing(1) {
 		t.Errorf("int column with a gap: %v missing=%v", b.Type(), b.IsMissing(1))
 	}
-	f = readString(t, in, WithMissing("-", "NA"))
+	// Without "" as a marker, an empty field in a column of numbers is a
+	// stray token: an error unless the column is read as text.
+	if _, err := ReadCSVFrom(strings.NewReader(in), WithMissing("-", "NA")); !errors.Is(err, ErrMalformed) {
+		t.Errorf("empty field in a column of numbers: %v", err)
+	}
+	f = readString(t, in, WithMissing("-", "NA"), WithColumnType("b", String))
 	a, _ = f.Column("a")
 	strs, _ := a.Strings()
 	if a.NullCount() != 2 || strs[1] != "null" {
@@ -111,7 +121,7 @@ func TestReadCSVOverrides(t *testing.T) {
 func TestReadCSVTypedColumnErrorNamesPosition(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bad.csv")
-	in := "a,b,c\n1,2,3\n\"multi\nline\",5,6\n7,x8,9\n"
+	in := "a,b,c\nx,2,3\n\"multi\nline\",5,6\ny,x8,9\n"
 	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +144,7 @@ func TestReadCSVTypedColumnErrorNamesPosition(t *testing.T) {
 		t.Errorf("rows %d report %+v", f.NumRows(), report)
 	}
 	a, _ := f.Strings("a")
-	if !slices.Equal(a, []string{"1", "multi\nline"}) {
+	if !slices.Equal(a, []string{"x", "multi\nline"}) {
 		t.Errorf("kept rows %q", a)
 	}
 }
@@ -252,9 +262,11 @@ func chunkedInput(rows int) string {
 		if i == rows-3 {
 			lateFloat = "0.5"
 		}
+		// Half numbers, half text: text (a column of numbers with a few
+		// stray tokens is an error instead).
 		lateString := strconv.Itoa(i * 2)
-		if i == rows/2 {
-			lateString = "oops"
+		if i >= rows/2 {
+			lateString = fmt.Sprintf("oops%d", i)
 		}
 		note := "plain"
 		if i%7 == 0 {
@@ -276,7 +288,7 @@ func TestReadCSVChunksAgreeWithOneChunk(t *testing.T) {
 		t.Fatalf("types %v", whole.Types())
 	}
 	ls, _ := whole.Strings("late_string")
-	if ls[0] != "0" || ls[1500] != "oops" || ls[2999] != "5998" {
+	if ls[0] != "0" || ls[1499] != "2998" || ls[1500] != "oops1500" || ls[2999] != "oops2999" {
 		t.Errorf("late strings %q %q %q", ls[0], ls[1500], ls[2999])
 	}
 	for _, size := range []int{1, 7, 100, 4096} {

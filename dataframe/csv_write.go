@@ -62,6 +62,11 @@ func WriteCSV(w io.Writer, f *Frame, opts ...CSVOption) error {
 				line = appendCSVField(line, c.str[r], cfg.delimiter)
 			}
 		}
+		if len(line) == 0 {
+			// A blank line would be skipped when read back: write the one
+			// empty field quoted.
+			line = append(line, '"', '"')
+		}
 		line = append(line, '\n')
 		if _, err := bw.Write(line); err != nil {
 			return fmt.Errorf("dataframe: WriteCSV: %w", err)

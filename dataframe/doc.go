@@ -1,6 +1,7 @@
 // Package dataframe holds columnar data frames for lazygraph: named,
-// typed columns held as plain Go slices, CSV and Parquet readers and
-// writers, group-by with aggregations, K-fold splits, and partitioned lazy
+// typed columns held as plain Go slices, a CSV reader and writer
+// (Parquet is in the subpackage dataframe/parquet, so that programs that
+// do not read it link no Arrow), group-by with aggregations, K-fold splits, and partitioned lazy
 // frames whose work runs as lazygraph task graphs — the "load a big table,
 // split it by group or fold, fit something per piece" workflow that pandas
 // and Dask DataFrame users know.
@@ -46,8 +47,8 @@
 // one per block (WithBlockSize, 64 MiB by default) of a large uncompressed
 // file, cut at line breaks, every block parsing the file's header first;
 // the column types are inferred from the first file's first megabyte and
-// fixed for all partitions. ReadParquetLazy makes one partition per file,
-// FromFrame cuts a frame in memory, FromPartitions takes partitions built
+// fixed for all partitions. parquet.ReadLazy makes one partition per
+// file, FromFrame cuts a frame in memory, FromPartitions takes partitions built
 // by the caller.
 //
 // Operations build the graph and run nothing: Select, Filter (with a

@@ -89,13 +89,16 @@ type ParseError struct {
 
 var _ error = (*ParseError)(nil)
 
-// Error renders "dataframe: FILE:line L, column C (NAME): MSG: CAUSE".
+// Error renders "dataframe: FILE:line L, column C (NAME): MSG: CAUSE",
+// leaving out the parts that are unknown.
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString("dataframe: ")
 	if e.File != "" {
 		b.WriteString(e.File)
-		b.WriteByte(':')
+		if e.Line > 0 {
+			b.WriteByte(':')
+		}
 	}
 	if e.Line > 0 {
 		b.WriteString("line ")

@@ -117,37 +117,6 @@ func ExampleWithBlockSize() {
 	// 4 partitions of [0 1 1 1] rows
 }
 
-func ExampleReadParquetLazy() {
-	dir, err := os.MkdirTemp("", "example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	f := exampleFrame()
-	for i, bounds := range [][2]int{{0, 2}, {2, 5}} {
-		part, _ := f.Slice(bounds[0], bounds[1])
-		if err := dataframe.WriteParquet(filepath.Join(dir, fmt.Sprintf("part-%d.parquet", i)), part); err != nil {
-			log.Fatal(err)
-		}
-	}
-
-	lf, err := dataframe.ReadParquetLazy(filepath.Join(dir, "*.parquet"), dataframe.WithParquetColumns("site", "response"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	out, err := lf.GroupBy("site").Mean().Compute(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(lf.NumPartitions(), "partitions")
-	fmt.Println(out)
-	// Output:
-	// 2 partitions
-	//     site  response
-	// 0  north  6.033333
-	// 1  south  3.900000
-}
-
 func ExampleFromFrame() {
 	lf := dataframe.FromFrame(exampleFrame(), 2)
 	sum, std, err := delayed.Compute2(context.Background(), lf.Sum("dose"), lf.Std("response"))

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/lazygraph/lazygraph/dataframe"
-	"gonum.org/v1/gonum/mat"
 )
 
 const exampleCSV = `site,dose,response,treated
@@ -101,30 +100,6 @@ func ExampleWriteCSV() {
 	// south,2,3.9,false
 }
 
-func ExampleReadParquet() {
-	dir, err := os.MkdirTemp("", "example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "doses.parquet")
-	if err := dataframe.WriteParquet(path, exampleFrame()); err != nil {
-		log.Fatal(err)
-	}
-	f, err := dataframe.ReadParquet(path, dataframe.WithParquetColumns("site", "response"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(f)
-	// Output:
-	//     site  response
-	// 0  north       2.1
-	// 1  south       3.9
-	// 2  north       6.2
-	// 3  south       NaN
-	// 4  north       9.8
-}
-
 func ExampleNew() {
 	f, err := dataframe.New(
 		dataframe.NewStringColumn("name", []string{"ada", "bob"}),
@@ -192,34 +167,6 @@ func ExampleKFold() {
 	// train [0 1 2 3 7 8 9] test [4 5 6]
 	// train [0 1 2 3 4 5 6] test [7 8 9]
 	// true
-}
-
-func ExampleFrame_Matrix() {
-	f, err := exampleFrame().DropMissing("response")
-	if err != nil {
-		log.Fatal(err)
-	}
-	x, err := f.Matrix(dataframe.Intercept, "dose")
-	if err != nil {
-		log.Fatal(err)
-	}
-	y, err := f.Vector("response")
-	if err != nil {
-		log.Fatal(err)
-	}
-	var qr mat.QR
-	qr.Factorize(x)
-	var beta mat.VecDense
-	if err := qr.SolveVecTo(&beta, false, y); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("intercept %.3f, slope %.3f\n", beta.AtVec(0), beta.AtVec(1))
-
-	_, err = exampleFrame().Matrix("site")
-	fmt.Println(errors.Is(err, dataframe.ErrColumnType), err)
-	// Output:
-	// intercept 0.157, slope 1.943
-	// true dataframe: Matrix: column "site" is string, want float64 or int64 or bool
 }
 
 func ExampleFrame_Describe() {

@@ -393,35 +393,35 @@ func TestMatrix(t *testing.T) {
 		NewStringColumn("s", []string{"a", "b", "c"}),
 		NewFloat64Column("m", []float64{1, math.NaN(), 3}),
 	)
-	m, err := f.Matrix(Intercept, "x", "n", "b")
+	m, err := f.RowMajor(Intercept, "x", "n", "b")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []float64{1, 1, 4, 1, 1, 2, 5, 0, 1, 3, 6, 1}
-	if r, c := m.Dims(); r != 3 || c != 4 || !slices.Equal(m.RawMatrix().Data, want) {
-		t.Errorf("matrix %dx%d %v", r, c, m.RawMatrix().Data)
+	if !slices.Equal(m, want) {
+		t.Errorf("matrix %v", m)
 	}
 	view, _ := f.Take([]int{2})
-	m, _ = view.Matrix("x")
-	if m.At(0, 0) != 3 {
-		t.Errorf("view matrix %v", m.RawMatrix().Data)
+	m, _ = view.RowMajor("x")
+	if len(m) != 1 || m[0] != 3 {
+		t.Errorf("view matrix %v", m)
 	}
-	if _, err := f.Matrix("s"); !errors.Is(err, ErrColumnType) {
+	if _, err := f.RowMajor("s"); !errors.Is(err, ErrColumnType) {
 		t.Errorf("string: %v", err)
 	}
-	_, err = f.Matrix("m")
+	_, err = f.RowMajor("m")
 	if !errors.Is(err, ErrMissingValue) {
 		t.Errorf("missing: %v", err)
 	}
 	wantErrContains(t, err, `"m"`, "row 1")
-	if _, err := f.Matrix("zz"); !errors.Is(err, ErrUnknownColumn) {
+	if _, err := f.RowMajor("zz"); !errors.Is(err, ErrUnknownColumn) {
 		t.Errorf("unknown: %v", err)
 	}
-	if _, err := f.Matrix(); !errors.Is(err, ErrArgument) {
+	if _, err := f.RowMajor(); !errors.Is(err, ErrArgument) {
 		t.Errorf("no columns: %v", err)
 	}
-	v, err := f.Vector("n")
-	if err != nil || v.Len() != 3 || v.AtVec(2) != 6 {
+	v, err := f.RowMajor("n")
+	if err != nil || len(v) != 3 || v[2] != 6 {
 		t.Errorf("vector %v %v", v, err)
 	}
 }
@@ -468,7 +468,7 @@ func TestConcurrentReadersShareAFrame(t *testing.T) {
 				return
 			}
 			for _, grp := range groups.All() {
-				if _, err := grp.Matrix(Intercept, "x"); err != nil {
+				if _, err := grp.RowMajor(Intercept, "x"); err != nil {
 					t.Error(err)
 				}
 			}

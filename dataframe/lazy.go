@@ -12,7 +12,7 @@ import (
 // LazyFrame is a frame cut into partitions that have not been computed
 // yet: Dask DataFrame's idea on lazygraph. Each partition is a
 // delayed.Delayed[*Frame] — a file or a byte range of one for
-// ReadCSVLazy, a file for ReadParquetLazy, a slice for FromFrame — and
+// ReadCSVLazy, a file for parquet.ReadLazy, a slice for FromFrame — and
 // every operation builds more of the task graph: Select, Filter and
 // MapPartitions per partition; reductions (Agg, Sum, Mean, …, GroupBy(…).
 // Agg) as partial aggregates per partition combined tree-wise. Nothing is
@@ -113,7 +113,7 @@ func (lf *LazyFrame) Err() error {
 	return nil
 }
 
-var errEmptyLazyFrame = fmt.Errorf("dataframe: empty LazyFrame (make one with ReadCSVLazy, ReadParquetLazy, FromFrame or FromPartitions): %w", ErrArgument)
+var errEmptyLazyFrame = fmt.Errorf("dataframe: empty LazyFrame (make one with ReadCSVLazy, parquet.ReadLazy, FromFrame, FromPartitions or FromPartitionsOf): %w", ErrArgument)
 
 // knownSchema returns the schema when the lazy frame is usable and its
 // columns are known, else nil.
@@ -263,4 +263,21 @@ func (lf *LazyFrame) Compute(ctx context.Context, opts ...delayed.Option) (*Fram
 // before anything runs.
 func failed[T any](op string, err error) delayed.Delayed[T] {
 	return delayed.FromTask[T](graph.Failed("dataframe."+op, err))
+}
+
+// FromPartitionsOf is FromPartitions for partitions known to have the
+// columns of like (names and types; typically a frame of no rows), so
+// that operations on the lazy frame report an unknown column or a wrong
+// type when the graph is built, as they do for ReadCSVLazy. Readers in
+// other packages, such as dataframe/parquet, build their lazy frames
+// with it.
+func FromPartitionsOf(like *Frame, parts ...delayed.Delayed[*Frame]) *LazyFrame {
+	if like == nil {
+		return failedLazy(fmt.Errorf("dataframe: FromPartitionsOf: nil frame: %w", ErrArgument))
+	}
+	lf := FromPartitions(parts...)
+	if lf.err == nil {
+		lf.schema = schemaOf(like)
+	}
+	return lf
 }

@@ -50,11 +50,14 @@ type csvOptions struct {
 	Latin1    bool
 	Skip      bool
 	Workers   int
+	Replace   bool     // WithReplaceInvalidUTF8
+	AllowInf  bool     // WithInfinity
+	Columns   []string // WithColumns; nil: every column
 }
 
 func (o csvOptions) config() *csvConfig {
 	return &csvConfig{delimiter: o.Delimiter, types: o.Types, missing: o.Missing, latin1: o.Latin1,
-		skip: o.Skip, workers: max(1, o.Workers)}
+		skip: o.Skip, workers: max(1, o.Workers), replace: o.Replace, allowInf: o.AllowInf, columns: o.Columns}
 }
 
 // ReadCSVLazy reads the CSV files matching a glob pattern (see
@@ -90,7 +93,8 @@ func ReadCSVLazy(pattern string, opts ...CSVOption) (*LazyFrame, error) {
 		return nil, err
 	}
 	options := csvOptions{Delimiter: cfg.delimiter, Types: make(map[string]Type, sample.NumCols()),
-		Missing: cfg.missing, Latin1: cfg.latin1, Skip: cfg.skip, Workers: cfg.workers}
+		Missing: cfg.missing, Latin1: cfg.latin1, Skip: cfg.skip, Workers: cfg.workers,
+		Replace: cfg.replace, AllowInf: cfg.allowInf, Columns: cfg.columns}
 	for _, c := range sample.columns {
 		options.Types[c.name] = c.typ
 	}

@@ -200,7 +200,7 @@ type readTaskCounter struct{ n atomic.Int64 }
 
 func (c *readTaskCounter) option() delayed.Option {
 	return delayed.WithCallbacks(delayed.Callbacks{TaskStart: func(info delayed.TaskInfo) {
-		if info.Func == readCSVTaskName || info.Func == readParquetTaskName {
+		if info.Func == readCSVTaskName {
 			c.n.Add(1)
 		}
 	}})

@@ -12,25 +12,23 @@ import (
 // by these names. Their arguments are frames and small plain structs,
 // which cross the wire as the package documentation describes.
 const (
-	readCSVTaskName     = "dataframe.readCSVPartition"
-	readParquetTaskName = "dataframe.readParquetPartition"
+	readCSVTaskName = "dataframe.readCSVPartition"
 )
 
 var (
-	readCSVTask     = delayed.Func1E(readCSVPartition, delayed.Name(readCSVTaskName))
-	readParquetTask = delayed.Func1E(readParquetPartition, delayed.Name(readParquetTaskName))
-	selectTask      = delayed.Func2E(selectColumns, delayed.Name("dataframe.select"))
-	whereTask       = delayed.Func2E(whereCondition, delayed.Name("dataframe.where"))
-	concatTask      = delayed.Func1E(concatFrames, delayed.Name("dataframe.concat"))
-	partialTask     = delayed.Func2E(partialAggregate, delayed.Name("dataframe.partialAggregate"))
-	mergeTask       = delayed.Func2E(mergePartials, delayed.Name("dataframe.mergePartials"))
-	finishTask      = delayed.Func2E(finishAggregate, delayed.Name("dataframe.finishAggregate"))
-	floatCellTask   = delayed.Func2E(floatCell, delayed.Name("dataframe.floatCell"))
-	intCellTask     = delayed.Func2E(intCell, delayed.Name("dataframe.intCell"))
-	rowCountTask    = delayed.Func1(rowCount, delayed.Name("dataframe.rowCount"))
-	addCountsTask   = delayed.Func1(addCounts, delayed.Name("dataframe.addCounts"))
-	splitTask       = delayed.Func3E(splitByKeys, delayed.Name("dataframe.splitByKeys"))
-	pickTask        = delayed.Func2E(pickPiece, delayed.Name("dataframe.pickPiece"))
+	readCSVTask   = delayed.Func1E(readCSVPartition, delayed.Name(readCSVTaskName))
+	selectTask    = delayed.Func2E(selectColumns, delayed.Name("dataframe.select"))
+	whereTask     = delayed.Func2E(whereCondition, delayed.Name("dataframe.where"))
+	concatTask    = delayed.Func1E(concatFrames, delayed.Name("dataframe.concat"))
+	partialTask   = delayed.Func2E(partialAggregate, delayed.Name("dataframe.partialAggregate"))
+	mergeTask     = delayed.Func2E(mergePartials, delayed.Name("dataframe.mergePartials"))
+	finishTask    = delayed.Func2E(finishAggregate, delayed.Name("dataframe.finishAggregate"))
+	floatCellTask = delayed.Func2E(floatCell, delayed.Name("dataframe.floatCell"))
+	intCellTask   = delayed.Func2E(intCell, delayed.Name("dataframe.intCell"))
+	rowCountTask  = delayed.Func1(rowCount, delayed.Name("dataframe.rowCount"))
+	addCountsTask = delayed.Func1(addCounts, delayed.Name("dataframe.addCounts"))
+	splitTask     = delayed.Func3E(splitByKeys, delayed.Name("dataframe.splitByKeys"))
+	pickTask      = delayed.Func2E(pickPiece, delayed.Name("dataframe.pickPiece"))
 )
 
 func selectColumns(f *Frame, names []string) (*Frame, error) { return f.Select(names...) }

@@ -268,44 +268,6 @@ func TestSeveralResultsReadEachFileOnce(t *testing.T) {
 	})
 }
 
-func TestLazyParquetMatchesEager(t *testing.T) {
-	dir := t.TempDir()
-	_, eager := lazyTestFiles(t)
-	for i, bounds := range [][2]int{{0, 1000}, {1000, 1001}, {1001, 3000}} {
-		part, _ := eager.Slice(bounds[0], bounds[1])
-		if err := WriteParquet(filepath.Join(dir, "part"+string(rune('0'+i))+".parquet"), part); err != nil {
-			t.Fatal(err)
-		}
-	}
-	lf, err := ReadParquetLazy(filepath.Join(dir, "*.parquet"), WithParquetColumns("g", "x", "when"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(lf.Names(), []string{"g", "x", "when"}) || !slices.Equal(lf.Types(), []Type{String, Float64, Time}) {
-		t.Fatalf("schema %v %v", lf.Names(), lf.Types())
-	}
-	want, _ := eager.Select("g", "x", "when")
-	byG, _ := want.GroupBy("g")
-	wantMeans, _ := byG.Agg(MeanOf("x"), MaxOf("when"))
-	eachScheduler(t, func(t *testing.T, opts []delayed.Option) {
-		var reads readTaskCounter
-		got, means, err := delayed.Compute2(context.Background(), lf.Frame(), lf.GroupBy("g").Agg(MeanOf("x"), MaxOf("when")),
-			append(opts, reads.option())...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := frameDiff(want, got); d != "" {
-			t.Fatalf("frame: %s", d)
-		}
-		if d := frameApprox(wantMeans, means, 1e-12); d != "" {
-			t.Fatalf("group means: %s", d)
-		}
-		if reads.n.Load() != 3 {
-			t.Errorf("%d reads of 3 files", reads.n.Load())
-		}
-	})
-}
-
 func TestFromFrameMatchesEager(t *testing.T) {
 	_, eager := lazyTestFiles(t)
 	view, _ := eager.Sort(Desc("x"))

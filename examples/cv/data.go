@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
 
 	"github.com/lazygraph/lazygraph/dataframe"
+	"github.com/lazygraph/lazygraph/dataframe/matrix"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
 	"github.com/lazygraph/lazygraph/examples/internal/regression"
 	"github.com/lazygraph/lazygraph/examples/internal/streams"
@@ -52,9 +54,21 @@ func simulate(n, p int, seed uint64) regression.Dataset {
 // readCSV reads the response and predictor columns of a CSV file, leaving out rows where any of
 // them is missing. With no predictors named, every numeric column but the response is one.
 func readCSV(path, y string, x []string, stderr io.Writer) (regression.Dataset, error) {
-	frame, err := dataframe.ReadCSV(path)
+	var frame *dataframe.Frame
+	var err error
+	if len(x) > 0 && !slices.Contains(x, y) {
+		// Only the columns used, the others skipped unconverted; a column the file lacks makes
+		// it read them all, so that the checks below can say which flag is wrong.
+		frame, err = dataframe.ReadCSV(path, dataframe.WithColumns(append([]string{y}, x...)...))
+	}
+	if frame == nil && (err == nil || errors.Is(err, dataframe.ErrUnknownColumn)) {
+		frame, err = dataframe.ReadCSV(path)
+	}
 	if err != nil {
 		return regression.Dataset{}, fmt.Errorf("-data: %w", err)
+	}
+	if frame.NumRows() == 0 {
+		return regression.Dataset{}, fmt.Errorf("-data %s: no data rows", path)
 	}
 	if !frame.Has(y) {
 		return regression.Dataset{}, cli.Usagef("-y %q: no such column in %s; its columns are %q", y, path, frame.Names())
@@ -84,11 +98,11 @@ func readCSV(path, y string, x []string, stderr io.Writer) (regression.Dataset, 
 	if complete.NumRows() == 0 {
 		return regression.Dataset{}, fmt.Errorf("-data %s: no row has all of -y and -x present", path)
 	}
-	response, err := complete.Vector(y)
+	response, err := matrix.Vector(complete, y)
 	if err != nil {
 		return regression.Dataset{}, cli.Usagef("-y %q: %w", y, err)
 	}
-	predictors, err := complete.Matrix(x...)
+	predictors, err := matrix.Dense(complete, x...)
 	if err != nil {
 		return regression.Dataset{}, cli.Usagef("-x: %w", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lazygraph/lazygraph/dataframe"
+	"github.com/lazygraph/lazygraph/dataframe/parquet"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
 )
 
@@ -22,7 +24,7 @@ func loadData(cfg config, stderr io.Writer) (*dataframe.Frame, error) {
 	if cfg.data == "" {
 		frame, err = generate(cfg.rows, cfg.strata, cfg.seed)
 	} else {
-		frame, err = readFile(cfg.data)
+		frame, err = readFile(cfg.data, cfg)
 	}
 	if err != nil {
 		return nil, err
@@ -31,16 +33,29 @@ func loadData(cfg config, stderr io.Writer) (*dataframe.Frame, error) {
 }
 
 // readFile reads a Parquet file (.parquet) or a CSV file, compressed or not (.csv, .csv.gz,
-// .csv.bz2: dataframe.ReadCSV decompresses by extension).
-func readFile(path string) (*dataframe.Frame, error) {
-	var (
-		frame *dataframe.Frame
-		err   error
-	)
-	if strings.EqualFold(filepath.Ext(path), ".parquet") {
-		frame, err = dataframe.ReadParquet(path)
-	} else {
-		frame, err = dataframe.ReadCSV(path)
+// .csv.bz2: dataframe.ReadCSV decompresses by extension). With -x given it reads only the group,
+// response and predictor columns, skipping the others without converting them; a column the
+// file lacks then makes it read every column, so that checkColumns can say which flag is wrong.
+func readFile(path string, cfg config) (*dataframe.Frame, error) {
+	var columns []string
+	if len(cfg.x) > 0 && !slices.Contains(cfg.x, cfg.y) && !slices.Contains(cfg.x, cfg.group) && cfg.y != cfg.group {
+		columns = append([]string{cfg.group, cfg.y}, cfg.x...)
+	}
+	read := func(columns []string) (*dataframe.Frame, error) {
+		if strings.EqualFold(filepath.Ext(path), ".parquet") {
+			if columns == nil {
+				return parquet.Read(path)
+			}
+			return parquet.Read(path, parquet.WithColumns(columns...))
+		}
+		if columns == nil {
+			return dataframe.ReadCSV(path)
+		}
+		return dataframe.ReadCSV(path, dataframe.WithColumns(columns...))
+	}
+	frame, err := read(columns)
+	if errors.Is(err, dataframe.ErrUnknownColumn) && columns != nil {
+		frame, err = read(nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("-data: %w", err)
@@ -64,15 +79,30 @@ func prepare(frame *dataframe.Frame, cfg config, stderr io.Writer) (*dataframe.F
 	if err != nil {
 		return nil, err
 	}
+	if selected.NumRows() == 0 {
+		return nil, fmt.Errorf("-data %s: no data rows", cfg.data)
+	}
 	complete, err := selected.DropMissing(columns...)
 	if err != nil {
 		return nil, err
 	}
-	dropped := selected.NumRows() - complete.NumRows()
-	if dropped == 0 {
-		return selected, nil // no row index needed
+	// ±Inf (which a Parquet file can hold) would turn a fit into NaN: such rows are left out
+	// like missing ones.
+	present := complete.NumRows()
+	complete, err = dropNonFinite(complete, append([]string{cfg.y}, x...)...)
+	if err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(stderr, "stratified: left out %d of %d rows with a missing value\n", dropped, selected.NumRows())
+	dropped, infinite := selected.NumRows()-complete.NumRows(), present-complete.NumRows()
+	switch {
+	case dropped == 0:
+		return selected, nil // no row index needed
+	case infinite == 0:
+		fmt.Fprintf(stderr, "stratified: left out %d of %d rows with a missing value\n", dropped, selected.NumRows())
+	default:
+		fmt.Fprintf(stderr, "stratified: left out %d of %d rows with a missing or infinite value (%d infinite)\n",
+			dropped, selected.NumRows(), infinite)
+	}
 	if complete.NumRows() == 0 {
 		return nil, fmt.Errorf("no row has all of -group, -y and -x present")
 	}

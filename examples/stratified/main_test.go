@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/lazygraph/lazygraph/dataframe"
+	"github.com/lazygraph/lazygraph/dataframe/parquet"
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
 	"github.com/lazygraph/lazygraph/examples/internal/expected"
@@ -107,7 +108,7 @@ func TestReadsEveryFormat(t *testing.T) {
 	for _, name := range []string{"data.csv", "data.csv.gz", "data.parquet"} {
 		path := filepath.Join(dir, name)
 		if strings.HasSuffix(name, ".parquet") {
-			err = dataframe.WriteParquet(path, frame)
+			err = parquet.Write(path, frame)
 		} else {
 			err = dataframe.WriteCSVFile(path, frame)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/lazygraph/lazygraph/dataframe"
+	"github.com/lazygraph/lazygraph/dataframe/matrix"
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/examples/internal/regression"
 )
@@ -64,11 +65,11 @@ func fitStratum(frame *dataframe.Frame, s stratum, m model) (fit, error) {
 	if err != nil {
 		return fit{}, err
 	}
-	x, err := rows.Matrix(m.X...) // the group's predictors, copied into a matrix for QR
+	x, err := matrix.Dense(rows, m.X...) // the group's predictors, copied into a matrix for QR
 	if err != nil {
 		return fit{}, err
 	}
-	response, err := rows.Vector(m.Y)
+	response, err := matrix.Vector(rows, m.Y)
 	if err != nil {
 		return fit{}, err
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // Dataset is a response and its predictors in plain slices. In this form a data set travels to
-// lazygraph's worker processes as raw memory, once per worker (a gonum matrix cannot travel:
-// its fields are unexported); Rows turns any subset of it back into a matrix.
+// lazygraph's worker processes as raw memory, once per worker (a *mat.Dense travels as raw
+// memory too), and Rows turns any subset of rows, such as a fold, into a matrix.
 type Dataset struct {
 	Names []string  // predictor names, one per column
 	X     []float64 // predictors, row-major: row i is X[i*len(Names) : (i+1)*len(Names)]

@@ -29,4 +29,7 @@ var (
 	// ErrSingular: the design matrix is singular (collinear or constant predictors), so least
 	// squares has no unique solution.
 	ErrSingular = errors.New("singular design matrix")
+	// ErrNonFinite: a predictor or response is NaN or ±Inf, which would make every fitted
+	// value NaN; leave such rows out (as missing) before fitting.
+	ErrNonFinite = errors.New("non-finite value")
 )

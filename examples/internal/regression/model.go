@@ -2,6 +2,7 @@ package regression
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -29,13 +30,24 @@ func MSE(y, pred []float64) float64 {
 	return sum / float64(len(y))
 }
 
-// checkShape checks that x and y describe the same, non-zero number of observations.
+// checkShape checks that x and y describe the same, non-zero number of observations, all of
+// them finite.
 func checkShape(method string, x *mat.Dense, y []float64) error {
 	if x.IsEmpty() || len(y) == 0 {
 		return fmt.Errorf("%s: no training rows: %w", method, ErrShape)
 	}
 	if n, _ := x.Dims(); n != len(y) {
 		return fmt.Errorf("%s: %d rows of predictors but %d responses: %w", method, n, len(y), ErrShape)
+	}
+	for i, v := range y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: response %d is %v: %w", method, i, v, ErrNonFinite)
+		}
+		for j, v := range x.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s: predictor %d of row %d is %v: %w", method, j, i, v, ErrNonFinite)
+			}
+		}
 	}
 	return nil
 }

@@ -29,8 +29,9 @@ func (t tree) predict(row []float64) float64 {
 }
 
 // grower grows trees on rows of one training set. At each node it picks a few features at
-// random (tries of them) and makes the split that most reduces the sum of squared errors,
-// keeping at least minLeaf rows on each side; a node that no split improves becomes a leaf.
+// random (tries of them, more when those cannot split the node) and makes the split that most
+// reduces the sum of squared errors, keeping at least minLeaf rows on each side; a node that no
+// split improves becomes a leaf.
 type grower struct {
 	x        []float64 // training predictors, row-major
 	cols     int
@@ -88,7 +89,10 @@ type split struct {
 }
 
 // bestSplit tries g.tries features picked at random (a partial Fisher–Yates shuffle) and
-// returns the best split among them, if any improves on not splitting.
+// returns the best split among them, if any improves on not splitting. When none of them
+// splits the rows (they are constant here, or no cut leaves minLeaf rows on each side), it
+// keeps drawing features until one does or none is left, as scikit-learn does: a node becomes
+// a leaf because no feature splits it, never because the features drawn were constant.
 func (g *grower) bestSplit(rows []int) (split, bool) {
 	n := len(rows)
 	if n < 2*g.minLeaf {
@@ -100,7 +104,7 @@ func (g *grower) bestSplit(rows []int) (split, bool) {
 	}
 	best := split{score: total * total / float64(n)} // the score of not splitting
 	found := false
-	for i := range g.tries {
+	for i := 0; i < g.cols && (i < g.tries || !found); i++ {
 		j := i + g.rng.IntN(g.cols-i)
 		g.features[i], g.features[j] = g.features[j], g.features[i]
 		if s, ok := g.bestSplitOn(g.features[i], rows, total, best.score); ok {

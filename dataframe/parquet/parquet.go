@@ -1,4 +1,4 @@
-package dataframe
+package parquet
 
 import (
 	"context"
@@ -15,30 +15,32 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/lazygraph/lazygraph/dataframe"
 )
 
-// ParquetOption configures ReadParquet.
-type ParquetOption func(*parquetConfig)
+// Option configures ReadParquet.
+type Option func(*config)
 
-type parquetConfig struct {
+type config struct {
 	columns []string
 }
 
-// WithParquetColumns reads only the named columns, in that order.
-func WithParquetColumns(columns ...string) ParquetOption {
-	return func(c *parquetConfig) { c.columns = append([]string(nil), columns...) }
+// WithColumns reads only the named columns, in that order.
+func WithColumns(columns ...string) Option {
+	return func(c *config) { c.columns = append([]string(nil), columns...) }
 }
 
-// ReadParquet reads a Parquet file into a frame through Apache Arrow's Go
-// Parquet reader. Flat columns convert to this package's types: floating
+// Read reads a Parquet file into a frame through Apache Arrow's Go
+// Parquet reader. Flat columns convert to the dataframe types: floating
 // point to Float64; signed integers, and unsigned ones up to 32 bits, to
 // Int64 (uint64 to Int64 when every value fits, else an error); strings
 // (also dictionary-encoded and large) to String; booleans to Bool;
 // timestamps of any unit and dates to Time. Nulls become missing values.
 // Other types (nested, decimal, binary, …) are an error wrapping
-// ErrColumnType that names the column and its Parquet/Arrow type.
-func ReadParquet(path string, opts ...ParquetOption) (*Frame, error) {
-	var cfg parquetConfig
+// dataframe.ErrColumnType that names the column and its Parquet/Arrow type.
+func Read(path string, opts ...Option) (*dataframe.Frame, error) {
+	var cfg config
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -61,7 +63,7 @@ func ReadParquet(path string, opts ...ParquetOption) (*Frame, error) {
 		for _, name := range cfg.columns {
 			found := schema.FieldIndices(name)
 			if len(found) == 0 {
-				return nil, fmt.Errorf("dataframe: %s: %w", path, unknownColumn(name, names))
+				return nil, fmt.Errorf("parquet: %s: %w", path, &dataframe.UnknownColumnError{Column: name, Known: names})
 			}
 			indices = append(indices, found[0])
 		}
@@ -72,27 +74,27 @@ func ReadParquet(path string, opts ...ParquetOption) (*Frame, error) {
 		for _, i := range indices {
 			f := schema.Field(i)
 			if _, nested := f.Type.(arrow.NestedType); nested {
-				return nil, fmt.Errorf("dataframe: %s: %w", path, columnTypeArrow(f))
+				return nil, fmt.Errorf("parquet: %s: %w", path, columnTypeArrow(f))
 			}
 		}
-		return nil, fmt.Errorf("dataframe: %s: nested Parquet schemas are not supported: %w", path, ErrColumnType)
+		return nil, fmt.Errorf("parquet: %s: nested Parquet schemas are not supported: %w", path, dataframe.ErrColumnType)
 	}
 	table, err := fr.ReadRowGroups(context.Background(), indices, allRowGroups(pf.NumRowGroups()))
 	if err != nil {
-		return nil, fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
+		return nil, fmt.Errorf("parquet: %s: %w", path, errors.Join(dataframe.ErrMalformed, err))
 	}
 	defer table.Release()
-	cols := make([]*Column, table.NumCols())
+	cols := make([]*dataframe.Column, table.NumCols())
 	for i := range cols {
 		c, err := columnFromArrow(table.Column(i))
 		if err != nil {
-			return nil, fmt.Errorf("dataframe: %s: %w", path, err)
+			return nil, fmt.Errorf("parquet: %s: %w", path, err)
 		}
 		cols[i] = c
 	}
-	frame, err := New(cols...)
+	frame, err := dataframe.New(cols...)
 	if err != nil {
-		return nil, fmt.Errorf("dataframe: %s: %w", path, err)
+		return nil, fmt.Errorf("parquet: %s: %w", path, err)
 	}
 	return frame, nil
 }
@@ -117,21 +119,21 @@ func (e *parquetTypeError) Error() string {
 	return fmt.Sprintf("column %q has Parquet/Arrow type %s, which has no dataframe type", e.column, e.arrowType)
 }
 
-// Is reports whether target is ErrColumnType.
-func (e *parquetTypeError) Is(target error) bool { return target == ErrColumnType }
+// Is reports whether target is dataframe.ErrColumnType.
+func (e *parquetTypeError) Is(target error) bool { return target == dataframe.ErrColumnType }
 
 func columnTypeArrow(f arrow.Field) error {
 	return &parquetTypeError{column: f.Name, arrowType: f.Type.String()}
 }
 
 // columnFromArrow copies an Arrow column into a Column.
-func columnFromArrow(col *arrow.Column) (*Column, error) {
+func columnFromArrow(col *arrow.Column) (*dataframe.Column, error) {
 	n := col.Len()
 	name := col.Name()
 	chunks := col.Data().Chunks()
-	var valid Bitmap
+	var valid dataframe.Bitmap
 	if col.NullN() > 0 {
-		valid = NewBitmap(n)
+		valid = dataframe.NewBitmap(n)
 		offset := 0
 		for _, ch := range chunks {
 			for i := 0; i < ch.Len(); i++ {
@@ -142,7 +144,7 @@ func columnFromArrow(col *arrow.Column) (*Column, error) {
 			offset += ch.Len()
 		}
 	}
-	var typ Type
+	var typ dataframe.Type
 	var data any
 	switch dt := col.DataType().(type) {
 	case *arrow.Float64Type, *arrow.Float32Type, *arrow.Float16Type:
@@ -166,7 +168,7 @@ func columnFromArrow(col *arrow.Column) (*Column, error) {
 				out[i] = math.NaN()
 			}
 		}
-		typ, data = Float64, out
+		typ, data = dataframe.Float64, out
 	case *arrow.Int8Type, *arrow.Int16Type, *arrow.Int32Type, *arrow.Int64Type,
 		*arrow.Uint8Type, *arrow.Uint16Type, *arrow.Uint32Type, *arrow.Uint64Type:
 		out := make([]int64, 0, n)
@@ -189,13 +191,13 @@ func columnFromArrow(col *arrow.Column) (*Column, error) {
 			case *array.Uint64:
 				for i, v := range a.Uint64Values() {
 					if v > math.MaxInt64 && a.IsValid(i) {
-						return nil, fmt.Errorf("column %q: uint64 value %d does not fit in int64: %w", name, v, ErrColumnType)
+						return nil, fmt.Errorf("column %q: uint64 value %d does not fit in int64: %w", name, v, dataframe.ErrColumnType)
 					}
 					out = append(out, int64(v))
 				}
 			}
 		}
-		typ, data = Int64, out
+		typ, data = dataframe.Int64, out
 	case *arrow.StringType, *arrow.LargeStringType, *arrow.StringViewType, *arrow.DictionaryType:
 		if d, ok := dt.(*arrow.DictionaryType); ok && !isStringType(d.ValueType) {
 			return nil, columnTypeArrow(arrow.Field{Name: name, Type: dt})
@@ -204,7 +206,7 @@ func columnFromArrow(col *arrow.Column) (*Column, error) {
 		for _, ch := range chunks {
 			out = appendStrings(out, ch)
 		}
-		typ, data = String, out
+		typ, data = dataframe.String, out
 	case *arrow.BooleanType:
 		out := make([]bool, 0, n)
 		for _, ch := range chunks {
@@ -213,7 +215,7 @@ func columnFromArrow(col *arrow.Column) (*Column, error) {
 				out = append(out, a.Value(i))
 			}
 		}
-		typ, data = Bool, out
+		typ, data = dataframe.Bool, out
 	case *arrow.TimestampType:
 		mult := int64(dt.Unit.Multiplier())
 		out := make([]int64, 0, n)
@@ -222,7 +224,7 @@ func columnFromArrow(col *arrow.Column) (*Column, error) {
 				out = append(out, int64(v)*mult)
 			}
 		}
-		typ, data = Time, out
+		typ, data = dataframe.Time, out
 	case *arrow.Date32Type:
 		out := make([]int64, 0, n)
 		for _, ch := range chunks {
@@ -230,7 +232,7 @@ func columnFromArrow(col *arrow.Column) (*Column, error) {
 				out = append(out, int64(v)*86400e9)
 			}
 		}
-		typ, data = Time, out
+		typ, data = dataframe.Time, out
 	case *arrow.Date64Type:
 		out := make([]int64, 0, n)
 		for _, ch := range chunks {
@@ -238,11 +240,11 @@ func columnFromArrow(col *arrow.Column) (*Column, error) {
 				out = append(out, int64(v)*1e6)
 			}
 		}
-		typ, data = Time, out
+		typ, data = dataframe.Time, out
 	default:
 		return nil, columnTypeArrow(arrow.Field{Name: name, Type: dt})
 	}
-	return NewColumn(name, typ, data, valid)
+	return dataframe.NewColumn(name, typ, data, valid)
 }
 
 func appendConverted[T int8 | int16 | int32 | uint8 | uint16 | uint32](out []int64, values []T) []int64 {
@@ -299,14 +301,14 @@ func stringIfValid(a arrow.Array, i int, value func(int) string) string {
 	return string([]byte(value(i)))
 }
 
-// WriteParquet writes the frame to a Parquet file (Snappy-compressed),
-// mapping Float64 to DOUBLE, Int64 to INT64, String to UTF-8 BYTE_ARRAY,
-// Bool to BOOLEAN and Time to TIMESTAMP(NANOS, UTC); missing values are
-// nulls.
-func WriteParquet(path string, f *Frame) (err error) {
+// Write writes the frame to a Parquet file (Snappy-compressed), mapping
+// Float64 to DOUBLE, Int64 to INT64, String to UTF-8 BYTE_ARRAY, Bool to
+// BOOLEAN and Time to TIMESTAMP(NANOS, UTC); missing values are nulls.
+func Write(path string, f *dataframe.Frame) (err error) {
 	mem := memory.DefaultAllocator
-	fields := make([]arrow.Field, len(f.columns))
-	arrays := make([]arrow.Array, len(f.columns))
+	cols := f.Materialize().Columns()
+	fields := make([]arrow.Field, len(cols))
+	arrays := make([]arrow.Array, len(cols))
 	defer func() {
 		for _, a := range arrays {
 			if a != nil {
@@ -315,60 +317,66 @@ func WriteParquet(path string, f *Frame) (err error) {
 		}
 	}()
 	n := f.NumRows()
-	for j, c := range f.columns {
+	for j, c := range cols {
 		var b array.Builder
-		switch c.typ {
-		case Float64:
+		valid := c.Validity()
+		name := c.Name()
+		switch data := c.Data().(type) {
+		case []float64:
 			fb := array.NewFloat64Builder(mem)
-			for i := 0; i < n; i++ {
-				if r := f.baseRow(i); c.valid.IsValid(r) {
-					fb.Append(c.f64[r])
+			for i, v := range data {
+				if valid.IsValid(i) {
+					fb.Append(v)
 				} else {
 					fb.AppendNull()
 				}
 			}
-			b, fields[j] = fb, arrow.Field{Name: c.name, Type: arrow.PrimitiveTypes.Float64, Nullable: true}
-		case Int64:
+			b, fields[j] = fb, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64, Nullable: true}
+		case []int64:
+			if c.Type() == dataframe.Time {
+				tt := &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
+				tb := array.NewTimestampBuilder(mem, tt)
+				for i, v := range data {
+					if valid.IsValid(i) {
+						tb.Append(arrow.Timestamp(v))
+					} else {
+						tb.AppendNull()
+					}
+				}
+				b, fields[j] = tb, arrow.Field{Name: name, Type: tt, Nullable: true}
+				break
+			}
 			ib := array.NewInt64Builder(mem)
-			for i := 0; i < n; i++ {
-				if r := f.baseRow(i); c.valid.IsValid(r) {
-					ib.Append(c.i64[r])
+			for i, v := range data {
+				if valid.IsValid(i) {
+					ib.Append(v)
 				} else {
 					ib.AppendNull()
 				}
 			}
-			b, fields[j] = ib, arrow.Field{Name: c.name, Type: arrow.PrimitiveTypes.Int64, Nullable: true}
-		case String:
+			b, fields[j] = ib, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Int64, Nullable: true}
+		case []string:
 			sb := array.NewStringBuilder(mem)
-			for i := 0; i < n; i++ {
-				if r := f.baseRow(i); c.valid.IsValid(r) {
-					sb.Append(c.str[r])
+			for i, v := range data {
+				if valid.IsValid(i) {
+					sb.Append(v)
 				} else {
 					sb.AppendNull()
 				}
 			}
-			b, fields[j] = sb, arrow.Field{Name: c.name, Type: arrow.BinaryTypes.String, Nullable: true}
-		case Bool:
+			b, fields[j] = sb, arrow.Field{Name: name, Type: arrow.BinaryTypes.String, Nullable: true}
+		case []bool:
 			bb := array.NewBooleanBuilder(mem)
-			for i := 0; i < n; i++ {
-				if r := f.baseRow(i); c.valid.IsValid(r) {
-					bb.Append(c.b[r])
+			for i, v := range data {
+				if valid.IsValid(i) {
+					bb.Append(v)
 				} else {
 					bb.AppendNull()
 				}
 			}
-			b, fields[j] = bb, arrow.Field{Name: c.name, Type: arrow.FixedWidthTypes.Boolean, Nullable: true}
-		case Time:
-			tt := &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
-			tb := array.NewTimestampBuilder(mem, tt)
-			for i := 0; i < n; i++ {
-				if r := f.baseRow(i); c.valid.IsValid(r) {
-					tb.Append(arrow.Timestamp(c.i64[r]))
-				} else {
-					tb.AppendNull()
-				}
-			}
-			b, fields[j] = tb, arrow.Field{Name: c.name, Type: tt, Nullable: true}
+			b, fields[j] = bb, arrow.Field{Name: name, Type: arrow.FixedWidthTypes.Boolean, Nullable: true}
+		default:
+			return fmt.Errorf("parquet: Write %s: column %q: type %s: %w", path, name, c.Type(), dataframe.ErrColumnType)
 		}
 		arrays[j] = b.NewArray()
 		b.Release()
@@ -381,11 +389,11 @@ func WriteParquet(path string, f *Frame) (err error) {
 
 	out, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("dataframe: %w", err)
+		return fmt.Errorf("parquet: %w", err)
 	}
 	defer func() {
 		if cerr := out.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("dataframe: %w", cerr)
+			err = fmt.Errorf("parquet: %w", cerr)
 		}
 	}()
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
@@ -393,21 +401,21 @@ func WriteParquet(path string, f *Frame) (err error) {
 	// deferred Close reports errors.
 	sink := struct{ io.Writer }{out}
 	if err := pqarrow.WriteTable(table, sink, max(1, int64(n)), props, pqarrow.DefaultWriterProps()); err != nil {
-		return fmt.Errorf("dataframe: WriteParquet %s: %w", path, err)
+		return fmt.Errorf("parquet: Write %s: %w", path, err)
 	}
 	return nil
 }
 
 // openParquet opens a Parquet file for reading through Arrow and returns the reader, its Arrow
 // schema, and the function that closes the file. Errors name the file; a file that is not
-// Parquet (or is damaged) gives an error wrapping ErrMalformed.
+// Parquet (or is damaged) gives an error wrapping dataframe.ErrMalformed.
 func openParquet(path string, props pqarrow.ArrowReadProperties) (*pqarrow.FileReader, *arrow.Schema, func(), error) {
 	osFile, err := os.Open(path)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("dataframe: %w", err)
+		return nil, nil, nil, fmt.Errorf("parquet: %w", err)
 	}
 	malformed := func(err error) error {
-		return fmt.Errorf("dataframe: %s: %w", path, errors.Join(ErrMalformed, err))
+		return fmt.Errorf("parquet: %s: %w", path, errors.Join(dataframe.ErrMalformed, err))
 	}
 	pf, err := file.NewParquetReader(osFile)
 	if err != nil {
