@@ -102,7 +102,14 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	var (
 		plan  *graph.Plan
 		sched schedulers.Scheduler
+		cache *resultCache
 	)
+	if err == nil && s.cacheDir != "" {
+		if cache, err = openResultCache(s.cacheDir, s.logger); err == nil {
+			outputs = cache.rewrite(outputs)
+			info.FromStore = cache.hits
+		}
+	}
 	if err == nil {
 		plan, err = graph.Compile(outputs...)
 	}
@@ -139,6 +146,10 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	job.Chunksize = s.chunksize
 	job.Address = s.address
 	job.Logger = s.logger
+	if cache != nil {
+		cache.attach(plan)
+		job.OnResult = cache.onResult
+	}
 	if obs != nil {
 		obs.plan = plan
 		if s.progress != nil {
@@ -148,6 +159,9 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	}
 	if err = sched.Execute(ctx, job); err != nil {
 		return nil, err
+	}
+	if cache != nil {
+		cache.saveOutputs(job)
 	}
 	results = make([]any, len(outputs))
 	for k, i := range plan.Outputs() {

@@ -22,6 +22,7 @@ const (
 	EnvChunksize = "LAZYGRAPH_CHUNKSIZE"         // tasks per message to a worker process; 0 = adaptive
 	EnvAddress   = "LAZYGRAPH_SCHEDULER_ADDRESS" // address or scheduler file of a distributed scheduler
 	EnvProgress  = "LAZYGRAPH_PROGRESS"          // "1" or "true": progress bar on standard error
+	EnvCache     = "LAZYGRAPH_CACHE"             // directory of a result store (see WithCache)
 )
 
 // DefaultScheduler is the scheduler used when nothing else is configured.
@@ -41,6 +42,7 @@ const (
 	settingAddress
 	settingProgress
 	settingLogger
+	settingCache
 	settingCount
 )
 
@@ -53,6 +55,7 @@ type settings struct {
 	progress  io.Writer
 	logger    *zap.Logger
 	callbacks []Callbacks
+	cacheDir  string
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -217,6 +220,10 @@ func fromEnvironment(s *settings) {
 	if v, ok := os.LookupEnv(EnvAddress); ok && v != "" {
 		s.address = strings.TrimSpace(v)
 		s.assign(settingAddress, nil)
+	}
+	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
+		s.cacheDir = strings.TrimSpace(v)
+		s.assign(settingCache, nil)
 	}
 	if v, ok := os.LookupEnv(EnvProgress); ok && v != "" {
 		on, err := strconv.ParseBool(strings.TrimSpace(v))

@@ -10,8 +10,9 @@ import (
 type FuncOption func(*funcOptions)
 
 type funcOptions struct {
-	name string
-	pure bool
+	name    string
+	pure    bool
+	version string
 }
 
 // Name registers the function under name instead of the name derived from its symbol. Names
@@ -28,6 +29,13 @@ func Pure() FuncOption {
 	return func(o *funcOptions) { o.pure = true }
 }
 
+// Version sets a version string that is part of the keys of the function's pure calls: change
+// it when the function's code changes, so that results kept by [WithCache] from the old code are
+// no longer used. It has no effect on functions that are not [Pure].
+func Version(v string) FuncOption {
+	return func(o *funcOptions) { o.version = v }
+}
+
 func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Type, result reflect.Type, opts []FuncOption) *graph.Function {
 	var o funcOptions
 	for _, opt := range opts {
@@ -37,11 +45,12 @@ func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Ty
 		invoke = nil
 	}
 	return graph.NewFunction(graph.FunctionSpec{
-		Name:   o.name,
-		Impl:   impl,
-		Invoke: invoke,
-		Params: params,
-		Result: result,
-		Pure:   o.pure,
+		Name:    o.name,
+		Impl:    impl,
+		Invoke:  invoke,
+		Params:  params,
+		Result:  result,
+		Pure:    o.pure,
+		Version: o.version,
 	})
 }

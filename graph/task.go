@@ -210,7 +210,11 @@ func (t *Task) pureKey() Key {
 
 func pureKey(fn *Function, args []*Task) Key {
 	h := newTokenHasher()
-	h.writeString(fn.name)
+	if fn.ident != "" {
+		h.writeString(fn.ident)
+	} else {
+		h.writeString(fn.name)
+	}
 	for _, a := range args {
 		if a.fn == nil {
 			h.writeString(a.contentToken())

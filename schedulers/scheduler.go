@@ -32,6 +32,11 @@ type Job struct {
 	Observer  Observer    // nil when nobody listens
 	Logger    *zap.Logger // never nil
 
+	// OnResult, when set, is called by [Job.Run] with each task's result as the task succeeds, in
+	// the goroutine that ran it, before the Observer hears of it: how a result store keeps
+	// results computed here. Schedulers that run tasks elsewhere do not call it.
+	OnResult func(task int32, v any)
+
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.
 	BytesSent atomic.Int64
@@ -80,6 +85,9 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err}
 	} else {
 		j.results[i] = v
+		if j.OnResult != nil {
+			j.OnResult(i, v)
+		}
 	}
 	if j.Observer != nil {
 		j.Observer.TaskFinished(i, worker, time.Since(start), err)

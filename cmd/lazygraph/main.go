@@ -31,6 +31,7 @@ func commands() []command {
 		{"scheduler", "start a distributed scheduler", runScheduler},
 		{"worker", "serve a distributed scheduler as a worker (with the benchmark functions)", runWorker},
 		{"launch", "start a cluster of your program on Slurm or over SSH", runLaunch},
+		{"cache", "list, measure or prune a result store (ls|du|prune DIR)", runCache},
 	}
 }
 
