@@ -14,7 +14,7 @@ import (
 
 // replicate is the task: one replicate of the study. It is wrapped in a package-level variable
 // so that worker processes, which run this same program, find it by name.
-var replicate = delayed.Func2E(runReplicate)
+var replicate = delayed.Func2E(runReplicate, delayed.Pure())
 
 // study describes the data each replicate draws and the methods it compares. Its fields are
 // exported so that it can travel to worker processes.
