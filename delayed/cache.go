@@ -153,6 +153,18 @@ func (c *resultCache) onResult(i int32, v any) {
 	}
 }
 
+// onEncodedResult keeps task i's result that came back encoded from a worker process, if it is
+// one to keep: the job's OnEncodedResult hook.
+func (c *resultCache) onEncodedResult(i int32, v wire.Value) {
+	key := c.save[i]
+	if key == "" || c.saved[i].Swap(true) {
+		return
+	}
+	if _, err := c.store.Put(key, v); err != nil {
+		c.log.Warn("result store: cannot keep a result", zap.String("key", key), zap.Error(err))
+	}
+}
+
 // saveOutputs keeps the outputs that were not kept as they completed: those computed by a
 // scheduler that runs tasks elsewhere.
 func (c *resultCache) saveOutputs(job *schedulers.Job) {

@@ -13,7 +13,7 @@ import (
 	"github.com/lazygraph/lazygraph/delayed"
 )
 
-// cacheCounter counts the calls of the functions cached tests use.
+// cacheCalls counts the calls of the functions cached tests use.
 var cacheCalls atomic.Int64
 
 var (

@@ -149,6 +149,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	if cache != nil {
 		cache.attach(plan)
 		job.OnResult = cache.onResult
+		job.OnEncodedResult = cache.onEncodedResult
 	}
 	if obs != nil {
 		obs.plan = plan

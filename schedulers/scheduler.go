@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
 // Scheduler executes compiled task graphs. Implementations must be safe for concurrent use:
@@ -36,6 +37,11 @@ type Job struct {
 	// the goroutine that ran it, before the Observer hears of it: how a result store keeps
 	// results computed here. Schedulers that run tasks elsewhere do not call it.
 	OnResult func(task int32, v any)
+	// OnEncodedResult, when set, is called by schedulers that run tasks in other processes with
+	// each result that comes back to this process as its task finishes, encoded with the
+	// function's result type; v's memory is valid only during the call. Results kept where they
+	// were computed do not come back and are not reported.
+	OnEncodedResult func(task int32, v wire.Value)
 
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.

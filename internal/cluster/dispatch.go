@@ -442,6 +442,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		w.holds[r.Key] = r.Size
 		if r.Sent {
 			js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
+			if k, ok := js.Owner.(Keeper); ok {
+				k.Keep(i, wire.Value{Body: r.Body, Attachments: mine})
+			}
 		}
 		if js.flags[i]&flagOutput != 0 {
 			if !r.Sent {
