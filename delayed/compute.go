@@ -150,6 +150,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		cache.attach(plan)
 		job.OnResult = cache.onResult
 		job.OnEncodedResult = cache.onEncodedResult
+		job.StoreDir, job.StoreKeys = s.cacheDir, cache.save
 	}
 	if obs != nil {
 		obs.plan = plan

@@ -42,6 +42,12 @@ type Job struct {
 	// function's result type; v's memory is valid only during the call. Results kept where they
 	// were computed do not come back and are not reported.
 	OnEncodedResult func(task int32, v wire.Value)
+	// StoreDir is the directory of the computation's result store ("" for none), and StoreKeys
+	// (indexed by task) the entry key of each task whose result is kept there, "" for the others:
+	// a scheduler running tasks on other machines may write results into the directory from
+	// there when it is shared with them.
+	StoreDir  string
+	StoreKeys []string
 
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.

@@ -71,7 +71,7 @@ func TestResumeAfterKill(t *testing.T) {
 		t.Skip("starts and kills child processes")
 	}
 	const replicates = 600
-	for _, sched := range []string{"threads", "processes"} {
+	for _, sched := range []string{"threads", "processes", "distributed"} {
 		t.Run(sched, func(t *testing.T) {
 			args := fmt.Sprintf("-replicates %d -n 40 -p 15 -seed 5 -scheduler %s -workers 1", replicates, sched)
 			want := runSimulation(t, strings.Fields(args)...)

@@ -60,6 +60,7 @@ type submit struct {
 	External  []externalEntry    `msgpack:"x,omitempty"`
 	Events    bool               `msgpack:"e,omitempty"` // send task events
 	Persist   bool               `msgpack:"p,omitempty"` // keep outputs in the cluster (futures)
+	Store     *storeSpec         `msgpack:"r,omitempty"` // the client's result store (store.go)
 }
 
 // dataEntry is a data node's encoding; its attachments are the next Attachments of the frame's.
