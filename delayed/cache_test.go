@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -161,3 +162,14 @@ func TestCacheCorruptEntryIsRecomputed(t *testing.T) {
 		})
 	}
 }
+
+func TestCacheProgressReportsStoredTasks(t *testing.T) {
+	dir := t.TempDir()
+	computeCounting(t, cachedSquares(4), delayed.WithCache(dir))
+	var bar strings.Builder
+	computeCounting(t, cachedSquares(5), delayed.WithCache(dir), delayed.WithProgress(&bar))
+	if !strings.Contains(bar.String(), "4 from the store") {
+		t.Fatalf("progress bar %q does not tell of the 4 tasks from the store", bar.String())
+	}
+}
+

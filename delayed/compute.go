@@ -155,7 +155,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	if obs != nil {
 		obs.plan = plan
 		if s.progress != nil {
-			obs.progress = startProgress(s.progress, plan.Calls(), obs.finished.Load)
+			obs.progress = startProgress(s.progress, plan.Calls(), info.FromStore, obs.finished.Load)
 		}
 		job.Observer = obs
 	}
