@@ -172,4 +172,3 @@ func TestCacheProgressReportsStoredTasks(t *testing.T) {
 		t.Fatalf("progress bar %q does not tell of the 4 tasks from the store", bar.String())
 	}
 }
-
