@@ -31,7 +31,8 @@ func functionIdentity(f *Function) string {
 // ContentKeyed reports whether t's key is determined by content alone — t is a call of a pure
 // function whose key was derived from the function (name, signature, version) and the arguments,
 // and every argument is data or itself content-keyed — so that equal keys mean equal results in
-// every process and every run. Only such tasks may be kept in a result store: a key that
+// every process and every run (data holding functions, channels or unsafe pointers, which are
+// hashed by identity, do not qualify). Only such tasks may be kept in a result store: a key that
 // depends on a task number or a name chosen by the caller could name another computation in
 // another run. memo caches answers for the tasks of one graph; it may be nil.
 func ContentKeyed(t *Task, memo map[*Task]bool) bool {
@@ -53,6 +54,8 @@ func ContentKeyed(t *Task, memo map[*Task]bool) bool {
 			ok = ContentKeyed(a, memo)
 		} else if _, future := a.value.(Placeholder); future {
 			ok = false // stands for a value held by a cluster, not content
+		} else if a.dataToken().identity {
+			ok = false // holds functions or channels, whose tokens are valid in this process only
 		}
 	}
 	if memo != nil {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"sync/atomic"
 )
@@ -20,8 +21,8 @@ type Task struct {
 
 // taskExtra holds what most tasks do not need, to keep Task small.
 type taskExtra struct {
-	key   Key                    // explicit or pure key
-	token atomic.Pointer[string] // content token of a data node, computed on first use
+	key   Key                       // explicit or pure key
+	token atomic.Pointer[dataToken] // content token of a data node, computed on first use
 }
 
 // lastID numbers tasks; a task's default key is its function name and this number.
@@ -185,18 +186,29 @@ func (t *Task) Err() error {
 	return nil
 }
 
+// dataToken is a data node's content token, and whether hashing it met functions, channels or
+// unsafe pointers, which are hashed by identity: such a token is stable within one process only.
+type dataToken struct {
+	token    string
+	identity bool
+}
+
 // contentToken returns a data node's content token, computing it once.
-func (t *Task) contentToken() string {
+func (t *Task) contentToken() string { return t.dataToken().token }
+
+func (t *Task) dataToken() *dataToken {
 	x := t.extra.Load()
 	if x == nil {
 		t.extra.CompareAndSwap(nil, &taskExtra{})
 		x = t.extra.Load()
 	}
 	if p := x.token.Load(); p != nil {
-		return *p
+		return p
 	}
-	tok := Tokenize(t.value)
-	x.token.Store(&tok)
+	h := newTokenHasher()
+	h.value(reflect.ValueOf(t.value), 0, nil)
+	tok := &dataToken{token: h.sum(), identity: h.identity}
+	x.token.Store(tok)
 	return tok
 }
 
