@@ -2,11 +2,14 @@ package graph
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
 // functionIdentity returns what a pure call's key hashes for its function: the registered name,
-// the signature and the version, so that a changed signature or version gives new keys.
+// the signature and the version, so that a changed signature or version gives new keys. The
+// signature spells out struct types field by field, so that a field added to a result type also
+// gives new keys (a kept result would otherwise decode with the new field zero).
 func functionIdentity(f *Function) string {
 	var b strings.Builder
 	b.WriteString(f.name)
@@ -15,17 +18,50 @@ func functionIdentity(f *Function) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprint(&b, p)
+		writeTypeShape(&b, p, 0)
 	}
 	b.WriteString(") ")
 	if f.result != nil {
-		fmt.Fprint(&b, f.result)
+		writeTypeShape(&b, f.result, 0)
 	}
 	if f.version != "" {
 		b.WriteString(" version ")
 		b.WriteString(f.version)
 	}
 	return b.String()
+}
+
+// writeTypeShape writes t's name and, for struct types and the element types of composite
+// types, their structure, a few levels deep.
+func writeTypeShape(b *strings.Builder, t reflect.Type, depth int) {
+	fmt.Fprint(b, t)
+	if depth >= 4 {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		b.WriteByte('{')
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if i > 0 {
+				b.WriteByte(';')
+			}
+			b.WriteString(f.Name)
+			b.WriteByte(' ')
+			writeTypeShape(b, f.Type, depth+1)
+		}
+		b.WriteByte('}')
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		b.WriteByte('<')
+		writeTypeShape(b, t.Elem(), depth+1)
+		b.WriteByte('>')
+	case reflect.Map:
+		b.WriteByte('<')
+		writeTypeShape(b, t.Key(), depth+1)
+		b.WriteByte(',')
+		writeTypeShape(b, t.Elem(), depth+1)
+		b.WriteByte('>')
+	}
 }
 
 // ContentKeyed reports whether t's key is determined by content alone — t is a call of a pure

@@ -63,3 +63,32 @@ func TestPureKeyCoversVersionAndSignature(t *testing.T) {
 		t.Error("the name is not part of the key")
 	}
 }
+
+// rowBefore and rowAfter return two types that print alike ("graph.row") but whose fields differ,
+// as one type does before and after a field is added to it.
+func rowBefore() reflect.Type {
+	type row struct{ A float64 }
+	return reflect.TypeFor[row]()
+}
+
+func rowAfter() reflect.Type {
+	type row struct {
+		A float64
+		B float64
+	}
+	return reflect.TypeFor[row]()
+}
+
+func TestPureKeyCoversResultStructure(t *testing.T) {
+	if rowBefore().String() != rowAfter().String() {
+		t.Fatalf("the test needs types that print alike: %s, %s", rowBefore(), rowAfter())
+	}
+	mk := func(result reflect.Type) Key {
+		f := NewFunction(FunctionSpec{Name: "test.shape", Impl: func() {}, Pure: true, Result: result,
+			Invoke: func(context.Context, []any) (any, error) { return nil, nil }})
+		return NewTask(f, nil).Key()
+	}
+	if mk(rowBefore()) == mk(rowAfter()) {
+		t.Error("a field added to the result type keeps the key: a kept result would decode without it")
+	}
+}
