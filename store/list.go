@@ -64,9 +64,17 @@ func readKey(path string) string {
 	return string(key)
 }
 
+// tempAge is how old a temporary file must be before Prune takes it for a killed writer's.
+const tempAge = time.Hour
+
 // Prune removes the entries last written or read before cutoff, and temporary files left by
-// killed writers older than cutoff. It returns how many files and bytes it removed.
+// killed writers older than cutoff and at least an hour old (younger ones may be being written).
+// It returns how many files and bytes it removed.
 func (s *Store) Prune(cutoff time.Time) (files int, bytes int64, err error) {
+	tempCutoff := cutoff
+	if limit := time.Now().Add(-tempAge); limit.Before(tempCutoff) {
+		tempCutoff = limit
+	}
 	des, err := os.ReadDir(s.dir)
 	if err != nil {
 		return 0, 0, fmt.Errorf("result store: %w", err)
@@ -76,8 +84,12 @@ func (s *Store) Prune(cutoff time.Time) (files int, bytes int64, err error) {
 		if !isEntry(name) && !strings.HasPrefix(name, tempPrefix) {
 			continue // not ours
 		}
+		limit := cutoff
+		if !isEntry(name) {
+			limit = tempCutoff
+		}
 		fi, ierr := de.Info()
-		if ierr != nil || fi.IsDir() || !fi.ModTime().Before(cutoff) {
+		if ierr != nil || fi.IsDir() || !fi.ModTime().Before(limit) {
 			continue
 		}
 		if rerr := os.Remove(filepath.Join(s.dir, name)); rerr != nil {

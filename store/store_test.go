@@ -181,6 +181,10 @@ func TestPrune(t *testing.T) {
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}
+	fresh := filepath.Join(s.Dir(), ".tmp-being-written")
+	if err := os.WriteFile(fresh, []byte("partial"), 0o666); err != nil {
+		t.Fatal(err)
+	}
 	n, _, err := s.Prune(time.Now().Add(-24 * time.Hour))
 	if err != nil || n != 2 {
 		t.Fatalf("Prune removed %d files (%v), want the old entry and the leftover temporary file", n, err)
@@ -188,5 +192,12 @@ func TestPrune(t *testing.T) {
 	entries, _ := s.List()
 	if len(entries) != 1 || entries[0].Key != "new" {
 		t.Fatalf("left %+v, want only the new entry", entries)
+	}
+	// Pruning everything removes every entry but not a temporary file being written.
+	if n, _, err := s.Prune(time.Now()); err != nil || n != 1 {
+		t.Fatalf("Prune of all removed %d files (%v), want 1", n, err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Fatalf("a fresh temporary file was removed: %v", err)
 	}
 }
