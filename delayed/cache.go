@@ -3,6 +3,7 @@ package delayed
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"go.uber.org/zap"
@@ -43,6 +44,17 @@ type resultCache struct {
 	plan  *graph.Plan
 	save  []string // by plan index: the entry key, "" for tasks not kept
 	saved []atomic.Bool
+
+	// Entries are written by one goroutine, off the tasks' and the coordinator's path.
+	mu      sync.Mutex
+	closed  bool
+	writes  chan pendingWrite
+	writing sync.WaitGroup
+}
+
+type pendingWrite struct {
+	key   string
+	entry []byte
 }
 
 func openResultCache(dir string, log *zap.Logger) (*resultCache, error) {
@@ -121,8 +133,17 @@ func (c *resultCache) load(key string, fn *graph.Function) (any, bool) {
 	return v, true
 }
 
-// attach prepares saving the results of plan's kept tasks.
+// attach prepares saving the results of plan's kept tasks and starts the writer; finish must
+// follow.
 func (c *resultCache) attach(plan *graph.Plan) {
+	c.writes = make(chan pendingWrite, 64)
+	c.writing.Go(func() {
+		for w := range c.writes {
+			if _, err := c.store.PutEntry(w.key, w.entry); err != nil {
+				c.log.Warn("result store: cannot keep a result", zap.String("key", w.key), zap.Error(err))
+			}
+		}
+	})
 	c.plan = plan
 	c.save = make([]string, plan.Len())
 	c.saved = make([]atomic.Bool, plan.Len())
@@ -148,9 +169,29 @@ func (c *resultCache) onResult(i int32, v any) {
 		level("result store: cannot keep a result", zap.String("key", key), zap.Error(err))
 		return
 	}
-	if _, err := c.store.Put(key, enc); err != nil {
-		c.log.Warn("result store: cannot keep a result", zap.String("key", key), zap.Error(err))
+	c.enqueue(key, enc)
+}
+
+// enqueue hands an entry to the writer; after finish (a late result of a cancelled
+// computation) it is dropped.
+func (c *resultCache) enqueue(key string, v wire.Value) {
+	entry := store.Encode(key, v) // a copy: v's memory may be reused after the call
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.writes <- pendingWrite{key: key, entry: entry}
 	}
+}
+
+// finish waits for the entries queued so far to be written.
+func (c *resultCache) finish() {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.writes)
+	}
+	c.mu.Unlock()
+	c.writing.Wait()
 }
 
 // onEncodedResult keeps task i's result that came back encoded from a worker process, if it is
@@ -160,9 +201,7 @@ func (c *resultCache) onEncodedResult(i int32, v wire.Value) {
 	if key == "" || c.saved[i].Swap(true) {
 		return
 	}
-	if _, err := c.store.Put(key, v); err != nil {
-		c.log.Warn("result store: cannot keep a result", zap.String("key", key), zap.Error(err))
-	}
+	c.enqueue(key, v)
 }
 
 // saveOutputs keeps the outputs that were not kept as they completed: those computed by a

@@ -148,6 +148,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	job.Logger = s.logger
 	if cache != nil {
 		cache.attach(plan)
+		defer cache.finish()
 		job.OnResult = cache.onResult
 		job.OnEncodedResult = cache.onEncodedResult
 		job.StoreDir, job.StoreKeys = s.cacheDir, cache.save

@@ -193,6 +193,11 @@ type dataToken struct {
 	identity bool
 }
 
+func isPlaceholderPointer(v any) bool {
+	_, ok := v.(Placeholder)
+	return ok && reflect.ValueOf(v).Kind() == reflect.Pointer
+}
+
 // contentToken returns a data node's content token, computing it once.
 func (t *Task) contentToken() string { return t.dataToken().token }
 
@@ -206,7 +211,15 @@ func (t *Task) dataToken() *dataToken {
 		return p
 	}
 	h := newTokenHasher()
-	h.value(reflect.ValueOf(t.value), 0, nil)
+	if v := reflect.ValueOf(t.value); isPlaceholderPointer(t.value) {
+		// A future stands for a value held elsewhere, and holds a live connection: hash it
+		// by identity, never by walking into it.
+		h.writeString(v.Type().String())
+		h.writeUint64(uint64(v.Pointer()))
+		h.identity = true
+	} else {
+		h.value(v, 0, nil)
+	}
 	tok := &dataToken{token: h.sum(), identity: h.identity}
 	x.token.Store(tok)
 	return tok

@@ -96,13 +96,22 @@ func (s *Store) Discard(key string, why error) {
 // Put keeps v under key. It returns false, without error, when another writer put the entry
 // first (the first writer wins; its entry is kept).
 func (s *Store) Put(key string, v wire.Value) (won bool, err error) {
+	return s.PutEntry(key, Encode(key, v))
+}
+
+// Encode returns key's entry holding v, for [Store.PutEntry]: how a caller copies a value out of
+// memory it must give back before the entry is written.
+func Encode(key string, v wire.Value) []byte { return encodeEntry(key, v) }
+
+// PutEntry is [Store.Put] with an entry made by [Encode] for the same key.
+func (s *Store) PutEntry(key string, entry []byte) (won bool, err error) {
 	final := filepath.Join(s.dir, EntryName(key))
 	tmp, err := os.CreateTemp(s.dir, tempPrefix+"*")
 	if err != nil {
 		return false, fmt.Errorf("result store: %w", err)
 	}
 	defer os.Remove(tmp.Name()) //nolint:errcheck // linked or failed: the name goes either way
-	_, err = tmp.Write(encodeEntry(key, v))
+	_, err = tmp.Write(entry)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
