@@ -92,3 +92,14 @@ func TestPureKeyCoversResultStructure(t *testing.T) {
 		t.Error("a field added to the result type keeps the key: a kept result would decode without it")
 	}
 }
+
+func TestWriteKeyMatchesKey(t *testing.T) {
+	for _, a := range []*Task{NewTask(incF, []*Task{NewData(1)}), NewTaskKey("explicit", incF, []*Task{NewData(1)})} {
+		h1, h2 := newTokenHasher(), newTokenHasher()
+		h1.writeString(string(a.Key()))
+		h2.writeKey(a)
+		if h1.sum() != h2.sum() {
+			t.Errorf("writeKey of %s differs from writing its key", a.Key())
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Task is one node of a task graph: a data node holding a value, or a call of a [Function]
@@ -244,8 +245,21 @@ func pureKey(fn *Function, args []*Task) Key {
 		if a.fn == nil {
 			h.writeString(a.contentToken())
 		} else {
-			h.writeString(string(a.Key()))
+			h.writeKey(a)
 		}
 	}
 	return Key(fn.name + "-" + h.sum())
+}
+
+// writeKey writes call a's key as writeString(string(a.Key())) would, without making the string
+// of a numbered key (an All over many tasks would otherwise allocate twice per task).
+func (t *tokenHasher) writeKey(a *Task) {
+	if x := a.extra.Load(); x != nil && x.key != "" {
+		t.writeString(string(x.key))
+		return
+	}
+	num := strconv.AppendUint(append(t.num[:0], '-'), a.id, 10) // in the hasher: no allocation
+	t.writeUint64(uint64(len(a.fn.name) + len(num)))
+	t.h.Write(unsafe.Slice(unsafe.StringData(a.fn.name), len(a.fn.name)))
+	t.h.Write(num)
 }

@@ -26,7 +26,8 @@ func Tokenize(v any) string {
 type tokenHasher struct {
 	h        hash.Hash
 	buf      [8]byte
-	identity bool // something was hashed by identity, not content
+	num      [24]byte // scratch for writeKey
+	identity bool     // something was hashed by identity, not content
 }
 
 func newTokenHasher() *tokenHasher { return &tokenHasher{h: sha256.New()} }
