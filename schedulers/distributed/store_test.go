@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/schedulers/distributed"
 )
 
 var storeSquare = delayed.Func1(func(x int) int { return x * x }, delayed.Pure())
@@ -43,5 +44,29 @@ func TestResultStoreSharedWithScheduler(t *testing.T) {
 	v, err = build(20).Compute(context.Background(), opts...)
 	if err != nil || v != 2470 || info.FromStore != 20 || info.Tasks != 2 {
 		t.Fatalf("second run: %d, %v, %d tasks, %d from the store; want 2470 with only the gathering and the sum run", v, err, info.Tasks, info.FromStore)
+	}
+}
+
+// TestPureCallOfFutureIsNotKept: a future stands for a value held by the cluster, not content,
+// so a pure call of one is computed (its key hashes the future by identity, never by walking
+// into the client's live state) and never kept in the store, where another run could find it.
+func TestPureCallOfFutureIsNotKept(t *testing.T) {
+	tc := newTestCluster(t, 1)
+	cl := tc.client(t)
+	ctx := context.Background()
+	futures, err := cl.Map([]distributed.Node{storeSquare(delayed.Value(3))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := futures[0].Result(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	d := storeSquare(delayed.FromTask[int](futures[0].Task()))
+	if v, err := d.Compute(ctx, delayed.Using(cl), delayed.WithCache(dir)); err != nil || v != 81 {
+		t.Fatalf("got %d, %v; want 81", v, err)
+	}
+	if entries, _ := filepath.Glob(filepath.Join(dir, "*.lgr")); len(entries) != 0 {
+		t.Fatalf("kept %d entries for a call of a future", len(entries))
 	}
 }
