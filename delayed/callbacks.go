@@ -28,6 +28,7 @@ type ComputeInfo struct {
 	Failed    bool          // Finish only: the computation returned an error
 	Err       error         // Finish only: that error
 	BytesSent int64         // Finish only: bytes that crossed into worker processes
+	FromStore int           // tasks replaced by results kept in the result store (WithCache)
 }
 
 // TaskInfo describes one task for [Callbacks].

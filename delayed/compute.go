@@ -102,7 +102,14 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	var (
 		plan  *graph.Plan
 		sched schedulers.Scheduler
+		cache *resultCache
 	)
+	if err == nil && s.cacheDir != "" {
+		if cache, err = openResultCache(s.cacheDir, s.logger); err == nil {
+			outputs = cache.rewrite(outputs)
+			info.FromStore = cache.hits
+		}
+	}
 	if err == nil {
 		plan, err = graph.Compile(outputs...)
 	}
@@ -145,10 +152,17 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		}
 	}
 	job.Seed = s.seed
+	if cache != nil {
+		cache.attach(plan)
+		defer cache.finish()
+		job.OnResult = cache.onResult
+		job.OnEncodedResult = cache.onEncodedResult
+		job.StoreDir, job.StoreKeys = s.cacheDir, cache.save
+	}
 	if obs != nil {
 		obs.plan = plan
 		if s.progress != nil {
-			obs.progress = startProgress(s.progress, plan.Calls(), obs.finished.Load)
+			obs.progress = startProgress(s.progress, plan.Calls(), info.FromStore, obs.finished.Load)
 		}
 		job.Observer = obs
 	}
@@ -162,6 +176,9 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	}
 	if err = sched.Execute(ctx, job); err != nil {
 		return nil, err
+	}
+	if cache != nil {
+		cache.saveOutputs(job)
 	}
 	results = make([]any, len(outputs))
 	for k, i := range plan.Outputs() {

@@ -22,6 +22,7 @@ const (
 	EnvChunksize = "LAZYGRAPH_CHUNKSIZE"         // tasks per message to a worker process; 0 = adaptive
 	EnvAddress   = "LAZYGRAPH_SCHEDULER_ADDRESS" // address or scheduler file of a distributed scheduler
 	EnvProgress  = "LAZYGRAPH_PROGRESS"          // "1" or "true": progress bar on standard error
+	EnvCache     = "LAZYGRAPH_CACHE"             // directory of a result store (see WithCache)
 )
 
 // DefaultScheduler is the scheduler used when nothing else is configured.
@@ -44,6 +45,7 @@ const (
 	settingSeed
 	settingRetries
 	settingKeepGoing
+	settingCache
 	settingCount
 )
 
@@ -60,6 +62,7 @@ type settings struct {
 	seed      uint64 // root of the tasks' random streams: WithSeed, LAZYGRAPH_SEED
 	retries   int    // WithRetries
 	keepGoing bool   // WithKeepGoing
+	cacheDir  string
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -226,6 +229,10 @@ func fromEnvironment(s *settings) {
 		s.assign(settingAddress, nil)
 	}
 	seedFromEnvironment(s)
+	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
+		s.cacheDir = strings.TrimSpace(v)
+		s.assign(settingCache, nil)
+	}
 	if v, ok := os.LookupEnv(EnvProgress); ok && v != "" {
 		on, err := strconv.ParseBool(strings.TrimSpace(v))
 		switch {

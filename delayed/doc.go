@@ -43,8 +43,11 @@
 // [Delayed.Compute] computes one value; [Compute], [Compute2] and [Compute3] compute several in
 // one pass, so intermediates they share run once. Configuration comes, in order of precedence,
 // from options given to the call, from [Configure], from the environment (LAZYGRAPH_SCHEDULER,
-// LAZYGRAPH_WORKERS, LAZYGRAPH_CHUNKSIZE, LAZYGRAPH_SCHEDULER_ADDRESS, LAZYGRAPH_PROGRESS) and
-// from defaults: the threads scheduler with one worker per core.
+// LAZYGRAPH_WORKERS, LAZYGRAPH_CHUNKSIZE, LAZYGRAPH_SCHEDULER_ADDRESS, LAZYGRAPH_PROGRESS,
+// LAZYGRAPH_CACHE) and from defaults: the threads scheduler with one worker per core.
+//
+// [WithCache] (or LAZYGRAPH_CACHE) keeps pure tasks' results in a directory, so that a computation
+// that was killed resumes where it stopped; [Version] invalidates a function's kept results.
 //
 // A task's error comes back wrapped in a *[TaskError] naming the task and its function;
 // errors.Is and errors.As reach the original. A panic in a task becomes a *[PanicError] with the

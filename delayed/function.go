@@ -15,6 +15,7 @@ type funcOptions struct {
 	pure    bool
 	retries int
 	timeout time.Duration
+	version string
 }
 
 // Name registers the function under name instead of the name derived from its symbol. Names
@@ -37,6 +38,13 @@ func takesContext(impl any) bool {
 	return t != nil && t.Kind() == reflect.Func && t.NumIn() > 0 && t.In(0) == contextType
 }
 
+// Version sets a version string that is part of the keys of the function's pure calls: change
+// it when the function's code changes, so that results kept by [WithCache] from the old code are
+// no longer used. It has no effect on functions that are not [Pure].
+func Version(v string) FuncOption {
+	return func(o *funcOptions) { o.version = v }
+}
+
 func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Type, result reflect.Type, opts []FuncOption) *graph.Function {
 	var o funcOptions
 	for _, opt := range opts {
@@ -46,12 +54,13 @@ func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Ty
 		invoke = nil
 	}
 	return graph.NewFunction(graph.FunctionSpec{
-		Name:   o.name,
-		Impl:   impl,
-		Invoke: invoke,
-		Params: params,
-		Result: result,
-		Pure:   o.pure,
+		Name:    o.name,
+		Impl:    impl,
+		Invoke:  invoke,
+		Params:  params,
+		Result:  result,
+		Pure:    o.pure,
+		Version: o.version,
 
 		TakesContext: takesContext(impl),
 		Retries:      o.retries,

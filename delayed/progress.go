@@ -9,13 +9,15 @@ import (
 	"time"
 )
 
-// progressBar redraws "[#####     ]  50% 500/1000 tasks 1.2s" on a writer while a computation
+// progressBar redraws "[#####     ]  50% 500/1000 tasks 1.2s" (followed by ", 20 from the
+// store" when a result store supplied tasks) on a writer while a computation
 // runs: in place every 100 ms on a terminal, as a new line every 2 s otherwise. Its goroutine
 // ends in close, which draws the final state.
 type progressBar struct {
 	w        io.Writer
 	total    int
 	finished func() int64
+	stored   int // tasks taken from the result store instead of run, not counted in total
 	start    time.Time
 	inPlace  bool
 	stop     chan struct{}
@@ -24,8 +26,8 @@ type progressBar struct {
 
 const progressWidth = 30
 
-func startProgress(w io.Writer, total int, finished func() int64) *progressBar {
-	p := &progressBar{w: w, total: total, finished: finished, start: time.Now(), stop: make(chan struct{})}
+func startProgress(w io.Writer, total, stored int, finished func() int64) *progressBar {
+	p := &progressBar{w: w, total: total, stored: stored, finished: finished, start: time.Now(), stop: make(chan struct{})}
 	interval := 2 * time.Second
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
@@ -71,6 +73,9 @@ func (p *progressBar) draw(final bool) {
 	line := fmt.Sprintf("[%s%s] %3.0f%% %d/%d tasks %.1fs",
 		strings.Repeat("#", filled), strings.Repeat(" ", progressWidth-filled),
 		100*frac, n, p.total, time.Since(p.start).Seconds())
+	if p.stored > 0 {
+		line += fmt.Sprintf(", %d from the store", p.stored)
+	}
 	switch {
 	case p.inPlace && final:
 		fmt.Fprintf(p.w, "\r%s\n", line)

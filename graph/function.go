@@ -39,6 +39,9 @@ type FunctionSpec struct {
 	// Timeout how long one attempt may run (0: no limit); see [Policy].
 	Retries int
 	Timeout time.Duration
+	// Version is part of a pure function's task keys: change it when the function's code changes
+	// so that results kept in a result store by the old code are no longer used.
+	Version string
 }
 
 // Function is a callable that tasks refer to. Create one with [NewFunction]; it is immutable and
@@ -54,6 +57,8 @@ type Function struct {
 	portable bool
 	builtin  bool
 	elem     reflect.Type // builtin slice: the type of every argument
+	version  string
+	ident    string // what pure keys hash for the function: name, signature and version
 	err      error
 }
 
@@ -62,13 +67,14 @@ type Function struct {
 // by [Compile] for every graph that uses the function, before any task runs.
 func NewFunction(spec FunctionSpec) *Function {
 	f := &Function{
-		name:   spec.Name,
-		invoke: spec.Invoke,
-		params: spec.Params,
-		result: spec.Result,
-		pure:   spec.Pure,
-		ctx:    spec.TakesContext,
-		policy: Policy{Retries: spec.Retries, Timeout: spec.Timeout},
+		name:    spec.Name,
+		invoke:  spec.Invoke,
+		params:  spec.Params,
+		result:  spec.Result,
+		pure:    spec.Pure,
+		ctx:     spec.TakesContext,
+		policy:  Policy{Retries: spec.Retries, Timeout: spec.Timeout},
+		version: spec.Version,
 	}
 	if f.name == "" {
 		f.name = SymbolName(spec.Impl)
@@ -81,7 +87,9 @@ func NewFunction(spec FunctionSpec) *Function {
 		f.err = &BuildError{Err: fmt.Errorf("%s: retries %d and timeout %v: want 0 or more", f.name, spec.Retries, spec.Timeout)}
 		return f
 	}
-	return register(f, spec.Impl, spec.Name != "")
+	f = register(f, spec.Impl, spec.Name != "")
+	f.ident = functionIdentity(f)
+	return f
 }
 
 // Name is the function's registered name.
@@ -100,6 +108,9 @@ func (f *Function) ParamType(i int) reflect.Type {
 
 // Result returns the result type.
 func (f *Function) Result() reflect.Type { return f.result }
+
+// Version returns the version string the function was declared with ("" if none).
+func (f *Function) Version() string { return f.version }
 
 // Pure reports whether the function was declared pure.
 func (f *Function) Pure() bool { return f.pure }

@@ -22,14 +22,17 @@ func SliceFunction(elem reflect.Type, fast Invoker) *Function {
 	if fast == nil {
 		fast = reflectiveSlice(reflect.SliceOf(elem))
 	}
-	return &Function{
+	f := &Function{
 		name:     SliceFunctionName,
 		invoke:   fast,
 		result:   reflect.SliceOf(elem),
 		elem:     elem,
 		portable: true,
 		builtin:  true,
+		pure:     true, // gathering is deterministic: keys by content, so results can be kept
 	}
+	f.ident = functionIdentity(f)
+	return f
 }
 
 var reflectiveSlices sync.Map // slice type -> Invoker

@@ -2,8 +2,10 @@ package graph
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Task is one node of a task graph: a data node holding a value, or a call of a [Function]
@@ -20,9 +22,9 @@ type Task struct {
 
 // taskExtra holds what most tasks do not need, to keep Task small.
 type taskExtra struct {
-	key   Key                    // explicit or pure key
-	drift bool                   // a pure key built on an argument's unstable key (see StableKey)
-	token atomic.Pointer[string] // content token of a data node, computed on first use
+	key   Key                       // explicit or pure key
+	drift bool                      // a pure key built on an argument's unstable key (see StableKey)
+	token atomic.Pointer[dataToken] // content token of a data node, computed on first use
 }
 
 // lastID numbers tasks; a task's default key is its function name and this number.
@@ -186,18 +188,42 @@ func (t *Task) Err() error {
 	return nil
 }
 
+// dataToken is a data node's content token, and whether hashing it met functions, channels or
+// unsafe pointers, which are hashed by identity: such a token is stable within one process only.
+type dataToken struct {
+	token    string
+	identity bool
+}
+
+func isPlaceholderPointer(v any) bool {
+	_, ok := v.(Placeholder)
+	return ok && reflect.ValueOf(v).Kind() == reflect.Pointer
+}
+
 // contentToken returns a data node's content token, computing it once.
-func (t *Task) contentToken() string {
+func (t *Task) contentToken() string { return t.dataToken().token }
+
+func (t *Task) dataToken() *dataToken {
 	x := t.extra.Load()
 	if x == nil {
 		t.extra.CompareAndSwap(nil, &taskExtra{})
 		x = t.extra.Load()
 	}
 	if p := x.token.Load(); p != nil {
-		return *p
+		return p
 	}
-	tok := Tokenize(t.value)
-	x.token.Store(&tok)
+	h := newTokenHasher()
+	if v := reflect.ValueOf(t.value); isPlaceholderPointer(t.value) {
+		// A future stands for a value held elsewhere, and holds a live connection: hash it
+		// by identity, never by walking into it.
+		h.writeString(v.Type().String())
+		h.writeUint64(uint64(v.Pointer()))
+		h.identity = true
+	} else {
+		h.value(v, 0, nil)
+	}
+	tok := &dataToken{token: h.sum(), identity: h.identity}
+	x.token.Store(tok)
 	return tok
 }
 
@@ -211,13 +237,30 @@ func (t *Task) pureKey() Key {
 
 func pureKey(fn *Function, args []*Task) Key {
 	h := newTokenHasher()
-	h.writeString(fn.name)
+	if fn.ident != "" {
+		h.writeString(fn.ident)
+	} else {
+		h.writeString(fn.name)
+	}
 	for _, a := range args {
 		if a.fn == nil {
 			h.writeString(a.contentToken())
 		} else {
-			h.writeString(string(a.Key()))
+			h.writeKey(a)
 		}
 	}
 	return Key(fn.name + "-" + h.sum())
+}
+
+// writeKey writes call a's key as writeString(string(a.Key())) would, without making the string
+// of a numbered key (an All over many tasks would otherwise allocate twice per task).
+func (t *tokenHasher) writeKey(a *Task) {
+	if x := a.extra.Load(); x != nil && x.key != "" {
+		t.writeString(string(x.key))
+		return
+	}
+	num := strconv.AppendUint(append(t.num[:0], '-'), a.id, 10) // in the hasher: no allocation
+	t.writeUint64(uint64(len(a.fn.name) + len(num)))
+	t.h.Write(unsafe.Slice(unsafe.StringData(a.fn.name), len(a.fn.name)))
+	t.h.Write(num)
 }

@@ -24,8 +24,10 @@ func Tokenize(v any) string {
 }
 
 type tokenHasher struct {
-	h   hash.Hash
-	buf [8]byte
+	h        hash.Hash
+	buf      [8]byte
+	num      [24]byte // scratch for writeKey
+	identity bool     // something was hashed by identity, not content
 }
 
 func newTokenHasher() *tokenHasher { return &tokenHasher{h: sha256.New()} }
@@ -108,6 +110,7 @@ func (t *tokenHasher) value(v reflect.Value, depth int, seen map[uintptr]int) {
 	case reflect.Interface:
 		t.value(v.Elem(), depth+1, seen)
 	default: // Func, Chan, UnsafePointer: identity only
+		t.identity = true
 		t.writeUint64(uint64(v.Pointer()))
 	}
 }
@@ -155,6 +158,7 @@ func (t *tokenHasher) mapValue(v reflect.Value, depth int, seen map[uintptr]int)
 		k, e := newTokenHasher(), newTokenHasher()
 		k.value(iter.Key(), depth+1, seen)
 		e.value(iter.Value(), depth+1, seen)
+		t.identity = t.identity || k.identity || e.identity
 		entries = append(entries, entry{k.sum(), e.sum()})
 	}
 	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.key, b.key) })

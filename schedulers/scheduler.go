@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
 // Scheduler executes compiled task graphs. Implementations must be safe for concurrent use:
@@ -34,6 +35,22 @@ type Job struct {
 	Hook      CallHook    // nil, or sees every call Run makes (package delayed's wire check)
 	Seed      uint64      // root of the tasks' random streams (graph.WithTaskStream)
 	Retries   int         // runs after the first for a failed task whose function sets none
+
+	// OnResult, when set, is called by [Job.Run] with each task's result as the task succeeds, in
+	// the goroutine that ran it, before the Observer hears of it: how a result store keeps
+	// results computed here. Schedulers that run tasks elsewhere do not call it.
+	OnResult func(task int32, v any)
+	// OnEncodedResult, when set, is called by schedulers that run tasks in other processes with
+	// each result that comes back to this process as its task finishes, encoded with the
+	// function's result type; v's memory is valid only during the call. Results kept where they
+	// were computed do not come back and are not reported.
+	OnEncodedResult func(task int32, v wire.Value)
+	// StoreDir is the directory of the computation's result store ("" for none), and StoreKeys
+	// (indexed by task) the entry key of each task whose result is kept there, "" for the others:
+	// a scheduler running tasks on other machines may write results into the directory from
+	// there when it is shared with them.
+	StoreDir  string
+	StoreKeys []string
 
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.
@@ -95,6 +112,9 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err, Attempts: attempts}
 	} else {
 		j.results[i] = v
+		if j.OnResult != nil {
+			j.OnResult(i, v)
+		}
 	}
 	if j.Observer != nil {
 		j.Observer.TaskFinished(i, worker, time.Since(start), err)

@@ -33,6 +33,7 @@ func commands() []command {
 		{"worker", "serve a distributed scheduler as a worker (with the benchmark functions)", runWorker},
 		{"launch", "start a cluster of your program on Slurm or over SSH", runLaunch},
 		{"vet", "report tasks that would misbehave on worker processes (see analysis/lazyvet)", runVet},
+		{"cache", "list, measure or prune a result store (ls|du|prune DIR)", runCache},
 	}
 }
 

@@ -19,9 +19,10 @@ const (
 	doFinished                  // tell an owner its computation is over
 	doStart                     // ask for workers (on the supervisor's goroutine)
 	doRunLocal                  // run a task at its owner (on a goroutine of its own)
+	doKeep                      // hand a result that came back to its owner's Keeper
 )
 
-var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local"}
+var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep"}
 
 func (k instrKind) String() string {
 	if int(k) < len(instrNames) {
@@ -62,6 +63,15 @@ func (c *Coordinator) tellOutput(js *Job, i int32, e *Encoded, key uint64) {
 	c.emit(instr{kind: doOutput, js: js, i: i, e: e, key: key})
 }
 
+// tellKeep hands result i, which came back to the coordinator, to its owner when the owner is
+// a Keeper (a result store).
+func (c *Coordinator) tellKeep(js *Job, i int32, e *Encoded) {
+	if _, ok := js.Owner.(Keeper); ok {
+		e.Retain()
+		c.emit(instr{kind: doKeep, js: js, i: i, e: e})
+	}
+}
+
 func (c *Coordinator) tellTaskDone(js *Job, i int32, worker int, start, ns int64, rec *wire.ErrorRecord) {
 	c.emit(instr{kind: doTaskDone, js: js, i: i, worker: worker, start: start, ns: ns, rec: rec})
 }
@@ -84,6 +94,9 @@ func (c *Coordinator) execute() {
 			in.w.Link.Kill()
 		case doOutput:
 			in.js.Owner.Output(in.i, in.e, in.key)
+			in.e.Release()
+		case doKeep:
+			in.js.Owner.(Keeper).Keep(in.i, in.e.Value)
 			in.e.Release()
 		case doTaskDone:
 			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.rec)

@@ -364,6 +364,9 @@ func (cl *Client) run(ctx context.Context, job *schedulers.Job, outputs func(int
 	if err != nil {
 		return 0, err
 	}
+	var unshare func()
+	msg.Store, unshare = shareStore(job)
+	defer unshare()
 	cl.mu.Lock()
 	if cl.gone != nil {
 		cl.mu.Unlock()

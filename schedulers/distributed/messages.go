@@ -58,10 +58,11 @@ type submit struct {
 	Chunksize int                `msgpack:"c,omitempty"`
 	Data      []dataEntry        `msgpack:"d,omitempty"`
 	External  []externalEntry    `msgpack:"x,omitempty"`
-	Events    bool               `msgpack:"e,omitempty"` // send task events
-	Persist   bool               `msgpack:"p,omitempty"` // keep outputs in the cluster (futures)
-	Streams   []streamEntry      `msgpack:"r,omitempty"` // tasks' random-stream keys
-	Retries   int                `msgpack:"y,omitempty"` // the computation's retries for failed tasks
+	Events    bool               `msgpack:"e,omitempty"`  // send task events
+	Persist   bool               `msgpack:"p,omitempty"`  // keep outputs in the cluster (futures)
+	Streams   []streamEntry      `msgpack:"r,omitempty"`  // tasks' random-stream keys
+	Retries   int                `msgpack:"y,omitempty"`  // the computation's retries for failed tasks
+	Store     *storeSpec         `msgpack:"st,omitempty"` // the client's result store (store.go)
 }
 
 // streamEntry is the key of one task's random stream (see worker.Task.Stream).

@@ -170,6 +170,7 @@ func (sess *clientSession) submit(m *submit, atts [][]byte) error {
 		return err
 	}
 	rj := &remoteJob{sess: sess, id: m.Job, events: m.Events, data: map[int32]*cluster.Encoded{}, sizes: map[int32]int64{}}
+	rj.store = openSharedStore(m.Store, g.Len(), sess.s.log)
 	for _, d := range m.Data {
 		var mine [][]byte
 		if mine, atts, err = takeAttachments(atts, d.Attachments); err != nil {
@@ -287,6 +288,8 @@ type remoteJob struct {
 
 	evMu    sync.Mutex
 	pending []taskEvent
+
+	store *sharedStore // the client's result store, when this machine shares its directory
 }
 
 var _ cluster.Owner = (*remoteJob)(nil)

@@ -22,6 +22,9 @@ func Report(program string, w io.Writer) delayed.Option {
 			fmt.Fprintf(w, ", %d workers", info.Workers)
 		}
 		fmt.Fprintf(w, ": %.3f s", info.Elapsed.Seconds())
+		if info.FromStore > 0 {
+			fmt.Fprintf(w, ", %d from the result store", info.FromStore)
+		}
 		if info.BytesSent > 0 {
 			fmt.Fprintf(w, ", %s sent to workers", Bytes(info.BytesSent))
 		}

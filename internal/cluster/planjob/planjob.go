@@ -319,3 +319,12 @@ func streamKeys(j *schedulers.Job) [][]byte {
 	}
 	return keys
 }
+
+var _ cluster.Keeper = (*Job)(nil)
+
+// Keep hands a result that came back to the job's OnEncodedResult hook, if any.
+func (pj *Job) Keep(i int32, v wire.Value) {
+	if pj.job.OnEncodedResult != nil {
+		pj.job.OnEncodedResult(i, v)
+	}
+}
