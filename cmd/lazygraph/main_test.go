@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestBenchPrintsOneLine(t *testing.T) {
-	line := regexp.MustCompile(`^scheduler=(\w+) workers=(\d+) shape=(\w+) n=(\d+) seconds=[\d.]+ us_per_task=[\d.]+ bytes_sent=(\d+) result=(\d+)\n$`)
+	line := regexp.MustCompile(`^scheduler=(\w+) workers=(\d+) shape=(\w+) n=(\d+) seconds=[\d.]+ us_per_task=[\d.]+ heap_bytes_per_task=\d+ bytes_sent=(\d+) result=(\d+)\n$`)
 	cases := []struct {
 		args   []string
 		result string
