@@ -13,10 +13,15 @@ type cleanupTraps struct {
 	why        string // comment: how ending the local process ends the remote one
 	notice     string // printed on stderr before stopping, if not empty
 	removeFile string // removed at the end, if not empty (a shell word such as "$scheduler_file")
+	// graceful, if not empty, is a shell command run first, before anything is signalled: it
+	// asks the processes to end by themselves (SlurmScript's stop_steps). What is still running
+	// after it returns is stopped as without it.
+	graceful string
 }
 
-// write appends the cleanup function and its traps: on exit, SIGTERM the processes, give them
-// ten seconds, SIGKILL what remains, and keep cleaning up if signalled again.
+// write appends the cleanup function and its traps: on exit, run the graceful command if any,
+// then SIGTERM the processes still running, give them ten seconds, SIGKILL what remains, and
+// keep cleaning up if signalled again.
 func (c cleanupTraps) write(b *strings.Builder) {
 	line := func(s string) { b.WriteString(s + "\n") }
 	line("# shellcheck disable=SC2317 # run by the traps")
@@ -27,6 +32,15 @@ func (c cleanupTraps) write(b *strings.Builder) {
 	line("	# " + c.why)
 	line(fmt.Sprintf(`	local pids=("${%s[@]}")`, c.pids))
 	line(`	if [[ -n $client_pid ]]; then pids+=("$client_pid"); fi`)
+	if c.graceful != "" {
+		line(`	if ((${#pids[@]})); then ` + c.graceful + ` || true; fi`)
+		line("	local alive=()")
+		line("	local pid")
+		line(`	for pid in ${pids[@]+"${pids[@]}"}; do`)
+		line(`		if kill -0 "$pid" 2>/dev/null; then alive+=("$pid"); fi`)
+		line("	done")
+		line(`	pids=(${alive[@]+"${alive[@]}"})`)
+	}
 	line(`	if ((${#pids[@]})); then`)
 	if c.notice != "" {
 		line(fmt.Sprintf(`		echo %s >&2`, Quote(c.notice)))

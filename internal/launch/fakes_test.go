@@ -37,7 +37,9 @@ if [ -z "${FAKE_SCHEDULER_MUTE-}" ]; then
 	mv "$file.tmp" "$file"
 fi
 echo "fake scheduler listening on $listen"
-trap 'exit 0' TERM HUP INT
+# Like lazygraph's scheduler, it tells the workers to stop when asked to shut down.
+trap 'for p in "$FAKE_LOG"/worker.*/pid; do [ -s "$p" ] && kill -TERM "$(cat "$p")" 2>/dev/null; done; echo "fake scheduler shut down"; exit 0' TERM INT
+trap 'exit 0' HUP
 while :; do sleep 0.1; done
 `
 

@@ -80,7 +80,15 @@ func TestSlurmScriptLive(t *testing.T) {
 			if _, err := os.Stat(schedFile); !os.IsNotExist(err) {
 				t.Errorf("the scheduler file outlived the job: %v", err)
 			}
-			for _, want := range []string{"fake scheduler listening on", "0: fake worker serving", "1: fake worker serving", "client result=42"} {
+			// Clean endings: the scheduler is asked to shut down and stops the workers, so no
+			// step is cancelled or killed and both end with status 0 (COMPLETED).
+			for _, bad := range []string{"Killed", "CANCELLED", "srun: error", "forcing job termination"} {
+				if strings.Contains(string(out), bad) {
+					t.Errorf("the job output has %q: a step was cancelled rather than stopped cleanly:\n%s", bad, out)
+				}
+			}
+			for _, want := range []string{"fake scheduler listening on", "0: fake worker serving", "1: fake worker serving", "client result=42",
+				"fake scheduler shut down", "the scheduler step ended with status 0", "the workers step ended with status 0"} {
 				if !strings.Contains(string(out), want) {
 					t.Errorf("the job output lacks %q:\n%s", want, out)
 				}

@@ -142,11 +142,16 @@ func isSpaceOrControl(r rune) bool {
 //  3. starts a step of WorkersPerNode workers on every node, each of which waits for the file
 //     to be visible on its own node before it starts;
 //  4. runs the client on the first node and exits with its status;
-//  5. on exit, cancellation or time-out, sends SIGTERM to the srun of each step (srun then ends
-//     its step, killing the tasks), kills what is left after ten seconds and removes the
-//     scheduler file.
+//  5. on exit, cancellation or time-out, stops the steps cleanly: it sends SIGTERM to the
+//     scheduler's task (scancel --signal, not to srun), on which the scheduler tells the
+//     workers to stop and exits; it waits for both steps to end by themselves, sending SIGTERM
+//     to the workers' tasks if they outlive the scheduler by ten seconds. Steps whose tasks
+//     exit 0 end COMPLETED, with no "srun: error: ... Killed" lines. Only what still runs
+//     after that is stopped by signalling srun (which cancels its step) and killed ten
+//     seconds later. Last, it removes the scheduler file.
 //
-// The job's exit status is the client's. SlurmScript returns the problems of invalid options as
+// The job's exit status is the client's: a job whose client succeeded ends COMPLETED, and one
+// whose client failed ends FAILED with the client's exit code. SlurmScript returns the problems of invalid options as
 // [*OptionError] values joined with [errors.Join].
 func SlurmScript(o SlurmOptions) (string, error) {
 	if err := o.validate(); err != nil {
@@ -203,16 +208,20 @@ func SlurmScript(o SlurmOptions) (string, error) {
 	line(`rm -f -- "$scheduler_file"`)
 	line("")
 	line("steps=()")
+	line("scheduler_pid=")
+	line("workers_pid=")
 	line("client_pid=")
+	b.WriteString(stopSteps)
 	cleanupTraps{
 		pids:       "steps",
 		why:        "On SIGTERM, srun ends its job step.",
-		notice:     "lazygraph: stopping the scheduler and the workers (srun reports their steps killed)",
+		notice:     "lazygraph: killing the steps still running (srun reports them killed)",
 		removeFile: `"$scheduler_file"`,
+		graceful:   "stop_steps",
 	}.write(&b)
 
 	line(`echo "lazygraph: starting the scheduler on $scheduler_host:%d" >&2`, port)
-	sched := []string{"srun", "--overlap", "--nodes=1", "--ntasks=1", `--nodelist="${SLURMD_NODENAME:-$(hostname -s)}"`}
+	sched := []string{"srun", "--overlap", "--job-name=" + schedulerStep, "--nodes=1", "--ntasks=1", `--nodelist="${SLURMD_NODENAME:-$(hostname -s)}"`}
 	sched = append(sched, quoteAll(envArgs([]string{EnvWorker}, o.Env...))...)
 	sched = append(sched, Quote(schedBin), "scheduler",
 		"-listen", fmt.Sprintf(`"$scheduler_host:%d"`, port),
@@ -241,7 +250,7 @@ func SlurmScript(o SlurmOptions) (string, error) {
 	line("")
 
 	line(`echo "lazygraph: starting %d worker(s) on %d node(s)" >&2`, nTasks, o.Nodes)
-	workers := []string{"srun", "--overlap", "--nodes=" + strconv.Itoa(o.Nodes), "--ntasks=" + strconv.Itoa(nTasks),
+	workers := []string{"srun", "--overlap", "--job-name=" + workersStep, "--nodes=" + strconv.Itoa(o.Nodes), "--ntasks=" + strconv.Itoa(nTasks),
 		"--ntasks-per-node=" + strconv.Itoa(o.WorkersPerNode)}
 	if o.CPUsPerWorker > 0 {
 		workers = append(workers, "--cpus-per-task="+strconv.Itoa(o.CPUsPerWorker))
@@ -254,7 +263,8 @@ func SlurmScript(o SlurmOptions) (string, error) {
 	workers = append(workers, EnvSchedulerFile+`="$scheduler_file"`)
 	workers = append(workers, quoteAll(append([]string{o.Binary}, o.Args...))...)
 	line("%s &", wrapWords(workers))
-	line(`steps+=("$!")`)
+	line("workers_pid=$!")
+	line(`steps+=("$workers_pid")`)
 	line("")
 
 	line(`echo "lazygraph: running the client" >&2`)
@@ -271,6 +281,60 @@ func SlurmScript(o SlurmOptions) (string, error) {
 	line(`exit "$status"`)
 	return b.String(), nil
 }
+
+// The step names (srun --job-name) by which the cleanup finds the steps to signal.
+const (
+	schedulerStep = "lazygraph-scheduler"
+	workersStep   = "lazygraph-workers"
+)
+
+// stopSteps is the graceful part of a Slurm job's cleanup. scancel --signal signals a step's
+// tasks without cancelling the step, so a step whose tasks exit 0 ends COMPLETED; signalling
+// srun instead makes srun cancel the step ("srun: error: ... Killed", state CANCELLED).
+const stopSteps = `# signal_step SIGNAL NAME: sends SIGNAL to the tasks of this job's step NAME (not to its srun).
+signal_step() {
+	local ids
+	[[ -n ${SLURM_JOB_ID:-} ]] || return 1
+	ids=$(squeue --noheader --steps --jobs="$SLURM_JOB_ID" --format='%i %j' 2>/dev/null |
+		awk -v name="$2" '$2 == name { print $1 }') || return 1
+	[[ -n $ids ]] || return 1
+	# shellcheck disable=SC2086 # one word per step id
+	scancel --signal="$1" $ids
+}
+# wait_for SECONDS PID...: waits until none of the processes runs any more, at most SECONDS.
+wait_for() {
+	local i n=$(($1 * 2))
+	shift
+	for ((i = 0; i < n; i++)); do
+		kill -0 "$@" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	return 1
+}
+# stop_steps asks the scheduler to shut down (it tells the workers to stop, they exit 0, it
+# removes its scheduler file) and waits for both steps to end by themselves.
+stop_steps() {
+	local s
+	if kill -0 "$scheduler_pid" 2>/dev/null; then
+		echo "lazygraph: stopping the scheduler, which stops the workers" >&2
+		signal_step INT ` + schedulerStep + ` || return 0
+		wait_for 60 "$scheduler_pid" || return 0
+	fi
+	if [[ -n $workers_pid ]] && ! wait_for 10 "$workers_pid"; then
+		echo "lazygraph: stopping the workers" >&2
+		signal_step TERM ` + workersStep + ` || return 0
+		wait_for 60 "$workers_pid" || return 0
+	fi
+	s=0
+	wait "$scheduler_pid" || s=$?
+	echo "lazygraph: the scheduler step ended with status $s" >&2
+	if [[ -n $workers_pid ]]; then
+		s=0
+		wait "$workers_pid" || s=$?
+		echo "lazygraph: the workers step ended with status $s" >&2
+	fi
+}
+`
 
 // waitForFile is the sh script each worker task runs first: $1 is the scheduler file, $2 the
 // timeout in seconds and the rest the command to exec once the file is there.

@@ -70,11 +70,20 @@ func TestSlurmScriptHeaderAndSteps(t *testing.T) {
 	for _, want := range []string{
 		"scheduler_file=/scratch/ana/sched.json\n",
 		"start_timeout=90 ",
-		`srun --overlap --nodes=1 --ntasks=1 --nodelist="${SLURMD_NODENAME:-$(hostname -s)}" env -u LAZYGRAPH_WORKER GOMAXPROCS=4 /opt/lazygraph/bin/lazygraph scheduler -listen "$scheduler_host:9000" -scheduler-file "$scheduler_file" -status "$scheduler_host:9001" -tls-cert /etc/lg/cert.pem &`,
-		`srun --overlap --nodes=3 --ntasks=6 --ntasks-per-node=2 --cpus-per-task=4 --kill-on-bad-exit=0 --label sh -c `,
+		`srun --overlap --job-name=lazygraph-scheduler --nodes=1 --ntasks=1 --nodelist="${SLURMD_NODENAME:-$(hostname -s)}" env -u LAZYGRAPH_WORKER GOMAXPROCS=4 /opt/lazygraph/bin/lazygraph scheduler -listen "$scheduler_host:9000" -scheduler-file "$scheduler_file" -status "$scheduler_host:9001" -tls-cert /etc/lg/cert.pem &`,
+		`srun --overlap --job-name=lazygraph-workers --nodes=3 --ntasks=6 --ntasks-per-node=2 --cpus-per-task=4 --kill-on-bad-exit=0 --label sh -c `,
 		`lazygraph-worker "$scheduler_file" "$start_timeout" env -u LAZYGRAPH_SCHEDULER -u LAZYGRAPH_SCHEDULER_ADDRESS GOMAXPROCS=4 LAZYGRAPH_WORKER=distributed LAZYGRAPH_SCHEDULER_FILE="$scheduler_file" /home/ana/bin/analysis -input '/data/x y.csv' &`,
 		`env -u LAZYGRAPH_WORKER -u LAZYGRAPH_SCHEDULER_FILE GOMAXPROCS=4 LAZYGRAPH_SCHEDULER=distributed LAZYGRAPH_SCHEDULER_ADDRESS="$scheduler_file" /home/ana/bin/analysis -input '/data/x y.csv' &`,
 		"trap cleanup EXIT\n",
+		// Clean endings: the cleanup signals the steps' tasks, found by step name, and not
+		// their sruns (which would cancel the steps), first the scheduler with SIGINT.
+		"scheduler_pid=$!\n",
+		"workers_pid=$!\n",
+		"squeue --noheader --steps --jobs=\"$SLURM_JOB_ID\" --format='%i %j'",
+		`scancel --signal="$1" $ids`,
+		"signal_step INT lazygraph-scheduler || return 0\n",
+		"signal_step TERM lazygraph-workers || return 0\n",
+		"then stop_steps || true; fi\n",
 		`rm -f -- "$scheduler_file"`,
 		`exit "$status"`,
 	} {
