@@ -168,7 +168,9 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	}
 	job.Retries = s.retries
 	if s.keepGoing {
-		if _, ok := sched.(schedulers.PolicyScheduler); !ok {
+		_, policies := sched.(schedulers.PolicyScheduler)
+		_, keeps := sched.(schedulers.KeepGoingScheduler)
+		if !policies && !keeps {
 			err = fmt.Errorf("lazygraph configuration: the %q scheduler cannot keep going after a failure yet; use synchronous or threads", s.scheduler)
 			return nil, err
 		}
