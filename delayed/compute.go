@@ -171,7 +171,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		_, policies := sched.(schedulers.PolicyScheduler)
 		_, keeps := sched.(schedulers.KeepGoingScheduler)
 		if !policies && !keeps {
-			err = fmt.Errorf("lazygraph configuration: the %q scheduler cannot keep going after a failure yet; use synchronous or threads", s.scheduler)
+			err = fmt.Errorf("lazygraph configuration: the scheduler %q (%T) cannot keep going after a failure; every built-in scheduler can", s.scheduler, sched)
 			return nil, err
 		}
 		job.KeepGoing()
