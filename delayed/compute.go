@@ -168,8 +168,10 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	}
 	job.Retries = s.retries
 	if s.keepGoing {
-		if _, ok := sched.(schedulers.PolicyScheduler); !ok {
-			err = fmt.Errorf("lazygraph configuration: the %q scheduler cannot keep going after a failure yet; use synchronous or threads", s.scheduler)
+		_, policies := sched.(schedulers.PolicyScheduler)
+		_, keeps := sched.(schedulers.KeepGoingScheduler)
+		if !policies && !keeps {
+			err = fmt.Errorf("lazygraph configuration: the scheduler %q (%T) cannot keep going after a failure; every built-in scheduler can", s.scheduler, sched)
 			return nil, err
 		}
 		job.KeepGoing()

@@ -15,8 +15,8 @@ import (
 //
 // Retries and [Timeout] are applied on every scheduler: by the synchronous and threads schedulers
 // in this process, and by the worker running the task on processes and distributed. The
-// per-computation [WithRetries] is applied everywhere too; [WithKeepGoing] by synchronous and
-// threads only (the others refuse it before anything runs).
+// per-computation [WithRetries] is applied everywhere too, and so is [WithKeepGoing] (on
+// processes and distributed, by the cluster's coordinator).
 func Retries(n int) FuncOption {
 	return func(o *funcOptions) { o.retries = n }
 }
@@ -45,9 +45,10 @@ func WithRetries(n int) Option {
 // WithKeepGoing makes the computation run every task it can instead of stopping at the first
 // failure: tasks that need a failed task's result are skipped, and Compute returns the outputs
 // that were computed along with a *[Failures] error listing what failed, what was skipped and
-// which outputs are missing (errors.As(err, &failures)). [ComputeEach] suits it best. The
-// synchronous and threads schedulers keep going; the others refuse the option, with an error,
-// before running anything.
+// which outputs are missing (errors.As(err, &failures)). [ComputeEach] suits it best. Every
+// built-in scheduler keeps going (processes and distributed through their coordinator, which
+// skips the tasks needing a failed one); a scheduler that cannot refuses the option, with an
+// error, before running anything.
 func WithKeepGoing() Option {
 	return func(s *settings) {
 		s.keepGoing = true

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/schedulers"
 )
 
 // flaky counts attempts per argument; an argument fails its first failures[arg] attempts.
@@ -180,9 +181,18 @@ func TestKeepGoingNothingFailed(t *testing.T) {
 	}
 }
 
+// plainScheduler runs nothing and says nothing of failure policies.
+type plainScheduler struct{ ran bool }
+
+func (p *plainScheduler) Execute(context.Context, *schedulers.Job) error {
+	p.ran = true
+	return nil
+}
+
 func TestKeepGoingRefusedWhereNotApplied(t *testing.T) {
-	_, err := flakyNoRetry(delayed.Value(0)).Compute(context.Background(), delayed.WithScheduler("processes"), delayed.WithKeepGoing())
-	if err == nil || !strings.Contains(err.Error(), "cannot keep going") {
-		t.Errorf("got %v, want a configuration error", err)
+	p := &plainScheduler{}
+	_, err := flakyNoRetry(delayed.Value(0)).Compute(context.Background(), delayed.Using(p), delayed.WithKeepGoing())
+	if err == nil || !strings.Contains(err.Error(), "cannot keep going") || p.ran {
+		t.Errorf("got %v (ran: %v), want a configuration error before anything runs", err, p.ran)
 	}
 }

@@ -9,10 +9,19 @@ import (
 
 // PolicyScheduler is implemented by schedulers whose tasks run through [Job.Run], which applies
 // the failure policies: retries ([Job.Retries], graph.Policy), timeouts and keep-going
-// ([Job.KeepGoing]). A computation asking to keep going is refused by the others.
+// ([Job.KeepGoing]). A computation asking to keep going is refused by the others, unless they
+// are a [KeepGoingScheduler].
 type PolicyScheduler interface {
 	Scheduler
 	AppliesPolicies()
+}
+
+// KeepGoingScheduler is implemented by schedulers whose tasks do not run through [Job.Run] but
+// that keep going after a failure themselves (a cluster's coordinator): they record what
+// failed and was skipped with [Job.RecordFailure].
+type KeepGoingScheduler interface {
+	Scheduler
+	KeepsGoing()
 }
 
 // TaskFailure is a task that did not produce a result in a computation that kept going: it
@@ -48,6 +57,18 @@ func (j *Job) Failures() []TaskFailure {
 	j.keep.mu.Lock()
 	defer j.keep.mu.Unlock()
 	return append([]TaskFailure(nil), j.keep.list...)
+}
+
+// KeepsGoing reports whether KeepGoing was called.
+func (j *Job) KeepsGoing() bool { return j.keep != nil }
+
+// RecordFailure records a task that failed or was skipped in a job that keeps going whose tasks
+// ran elsewhere (a scheduler that does not call Run). Call it before Execute returns, from one
+// goroutine; it does nothing when the job does not keep going.
+func (j *Job) RecordFailure(f TaskFailure) {
+	if j.keep != nil && f.Task >= 0 && int(f.Task) < len(j.keep.outcome) {
+		j.keep.record(f)
+	}
 }
 
 // Missing reports whether task i has no result because it failed or was skipped.

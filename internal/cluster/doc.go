@@ -53,8 +53,16 @@
 //
 // Allowed transitions: waiting→ready, waiting→queued, waiting→local, ready→queued,
 // ready→waiting, queued→done, queued→waiting, queued→failed, local→done, local→failed,
-// done→waiting. Data nodes are done from the start. A broken transition or invariant is a bug:
+// done→waiting, and in a computation that keeps going ([Job.KeepGoing]) waiting→skipped and
+// queued→skipped. Data nodes are done from the start. A broken transition or invariant is a bug:
 // it fails every computation with [ErrInternal] instead of crashing the process.
+//
+// # Keeping going
+//
+// A computation with [Job.KeepGoing] set does not stop at a failed task: the failure is
+// recorded, every task needing its result (directly or not) is skipped, and everything else
+// runs. It finishes when no task is left to run; the outputs computed were delivered, and
+// [Owner.Finished] gets a *[Failures] listing the failed and skipped tasks (nil when none).
 //
 // # Failing loudly
 //

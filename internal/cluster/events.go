@@ -157,10 +157,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		if r.Err != nil {
 			js.set(i, stFailed)
 			c.dropHolder(js, i, w)
-			if !js.stopped() {
-				c.stopJob(js, &TaskFailure{Task: i, Record: r.Err})
-			}
-			c.finishIfIdle(js)
+			c.failTask(js, i, &TaskFailure{Task: i, Record: r.Err})
 			continue
 		}
 		js.observe(r.Elapsed)
@@ -173,8 +170,8 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		if js.flags[i]&flagOutput != 0 && !js.stopped() {
 			if !r.Sent {
 				js.set(i, stFailed)
-				c.stopJob(js, &TaskFailure{Task: i, Err: fmt.Errorf("output did not come back")})
-				c.finishIfIdle(js)
+				c.dropHolder(js, i, w)
+				c.failTask(js, i, &TaskFailure{Task: i, Err: fmt.Errorf("output did not come back")})
 				continue
 			}
 			c.output(js, i, js.at[i])
@@ -286,10 +283,7 @@ func (c *Coordinator) onLocalDone(js *Job, i int32, v *Encoded, err error) {
 	}
 	if err != nil {
 		js.set(i, stFailed)
-		if !js.stopped() {
-			c.stopJob(js, &TaskFailure{Task: i, Err: err})
-		}
-		c.finishIfIdle(js)
+		c.failTask(js, i, &TaskFailure{Task: i, Err: err})
 		return
 	}
 	js.hold(i, v)
@@ -379,7 +373,7 @@ func (c *Coordinator) finish(js *Job) {
 		w.finished = append(w.finished, js.id)
 		c.notePending(w)
 	}
-	c.tellFinished(js, js.failure)
+	c.tellFinished(js, js.outcome())
 }
 
 // flush sends pending releases and computation endings to workers that got no batch with them.

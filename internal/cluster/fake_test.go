@@ -370,3 +370,20 @@ func wideGraph(t testing.TB, n int) (*Graph, map[int32]int64) {
 	b.outputs = []int32{total}
 	return b.build(t), b.data
 }
+
+// output returns output i if it was delivered.
+func (o *fakeOwner) output(i int32) (int64, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	v, ok := o.outputs[i]
+	return v, ok
+}
+
+// data64 returns the data by node.
+func (o *fakeOwner) data64() map[int32]int64 {
+	m := map[int32]int64{}
+	for i, v := range o.data {
+		m[int32(i)] = v
+	}
+	return m
+}

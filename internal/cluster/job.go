@@ -33,6 +33,9 @@ type Job struct {
 	// Retries is how many more times a worker runs a failed task whose function sets no retries
 	// of its own.
 	Retries int
+	// KeepGoing records a failed task and skips the tasks needing its result instead of
+	// stopping the computation (see Failures).
+	KeepGoing bool
 
 	id      uint32
 	keyBase uint64
@@ -58,6 +61,8 @@ type Job struct {
 	avgNs      float64
 	samples    int
 	failure    error
+	failed     []TaskFailure // keep-going: the tasks that failed, in the order they did
+	skipped    []Skip        // keep-going: the tasks skipped
 	over       bool
 	starved    time.Time // since when no worker could run it (zero: one can)
 }

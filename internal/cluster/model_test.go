@@ -11,7 +11,9 @@ import (
 
 // randomGraph builds a graph of about n tasks: data, calls of the fake functions on up to four
 // earlier tasks, some run at the owner.
-func randomGraph(t testing.TB, r *rand.Rand, n int) (*Graph, map[int32]int64) {
+// With fails, some calls are of "fail", which every worker fails (for computations that keep
+// going).
+func randomGraph(t testing.TB, r *rand.Rand, n int, fails bool) (*Graph, map[int32]int64) {
 	b := newGraphBuilder()
 	var calls []int32
 	for k := range n {
@@ -28,6 +30,8 @@ func randomGraph(t testing.TB, r *rand.Rand, n int) (*Graph, map[int32]int64) {
 		local := r.IntN(15) == 0
 		if local {
 			fn = "local"
+		} else if fails && r.IntN(8) == 0 {
+			fn = "fail"
 		}
 		calls = append(calls, b.call(fn, local, args...))
 	}
@@ -61,7 +65,12 @@ func runModel(t testing.TB, seed uint64, steps int) {
 		addWorker()
 	}
 	submit := func() {
-		g, data := randomGraph(t, r, 5+r.IntN(60))
+		keep := r.IntN(3) == 0
+		g, data := randomGraph(t, r, 5+r.IntN(60), keep)
+		if keep {
+			s.submitKeepGoing(g, data)
+			return
+		}
 		s.submit(g, data, "")
 	}
 	submit()
@@ -198,7 +207,7 @@ func TestNoWorkerTimeoutFromEnvironment(t *testing.T) {
 
 func TestStateTransitions(t *testing.T) {
 	for from := range numStates {
-		if from.String() == "" || numStates.String() != "taskState(6)" {
+		if from.String() == "" || numStates.String() != "taskState(7)" {
 			t.Fatalf("state names: %v %v", from, numStates)
 		}
 	}

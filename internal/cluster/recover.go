@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.uber.org/zap"
@@ -32,6 +33,7 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 		c.log.Warn("worker died", zap.String("worker", w.Name), zap.Error(cause))
 	}
 	rerun := map[*Job][]int32{}
+	gaveUp := map[*Job][]TaskFailure{} // tasks that failed in computations that keep going
 	for _, a := range w.queue.items() {
 		js, i := a.js, a.i
 		if js.over || js.state[i] != stQueued || js.where[i] != w.id {
@@ -47,8 +49,13 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 				js.retries[i]++
 				if int(js.retries[i]) >= c.opts.Retries {
 					js.set(i, stFailed)
-					c.stopJob(js, &TaskFailure{Task: i,
-						Err: fmt.Errorf("%w %d times while running it, last: %v", ErrWorkerDied, js.retries[i], cause)})
+					f := TaskFailure{Task: i,
+						Err: fmt.Errorf("%w %d times while running it, last: %v", ErrWorkerDied, js.retries[i], cause)}
+					if js.KeepGoing {
+						gaveUp[js] = append(gaveUp[js], f)
+						continue
+					}
+					c.stopJob(js, &f)
 					continue
 				}
 			}
@@ -73,8 +80,15 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 		if js.over {
 			continue
 		}
+		for k := range gaveUp[js] {
+			c.failTask(js, gaveUp[js][k].Task, &gaveUp[js][k])
+		}
+		if js.over {
+			continue
+		}
 		if !js.stopped() {
-			c.recompute(js, rerun[js])
+			// Tasks skipped because of a failure above do not run again.
+			c.recompute(js, slices.DeleteFunc(rerun[js], func(i int32) bool { return js.state[i] != stWaiting }))
 		}
 		// Values asked of that worker will not come: ask elsewhere, or compute them again.
 		for a, from := range js.fetchFrom {
@@ -142,7 +156,7 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 				delete(js.fetchFrom, i)
 			}
 			for _, u := range g.Users(i) {
-				if js.state[u] == stDone {
+				if settled(js.state[u]) {
 					continue
 				}
 				js.waiting[u]++

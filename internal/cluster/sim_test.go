@@ -304,6 +304,8 @@ func (s *sim) check() {
 			s.t.Fatalf("computation %d never finished (%d tasks left)", k, j.js.remaining())
 		}
 		switch {
+		case j.js.KeepGoing && !(j.canceled && errors.Is(j.err, errSimCancel)):
+			checkKept(s.t, k, j)
 		case j.err == nil:
 			for o, v := range j.want {
 				if got, ok := j.owner.outputs[o]; !ok || got != v {

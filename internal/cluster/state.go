@@ -17,6 +17,8 @@ import "fmt"
 //	local   -> done     the owner ran it
 //	local   -> failed   the owner failed to run it
 //	done    -> waiting  its value was lost with a worker while something still needs it
+//	waiting -> skipped  an argument failed (or was skipped) in a computation that keeps going
+//	queued  -> skipped  the same, for a task sent in a chain after the argument that failed
 type taskState uint8
 
 const (
@@ -26,10 +28,11 @@ const (
 	stLocal                    // running at the owner
 	stDone                     // computed; its value is on workers, at the coordinator, or both
 	stFailed                   // failed (or cancelled) on its worker or at the owner
+	stSkipped                  // not run: an argument failed or was skipped (keep-going only)
 	numStates
 )
 
-var stateNames = [numStates]string{"waiting", "ready", "queued", "local", "done", "failed"}
+var stateNames = [numStates]string{"waiting", "ready", "queued", "local", "done", "failed", "skipped"}
 
 func (s taskState) String() string {
 	if s < numStates {
@@ -40,9 +43,9 @@ func (s taskState) String() string {
 
 // transitions[from][to] says whether a task may go from one state to another.
 var transitions = [numStates][numStates]bool{
-	stWaiting: {stReady: true, stQueued: true, stLocal: true},
+	stWaiting: {stReady: true, stQueued: true, stLocal: true, stSkipped: true},
 	stReady:   {stQueued: true, stWaiting: true},
-	stQueued:  {stDone: true, stWaiting: true, stFailed: true},
+	stQueued:  {stDone: true, stWaiting: true, stFailed: true, stSkipped: true},
 	stLocal:   {stDone: true, stFailed: true},
 	stDone:    {stWaiting: true},
 }
@@ -72,5 +75,11 @@ func (js *Job) set(i int32, to taskState) {
 // inflight counts the tasks on workers or at the owner.
 func (js *Job) inflight() int { return js.count[stQueued] + js.count[stLocal] }
 
-// remaining counts the tasks not computed yet.
-func (js *Job) remaining() int { return js.Graph.Len() - js.count[stDone] }
+// remaining counts the tasks not settled yet: neither computed, nor failed or skipped.
+func (js *Job) remaining() int {
+	return js.Graph.Len() - js.count[stDone] - js.count[stFailed] - js.count[stSkipped]
+}
+
+// settled reports whether a task's state is final for its computation (unless a value lost
+// with a worker makes a done task run again).
+func settled(st taskState) bool { return st == stDone || st == stFailed || st == stSkipped }

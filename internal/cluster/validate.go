@@ -114,6 +114,9 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 			if !g.IsData(a) && js.state[a] != stDone {
 				notDone++
 			}
+			if (js.state[a] == stFailed || js.state[a] == stSkipped) && !settled(st) {
+				bad("task %d is %s, but its argument %d is %s", i, st, a, js.state[a])
+			}
 		}
 		switch st {
 		case stWaiting:
@@ -122,6 +125,10 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 			}
 			if notDone == 0 && !c.parked(js, i) {
 				bad("task %d waits for nothing", i)
+			}
+		case stSkipped, stFailed:
+			if !js.KeepGoing {
+				bad("task %d is %s in a computation that does not keep going", i, st)
 			}
 		case stReady:
 			if notDone != 0 {
@@ -135,7 +142,7 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 		// Uses still to come.
 		uses := int32(0)
 		for _, u := range g.Users(i) {
-			if js.state[u] != stDone {
+			if !settled(js.state[u]) {
 				uses++
 			}
 		}

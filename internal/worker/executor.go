@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -28,6 +29,8 @@ type Executor struct {
 	log  *zap.Logger
 
 	name string // host and pid, named in the errors this executor reports
+	// stuck is set when a task ran past its timeout without returning (see guardedCall).
+	stuck atomic.Bool
 
 	mu        sync.Mutex
 	wake      sync.Cond
@@ -310,6 +313,11 @@ func (x *Executor) Run() error {
 		}
 		out.Items = append(out.Items, r)
 		attachments = append(attachments, atts...)
+		if x.stuck.Load() {
+			// A task is still running past its timeout: report it failed, then stop, so that
+			// the worker process ends and takes the task with it.
+			return errors.Join(fmt.Errorf("worker %s: %w", x.name, ErrStuckTask), flush())
+		}
 		// The parent sends more work as results come back: report once as many results wait
 		// as tasks remain queued, so the next batch arrives before this one runs out.
 		x.mu.Lock()
@@ -395,7 +403,14 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 		ctx = graph.WithStreamKey(ctx, [32]byte(t.Stream))
 	}
 	start := time.Now()
-	v, attempts, err := graph.CallWithPolicy(ctx, fn, a, t.Retries, nil)
+	var guarded graph.CallFunc
+	if fn.Policy().Timeout > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithCancel(ctx)
+		defer stop()
+		guarded = x.guardedCall(fn, stop)
+	}
+	v, attempts, err := graph.CallWithPolicy(ctx, fn, a, t.Retries, guarded)
 	res.Start, res.Elapsed = start.UnixNano(), int64(time.Since(start))
 	if err != nil {
 		r := x.failed(res, err)

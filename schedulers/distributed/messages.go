@@ -62,6 +62,7 @@ type submit struct {
 	Persist   bool               `msgpack:"p,omitempty"`  // keep outputs in the cluster (futures)
 	Streams   []streamEntry      `msgpack:"r,omitempty"`  // tasks' random-stream keys
 	Retries   int                `msgpack:"y,omitempty"`  // the computation's retries for failed tasks
+	KeepGoing bool               `msgpack:"k,omitempty"`  // record failures and skip what needs them
 	Store     *storeSpec         `msgpack:"st,omitempty"` // the client's result store (store.go)
 }
 
@@ -116,6 +117,24 @@ type finished struct {
 	Message   string            `msgpack:"m,omitempty"`
 	Code      string            `msgpack:"c,omitempty"` // what kind of failure, for errors.Is on the client
 	BytesSent int64             `msgpack:"b,omitempty"`
+	// A computation that kept going: its failed tasks, and its skipped tasks with their causes.
+	KeptFailed []keptFailure `msgpack:"kf,omitempty"`
+	Skipped    []skippedTask `msgpack:"ks,omitempty"`
+}
+
+// keptFailure is one failed task of a computation that kept going: the worker's record of its
+// error, or the coordinator's message (Code says what kind).
+type keptFailure struct {
+	Task    int32             `msgpack:"t"`
+	Record  *wire.ErrorRecord `msgpack:"r,omitempty"`
+	Message string            `msgpack:"m,omitempty"`
+	Code    string            `msgpack:"c,omitempty"`
+}
+
+// skippedTask is a task not run because Cause failed or was skipped.
+type skippedTask struct {
+	Task  int32 `msgpack:"t"`
+	Cause int32 `msgpack:"c"`
 }
 
 // Failure codes of finished messages.

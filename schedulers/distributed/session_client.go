@@ -183,7 +183,7 @@ func (sess *clientSession) submit(m *submit, atts [][]byte) error {
 		rj.data[d.Task] = e
 		rj.sizes[d.Task] = int64(e.Value.Size())
 	}
-	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist, Retries: m.Retries}
+	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist, Retries: m.Retries, KeepGoing: m.KeepGoing}
 	if len(m.Streams) > 0 {
 		job.Streams = make([][]byte, len(m.Funcs))
 		for _, st := range m.Streams {
@@ -356,6 +356,11 @@ func (rj *remoteJob) Finished(err error) {
 	}
 	rj.data = nil
 	msg := &finished{Job: rj.id, Task: -1, BytesSent: rj.sent.Load()}
+	var kept *cluster.Failures
+	if errors.As(err, &kept) {
+		msg.KeptFailed, msg.Skipped = describeKept(kept)
+		err = nil
+	}
 	if err != nil {
 		msg.Failed = true
 		msg.Message = err.Error()

@@ -67,6 +67,9 @@ func validateSubmit(m *submit) error {
 	if m.Retries < 0 || m.Retries > maxRetries {
 		return fmt.Errorf("%w: %d retries (0 to %d)", cluster.ErrInvalidGraph, m.Retries, maxRetries)
 	}
+	if m.KeepGoing && m.Persist {
+		return fmt.Errorf("%w: a computation of futures cannot keep going after a failure", cluster.ErrInvalidGraph)
+	}
 	if m.Chunksize < 0 || m.Chunksize > maxChunksize {
 		return fmt.Errorf("%w: chunk size %d (0 to %d)", cluster.ErrInvalidGraph, m.Chunksize, maxChunksize)
 	}

@@ -17,7 +17,11 @@ type counting struct {
 	runs  atomic.Int64
 }
 
-var _ schedulers.Scheduler = (*counting)(nil)
+var _ schedulers.PolicyScheduler = (*counting)(nil)
+
+// AppliesPolicies says that the failure policies apply: threads, which runs the tasks, applies
+// them.
+func (c *counting) AppliesPolicies() {}
 
 func (c *counting) Execute(ctx context.Context, job *schedulers.Job) error {
 	c.runs.Add(1)

@@ -81,6 +81,7 @@ func Run(t *testing.T, o Options) {
 	t.Run("TaskCallbacks", s.taskCallbacks)
 	t.Run("Values", func(t *testing.T) { RunValueCases(t, s.opts) })
 	t.Run("Policies", func(t *testing.T) { RunPolicyCases(t, s.opts) })
+	t.Run("KeepGoing", func(t *testing.T) { RunKeepGoingCases(t, s.opts) })
 	if o.Sequential {
 		t.Run("DeterministicOrder", s.deterministicOrder)
 	}

@@ -50,7 +50,7 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 		}
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
-	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries}
+	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing()}
 	if err := pj.checkData(); err != nil {
 		return nil, err
 	}
@@ -277,6 +277,15 @@ func (pj *Job) Finished(err error) {
 		err = pj.outErr
 	}
 	pj.mu.Unlock()
+	var kept *cluster.Failures
+	if errors.As(err, &kept) {
+		pj.mu.Lock()
+		err = pj.outErr
+		pj.mu.Unlock()
+		if rerr := pj.record(kept); rerr != nil {
+			err = rerr
+		}
+	}
 	var tf *cluster.TaskFailure
 	if errors.As(err, &tf) {
 		cause, attempts := tf.Err, 0
@@ -328,3 +337,33 @@ func (pj *Job) Keep(i int32, v wire.Value) {
 		pj.job.OnEncodedResult(i, v)
 	}
 }
+
+// record hands the failed and skipped tasks of a computation that kept going to the job.
+func (pj *Job) record(f *cluster.Failures) error {
+	n := int32(pj.job.Plan.Len())
+	for _, x := range f.Failed {
+		if x.Task < 0 || x.Task >= n || pj.job.Plan.IsData(x.Task) {
+			return fmt.Errorf("%w: a failure of task %d of %d", errBadReport, x.Task, n)
+		}
+	}
+	for _, x := range f.Skipped {
+		if x.Task < 0 || x.Task >= n || x.Cause < 0 || x.Cause >= n {
+			return fmt.Errorf("%w: task %d skipped for task %d, of %d", errBadReport, x.Task, x.Cause, n)
+		}
+	}
+	for _, x := range f.Failed {
+		cause, attempts := x.Err, 0
+		if x.Record != nil {
+			cause, attempts = DecodeTaskError(x.Record), x.Record.Attempts
+		}
+		pj.job.RecordFailure(schedulers.TaskFailure{Task: x.Task, Err: pj.taskError(x.Task, cause, attempts)})
+	}
+	for _, x := range f.Skipped {
+		pj.job.RecordFailure(schedulers.TaskFailure{Task: x.Task, Skipped: true, Cause: x.Cause})
+	}
+	return nil
+}
+
+// errBadReport is matched by the error of a computation whose report of failed tasks names
+// tasks it does not have (a scheduler speaking another protocol, or a broken one).
+var errBadReport = errors.New("malformed report of failed tasks")
