@@ -72,4 +72,9 @@ func DecodeTaskError(rec *wire.ErrorRecord) error {
 func init() {
 	// Found by errors.Is in the parent, as the other registered errors.
 	wire.RegisterError(ErrUnknownFunction)
+	// The engine's own task errors, so that errors.Is(err, delayed.ErrTimeout) and the like hold
+	// on every scheduler.
+	wire.RegisterError(graph.ErrTimeout)
+	wire.RegisterError(&graph.TimeoutError{})
+	wire.RegisterError(graph.ErrNoStream)
 }
