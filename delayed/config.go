@@ -46,6 +46,7 @@ const (
 	settingRetries
 	settingKeepGoing
 	settingCache
+	settingTrace
 	settingCount
 )
 
@@ -63,6 +64,7 @@ type settings struct {
 	retries   int    // WithRetries
 	keepGoing bool   // WithKeepGoing
 	cacheDir  string
+	trace     string // WithTrace, LAZYGRAPH_TRACE: file to write a trace to
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -229,6 +231,7 @@ func fromEnvironment(s *settings) {
 		s.assign(settingAddress, nil)
 	}
 	seedFromEnvironment(s)
+	traceFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
 		s.cacheDir = strings.TrimSpace(v)
 		s.assign(settingCache, nil)
