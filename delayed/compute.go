@@ -172,7 +172,11 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	if obs != nil {
 		obs.plan = plan
 		if s.progress != nil {
-			obs.progress = startProgress(s.progress, plan.Calls(), info.FromStore, obs.finished.Load)
+			var funcs *funcProgress
+			if s.progressFuncs {
+				funcs = newFuncProgress(plan)
+			}
+			obs.progress = startProgress(s.progress, plan.Calls(), info.FromStore, obs.finished.Load, funcs)
 		}
 		job.Observer = obs
 	}
