@@ -50,7 +50,7 @@ func newFuncProgress(plan *graph.Plan) *funcProgress {
 			fp.of[i] = -1
 			continue
 		}
-		name := shortFuncName(fn.Name())
+		name := shortFuncName(fn.DisplayName())
 		k, ok := index[name]
 		if !ok {
 			k = int32(len(fp.names))

@@ -25,7 +25,7 @@ func TestFunctionProgress(t *testing.T) {
 				t.Errorf("no function line ending %q in\n%s", want, out)
 			}
 		}
-		if !strings.Contains(out, "delayed_test.") {
+		if !strings.Contains(out, "  delayed_test.norm2 ") || !strings.Contains(out, "  delayed_test.sumF ") {
 			t.Errorf("function lines do not name functions:\n%s", out)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lazygraph/lazygraph/graph"
 )
 
 // EnvTrace names a file to write a trace of every computation to (see [WithTrace]).
@@ -87,7 +89,11 @@ func (tr *tracer) taskEnd(info TaskInfo) {
 	if info.Err != nil {
 		args["error"] = info.Err.Error()
 	}
-	ev := traceEvent{Name: shortFuncName(info.Func), Cat: "task", Ph: "X", Ts: micros(begin), Dur: &dur,
+	name := info.Func
+	if fn, ok := graph.Lookup(info.Func); ok {
+		name = fn.DisplayName()
+	}
+	ev := traceEvent{Name: shortFuncName(name), Cat: "task", Ph: "X", Ts: micros(begin), Dur: &dur,
 		Pid: tracePid, Tid: traceTid(info.Worker), Args: args}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()

@@ -40,6 +40,10 @@ func TestTraceSchema(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkTrace(t, path, 22, []int{1, 1, 20}) // All, sumF, 20 norm2
+			// Spans of a function literal are named after the variable holding its wrapper.
+			if data, _ := os.ReadFile(path); !strings.Contains(string(data), `"name":"delayed_test.norm2"`) {
+				t.Errorf("no span named delayed_test.norm2 in %s", data)
+			}
 		})
 	}
 }

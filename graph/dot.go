@@ -204,7 +204,7 @@ func dotLabel(t *Task) string {
 	if t.fn == nil {
 		label = ValueSummary(t.value)
 	} else {
-		label = t.fn.name
+		label = t.fn.DisplayName()
 		if i := strings.LastIndexByte(label, '/'); i >= 0 {
 			label = label[i+1:]
 		}
