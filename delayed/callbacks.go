@@ -64,6 +64,9 @@ func (o *observer) TaskStarted(i int32, worker int) {
 
 func (o *observer) TaskFinished(i int32, worker int, elapsed time.Duration, err error) {
 	o.finished.Add(1)
+	if o.progress != nil && o.progress.funcs != nil {
+		o.progress.funcs.finished(i)
+	}
 	if len(o.callbacks) == 0 {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
@@ -77,6 +78,15 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	var job *schedulers.Job
 	info := ComputeInfo{Scheduler: s.scheduler, Workers: s.workers}
 	start := time.Now()
+	if err == nil && s.trace != "" {
+		tr := newTracer(s.trace)
+		s.callbacks = append(slices.Clip(s.callbacks), tr.callbacks())
+		defer func() {
+			if werr := tr.write(); werr != nil && err == nil {
+				err = werr
+			}
+		}()
+	}
 	var obs *observer
 	if len(s.callbacks) > 0 || s.progress != nil {
 		obs = &observer{callbacks: s.callbacks}
@@ -162,7 +172,11 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	if obs != nil {
 		obs.plan = plan
 		if s.progress != nil {
-			obs.progress = startProgress(s.progress, plan.Calls(), info.FromStore, obs.finished.Load)
+			var funcs *funcProgress
+			if s.progressFuncs {
+				funcs = newFuncProgress(plan)
+			}
+			obs.progress = startProgress(s.progress, plan.Calls(), info.FromStore, obs.finished.Load, funcs)
 		}
 		job.Observer = obs
 	}

@@ -21,7 +21,7 @@ const (
 	EnvWorkers   = "LAZYGRAPH_WORKERS"           // number of workers, at least 1
 	EnvChunksize = "LAZYGRAPH_CHUNKSIZE"         // tasks per message to a worker process; 0 = adaptive
 	EnvAddress   = "LAZYGRAPH_SCHEDULER_ADDRESS" // address or scheduler file of a distributed scheduler
-	EnvProgress  = "LAZYGRAPH_PROGRESS"          // "1" or "true": progress bar on standard error
+	EnvProgress  = "LAZYGRAPH_PROGRESS"          // "1" or "true": progress bar on standard error; "functions": and a line per function
 	EnvCache     = "LAZYGRAPH_CACHE"             // directory of a result store (see WithCache)
 )
 
@@ -46,23 +46,26 @@ const (
 	settingRetries
 	settingKeepGoing
 	settingCache
+	settingTrace
 	settingCount
 )
 
 type settings struct {
-	scheduler string
-	instance  schedulers.Scheduler // a scheduler given directly, instead of by name
-	workers   int
-	chunksize int
-	address   string
-	progress  io.Writer
-	logger    *zap.Logger
-	callbacks []Callbacks
-	wireCheck bool   // see WithWireCheck
-	seed      uint64 // root of the tasks' random streams: WithSeed, LAZYGRAPH_SEED
-	retries   int    // WithRetries
-	keepGoing bool   // WithKeepGoing
-	cacheDir  string
+	scheduler     string
+	instance      schedulers.Scheduler // a scheduler given directly, instead of by name
+	workers       int
+	chunksize     int
+	address       string
+	progress      io.Writer
+	logger        *zap.Logger
+	callbacks     []Callbacks
+	wireCheck     bool   // see WithWireCheck
+	seed          uint64 // root of the tasks' random streams: WithSeed, LAZYGRAPH_SEED
+	retries       int    // WithRetries
+	keepGoing     bool   // WithKeepGoing
+	cacheDir      string
+	progressFuncs bool   // WithFunctionProgress, LAZYGRAPH_PROGRESS=functions
+	trace         string // WithTrace, LAZYGRAPH_TRACE: file to write a trace to
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -136,6 +139,7 @@ func WithAddress(addr string) Option {
 func WithProgress(w io.Writer) Option {
 	return func(s *settings) {
 		s.progress = w
+		s.progressFuncs = false
 		s.assign(settingProgress, nil)
 	}
 }
@@ -229,6 +233,7 @@ func fromEnvironment(s *settings) {
 		s.assign(settingAddress, nil)
 	}
 	seedFromEnvironment(s)
+	traceFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
 		s.cacheDir = strings.TrimSpace(v)
 		s.assign(settingCache, nil)
@@ -236,8 +241,11 @@ func fromEnvironment(s *settings) {
 	if v, ok := os.LookupEnv(EnvProgress); ok && v != "" {
 		on, err := strconv.ParseBool(strings.TrimSpace(v))
 		switch {
+		case strings.EqualFold(strings.TrimSpace(v), "functions"):
+			s.progress, s.progressFuncs = os.Stderr, true
+			s.assign(settingProgress, nil)
 		case err != nil:
-			s.assign(settingProgress, fmt.Errorf("%s=%q: want 1, true, 0 or false", EnvProgress, v))
+			s.assign(settingProgress, fmt.Errorf("%s=%q: want 1, true, functions, 0 or false", EnvProgress, v))
 		case on:
 			s.progress = os.Stderr
 			s.assign(settingProgress, nil)

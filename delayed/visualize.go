@@ -13,8 +13,28 @@ import (
 	"github.com/lazygraph/lazygraph/graph"
 )
 
-// Visualize writes the graph needed to compute nodes to w in Graphviz DOT form.
+// Visualize writes the graph needed to compute nodes to w in Graphviz DOT form: calls labelled
+// with their function, data with a short form of its value ("[]float64 len=1000"), filled by
+// priority order (the darker, the earlier a task runs). The same graph always gives the same
+// bytes. Graphs of more than [graph.DefaultCollapseAbove] tasks are drawn as one node per
+// function. See [VisualizeWith] to colour a graph by what became of its tasks in a run.
 func Visualize(w io.Writer, nodes ...Node) error {
+	return VisualizeWith(w, VisualizeOptions{}, nodes...)
+}
+
+// VisualizeOptions adjust [VisualizeWith].
+type VisualizeOptions struct {
+	// States, when set, colours tasks by what became of them in the computations it watched:
+	// finished, failed, or (not run) by priority order.
+	States *TaskStates
+	// CollapseAbove: graphs of more tasks are drawn as one node per function, with counts; 0
+	// means graph.DefaultCollapseAbove, negative never collapses.
+	CollapseAbove int
+}
+
+// VisualizeWith writes the graph needed to compute nodes to w in Graphviz DOT form, as
+// [Visualize] does, with options.
+func VisualizeWith(w io.Writer, o VisualizeOptions, nodes ...Node) error {
 	tasks := make([]*graph.Task, len(nodes))
 	for i, n := range nodes {
 		if n != nil {
@@ -25,7 +45,11 @@ func Visualize(w io.Writer, nodes ...Node) error {
 	if err != nil {
 		return err
 	}
-	return graph.Render(w, plan)
+	ro := graph.RenderOptions{CollapseAbove: o.CollapseAbove}
+	if o.States != nil {
+		ro.State = func(i int32) graph.TaskState { return o.States.State(plan.Task(i).Key()) }
+	}
+	return graph.RenderWith(w, plan, ro)
 }
 
 // ErrGraphvizMissing is returned by [VisualizeFile] for an image format when Graphviz's dot

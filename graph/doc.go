@@ -19,6 +19,6 @@
 // when a result is no longer needed. Schedulers in lazygraph/schedulers use it; graph itself
 // imports no scheduler.
 //
-// [Render] writes a graph in Graphviz DOT form through github.com/dominikbraun/graph, which is used
-// only for presentation, never for execution.
+// [Render] writes a graph in Graphviz DOT form, for presentation only: the same plan always gives
+// the same bytes.
 package graph

@@ -22,10 +22,14 @@ type TaskError struct {
 }
 
 func (e *TaskError) Error() string {
-	if e.Attempts > 1 {
-		return fmt.Sprintf("task %s (%s) after %d attempts: %v", e.Key, e.Func, e.Attempts, e.Err)
+	fn := e.Func
+	if IsAnonymous(fn) {
+		fn += ", an anonymous function: delayed.Name gives it a name"
 	}
-	return fmt.Sprintf("task %s (%s): %v", e.Key, e.Func, e.Err)
+	if e.Attempts > 1 {
+		return fmt.Sprintf("task %s (%s) after %d attempts: %v", e.Key, fn, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("task %s (%s): %v", e.Key, fn, e.Err)
 }
 
 func (e *TaskError) Unwrap() error { return e.Err }

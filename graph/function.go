@@ -60,6 +60,7 @@ type Function struct {
 	version  string
 	ident    string // what pure keys hash for the function: name, signature and version
 	err      error
+	pc       uintptr // entry of the function when its name was derived from its symbol; see DisplayName
 }
 
 // NewFunction wraps spec and registers it by name (see [Register]). A problem with the function,
@@ -78,6 +79,7 @@ func NewFunction(spec FunctionSpec) *Function {
 	}
 	if f.name == "" {
 		f.name = SymbolName(spec.Impl)
+		f.pc = implPC(spec.Impl)
 	}
 	if f.invoke == nil || isNilFunc(spec.Impl) {
 		f.err = &BuildError{Err: fmt.Errorf("%s: no function to call (nil)", f.name)}
