@@ -15,9 +15,17 @@ targets=$(grep -rH --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]*\(' . |
 while read -r dir name; do
   [ -n "$dir" ] || continue
   echo "fuzz: $name (./$dir) for $duration"
-  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$duration" "./$dir"; then
+  log=$(mktemp)
+  if go test -run '^$' -fuzz "^${name}\$" -fuzztime "$duration" "./$dir" 2>&1 | tee "$log"; then
+    :
+  elif ! grep -q 'Failing input written' "$log" && grep -q 'context deadline exceeded' "$log"; then
+    # The fuzzing engine's own time-out at the end of -fuzztime, with an input still running on a
+    # loaded machine: no failing input was found, so it is reported, not counted as a failure.
+    echo "fuzz: $name (./$dir) ended with the engine's deadline and no failing input" >&2
+  else
     echo "fuzz: $name (./$dir) FAILED" >&2
     status=1
   fi
+  rm -f "$log"
 done <<<"$targets"
 exit $status
