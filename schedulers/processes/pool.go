@@ -132,9 +132,8 @@ func (p *pool) start() {
 func (p *pool) serve(w *proc) {
 	defer func() {
 		w.out.Close()
-		p.mu.Lock()
-		delete(p.live, w)
-		p.mu.Unlock()
+		p.forget(w)
+		p.ensureWorkers() // a replacement, now that w no longer counts
 	}()
 	if _, err := handshake(w, p.buildID); err != nil {
 		w.Kill()
@@ -148,6 +147,7 @@ func (p *pool) serve(w *proc) {
 	for {
 		f, err := w.conn.readFrame()
 		if err != nil {
+			p.forget(w)
 			p.coord.WorkerDown(w.cw, p.crashReason(w, err), true)
 			return
 		}
@@ -156,6 +156,7 @@ func (p *pool) serve(w *proc) {
 			var res worker.Results
 			if err := decodeMessage(f.Body, &res); err != nil {
 				w.Kill()
+				p.forget(w)
 				p.coord.WorkerDown(w.cw, err, true)
 				return
 			}
@@ -164,16 +165,27 @@ func (p *pool) serve(w *proc) {
 			var vals worker.Values
 			if err := decodeMessage(f.Body, &vals); err != nil {
 				w.Kill()
+				p.forget(w)
 				p.coord.WorkerDown(w.cw, err, true)
 				return
 			}
 			p.coord.Values(w.cw, &vals, f.Attachments)
 		default:
 			w.Kill()
+			p.forget(w)
 			p.coord.WorkerDown(w.cw, fmt.Errorf("worker sent unexpected frame kind %d", f.Kind), true)
 			return
 		}
 	}
+}
+
+// forget stops counting w among the pool's live workers. It is called before the coordinator
+// hears that w is gone, so that the replacement it asks for (WorkersNeeded) is not refused
+// because w still counted.
+func (p *pool) forget(w *proc) {
+	p.mu.Lock()
+	delete(p.live, w)
+	p.mu.Unlock()
 }
 
 // crashReason describes how a worker's connection ended, waiting briefly for its exit status.
