@@ -6,6 +6,11 @@ import (
 	"syscall"
 )
 
+// errKilledStarting is matched by the start failure of a worker killed by a signal before it
+// served: something outside did it, so such failures have a larger budget in a row
+// (maxKilledStarts) than the program's own (maxStartFailures).
+var errKilledStarting = errors.New("killed from outside while starting")
+
 // killedBySignal reports whether a process's exit (the error of its Wait) was a signal's doing,
 // and which.
 func killedBySignal(exit error) (syscall.Signal, bool) {

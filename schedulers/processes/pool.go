@@ -38,6 +38,10 @@ type pool struct {
 // maxStartFailures is how many workers may fail to start in a row before computations fail.
 const maxStartFailures = 3
 
+// maxKilledStarts is how many workers may be killed from outside while starting, in a row, before
+// computations fail (a machine killing every new process, e.g. for memory, is not retried forever).
+const maxKilledStarts = 20
+
 func newPool(size int, exe string, log *zap.Logger) (*pool, error) {
 	// Workers must be this very program: the same functions under the same names.
 	id, err := buildid.Self()
@@ -230,10 +234,19 @@ func (p *pool) startupError() error {
 }
 
 func (p *pool) startupErrorLocked() error {
-	if p.lastStart != nil && (errors.Is(p.lastStart, ErrWorkerStart) || errors.Is(p.lastStart, ErrWorkerRefused) || p.startFails >= maxStartFailures) {
+	if p.lastStart != nil && (errors.Is(p.lastStart, ErrWorkerStart) || errors.Is(p.lastStart, ErrWorkerRefused) || p.startFails >= p.startLimit()) {
 		return p.lastStart
 	}
 	return nil
+}
+
+// startLimit is how many failed starts in a row make startup fail, given the last one: more
+// when workers were killed from outside while starting than when they failed by themselves.
+func (p *pool) startLimit() int {
+	if errors.Is(p.lastStart, errKilledStarting) {
+		return maxKilledStarts
+	}
+	return maxStartFailures
 }
 
 // close stops the computations and every worker process, and waits for them.

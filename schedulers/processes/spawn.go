@@ -106,7 +106,7 @@ func (p *proc) startupFailure(err error) error {
 	case <-p.exited:
 		if sig, ok := killedBySignal(p.exit); ok {
 			// Killed from outside while starting: not the program's mistake, so retryable.
-			return fmt.Errorf("worker process %d was killed (%v) before it started serving", p.cmd.Process.Pid, sig)
+			return fmt.Errorf("worker process %d was killed (%v) before it started serving: %w", p.cmd.Process.Pid, sig, errKilledStarting)
 		}
 		if p.exit != nil {
 			status = ": " + p.exit.Error()
