@@ -53,19 +53,17 @@
 // errors.Is and errors.As reach the original. A panic in a task becomes a *[PanicError] with the
 // stack. The first failure stops the computation; so does cancelling the context. [Retries] and
 // [WithRetries] run failed tasks again, [Timeout] limits an attempt, and [WithKeepGoing] runs
-// every task it can and returns a *[Failures] (on the synchronous and threads schedulers).
+// every task it can and returns a *[Failures], on every scheduler.
 //
 // # Random numbers
 //
 // A task that takes a context gets its own random stream from [Rand]: a ChaCha8 generator keyed
 // by the computation's root seed ([WithSeed], LAZYGRAPH_SEED) and the task's stable identity,
 // its deterministic key (functions declared [Pure]). The stream never depends on the scheduler,
-// the worker count, the chunk size, the order tasks run in or retries. The synchronous and
-// threads schedulers give tasks their streams; the processes and distributed schedulers do once
-// their coordinator sends each task's key (schedulers.Job.StreamKey) to the worker, which the
-// worker already puts in the task's context — until then Rand fails there with an error matching
-// graph.ErrNoStream, never with other numbers. Package rng derives streams from explicit paths
-// (seed, replicate, fold) anywhere.
+// the worker count, the chunk size, the order tasks run in or retries. Every scheduler gives
+// tasks their streams: on processes and distributed each task's stream key
+// (schedulers.Job.StreamKey) travels with the task to its worker. Package rng derives streams
+// from explicit paths (seed, replicate, fold) anywhere.
 //
 // # Diagnostics
 //

@@ -54,8 +54,7 @@ func seedFromEnvironment(s *settings) {
 // matching [graph.ErrNoStream] that the computation returns. Such tasks can take an explicit
 // path instead, rng.New(seed, ids...) from package rng.
 //
-// Streams reach tasks on the synchronous and threads schedulers; see the package documentation
-// for the others.
+// Streams reach tasks on every scheduler, the same numbers on each.
 func Rand(ctx context.Context) *rand.Rand {
 	key, err := graph.TaskStreamKey(ctx)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/lazygraph/lazygraph/dataframe/matrix"
 	"github.com/lazygraph/lazygraph/examples/internal/cli"
 	"github.com/lazygraph/lazygraph/examples/internal/regression"
-	"github.com/lazygraph/lazygraph/examples/internal/streams"
+	"github.com/lazygraph/lazygraph/rng"
 )
 
 // Random streams the program derives from -seed, kept apart by purpose.
@@ -32,7 +32,7 @@ func loadData(cfg config, stderr io.Writer) (regression.Dataset, error) {
 // x1..xp and y = x1 + √|x2·x3| + x2 − x3 + ε with standard normal ε. Only x1, x2 and x3 matter;
 // the other predictors are noise that the methods have to cope with.
 func simulate(n, p int, seed uint64) regression.Dataset {
-	rng := streams.New(seed, streamData)
+	r := rng.New(seed, streamData)
 	d := regression.Dataset{
 		Names: make([]string, p),
 		X:     make([]float64, n*p),
@@ -44,9 +44,9 @@ func simulate(n, p int, seed uint64) regression.Dataset {
 	for i := range d.Y {
 		x := d.X[i*p : (i+1)*p]
 		for j := range x {
-			x[j] = rng.NormFloat64()
+			x[j] = r.NormFloat64()
 		}
-		d.Y[i] = x[0] + math.Sqrt(math.Abs(x[1]*x[2])) + x[1] - x[2] + rng.NormFloat64()
+		d.Y[i] = x[0] + math.Sqrt(math.Abs(x[1]*x[2])) + x[1] - x[2] + r.NormFloat64()
 	}
 	return d
 }

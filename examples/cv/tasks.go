@@ -6,7 +6,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/examples/internal/regression"
-	"github.com/lazygraph/lazygraph/examples/internal/streams"
+	"github.com/lazygraph/lazygraph/rng"
 )
 
 // evaluate is the task: fit one method on one fold's training rows and score it on the fold's
@@ -73,7 +73,7 @@ func newMethod(name string, s settings, fold int) (regression.Method, error) {
 	case "knn":
 		return regression.KNN{K: s.K}, nil
 	case "forest":
-		return regression.Forest{Trees: s.Trees, Rand: streams.New(s.Seed, streamForest, uint64(fold))}, nil
+		return regression.Forest{Trees: s.Trees, Rand: rng.New(s.Seed, streamForest, uint64(fold))}, nil
 	}
 	return nil, fmt.Errorf("unknown method %q", name)
 }

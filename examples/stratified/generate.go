@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lazygraph/lazygraph/dataframe"
-	"github.com/lazygraph/lazygraph/examples/internal/streams"
+	"github.com/lazygraph/lazygraph/rng"
 )
 
 // Random streams the generator derives from -seed, kept apart by purpose.
@@ -36,21 +36,21 @@ func generate(n, strata int, seed uint64) (*dataframe.Frame, error) {
 	names := stratumNames(strata)
 	truth := trueCoefficients(strata, seed)
 
-	rng := streams.New(seed, streamRows)
+	r := rng.New(seed, streamRows)
 	group := make([]string, n)
 	x1 := make([]float64, n)
 	x2 := make([]float64, n)
 	x3 := make([]int64, n)
 	y := make([]float64, n)
 	for i := range n {
-		u := rng.Float64()
+		u := r.Float64()
 		k := min(int(float64(strata)*u*u), strata-1)
 		group[i] = names[k]
-		x1[i] = rng.NormFloat64()
-		x2[i] = 0.5*x1[i] + rng.NormFloat64()
-		x3[i] = int64(rng.IntN(20))
+		x1[i] = r.NormFloat64()
+		x2[i] = 0.5*x1[i] + r.NormFloat64()
+		x3[i] = int64(r.IntN(20))
 		b := truth[k]
-		y[i] = b[0] + b[1]*x1[i] + b[2]*x2[i] + b[3]*float64(x3[i]) + rng.NormFloat64()
+		y[i] = b[0] + b[1]*x1[i] + b[2]*x2[i] + b[3]*float64(x3[i]) + r.NormFloat64()
 	}
 	return dataframe.New(
 		dataframe.NewStringColumn(generatedGroup, group),
@@ -74,14 +74,14 @@ func stratumNames(strata int) []string {
 // trueCoefficients draws each stratum's (a, b1, b2, b3): a around 10, b1 around 2, b2 around −1
 // and b3 around 0.3, varying from stratum to stratum.
 func trueCoefficients(strata int, seed uint64) [][4]float64 {
-	rng := streams.New(seed, streamCoefficients)
+	r := rng.New(seed, streamCoefficients)
 	truth := make([][4]float64, strata)
 	for k := range truth {
 		truth[k] = [4]float64{
-			10 + 3*rng.NormFloat64(),
-			2 + 0.5*rng.NormFloat64(),
-			-1 + 0.5*rng.NormFloat64(),
-			0.3 + 0.1*rng.NormFloat64(),
+			10 + 3*r.NormFloat64(),
+			2 + 0.5*r.NormFloat64(),
+			-1 + 0.5*r.NormFloat64(),
+			0.3 + 0.1*r.NormFloat64(),
 		}
 	}
 	return truth
