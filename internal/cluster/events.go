@@ -82,7 +82,7 @@ func (c *Coordinator) preferred(js *Job, i int32) *Worker {
 		if id := js.where[a]; id >= 0 {
 			tally(id, bytes)
 		}
-		for _, id := range js.extra[a] {
+		for id := range js.extra.of(a) {
 			tally(id, bytes)
 		}
 	}
@@ -365,6 +365,7 @@ func (c *Coordinator) finish(js *Job) {
 		}
 		js.drop(a)
 	}
+	js.extra.reset()
 	clear(js.fetchers)
 	js.ready = nil
 	clear(js.local)

@@ -45,7 +45,7 @@ type Job struct {
 	// where: queued, the worker running it; done (and data), a worker holding its value (or -1);
 	// otherwise -1. Other workers holding the value are in extra.
 	where   []int32
-	extra   map[int32][]int32
+	extra   extraHolders
 	waiting []int32 // arguments not computed yet
 	uses    []int32 // uses of the result still to come (arguments, outputs)
 	retries []uint8
@@ -80,7 +80,6 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	js.retries = make([]uint8, n)
 	js.size = make([]int64, n)
 	js.at = make([]*Encoded, n)
-	js.extra = map[int32][]int32{}
 	js.fetchers = map[int32][]int32{}
 	js.fetchFrom = map[int32]int32{}
 	js.local = map[int32]*graph.ReadyQueue{}
