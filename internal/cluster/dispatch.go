@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
@@ -283,6 +284,13 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 			args = append(args, worker.Arg{Key: key})
 			continue
 		}
+		if body, ok := js.small.get(a); ok {
+			// Its bytes stay valid for the message: the chunk is never overwritten.
+			b.msg.Puts = append(b.msg.Puts, worker.Put{Key: key, Type: g.Func(a).Result, Body: body})
+			c.addHolder(js, a, w)
+			args = append(args, worker.Arg{Key: key})
+			continue
+		}
 		e, err := c.valueAt(js, a)
 		if err != nil {
 			c.stopJob(js, &TaskFailure{Task: i, Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)})
@@ -347,6 +355,13 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 // when a computed value is only on workers.
 func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
 	if e := js.at[a]; e != nil {
+		return e, nil
+	}
+	if body, ok := js.small.get(a); ok {
+		// A copy as an Encoded, for the rare callers needing one (local tasks).
+		e := NewEncoded(wire.Value{Body: body}, js.Graph.Func(a).Result)
+		js.at[a] = e
+		js.small.drop(a)
 		return e, nil
 	}
 	if key, ok := js.External[a]; ok {

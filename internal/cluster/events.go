@@ -164,8 +164,13 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		w.heldBytes += r.Size - js.size[i]
 		js.size[i] = r.Size
 		if r.Sent {
-			js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
-			c.tellKeep(js, i, js.at[i])
+			if js.flags[i]&flagOutput == 0 && js.small.fits(r.Body, len(mine)) {
+				js.holdSmall(i, r.Body)
+				c.tellKeepBody(js, i)
+			} else {
+				js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
+				c.tellKeep(js, i, js.at[i])
+			}
 		}
 		if js.flags[i]&flagOutput != 0 && !js.stopped() {
 			if !r.Sent {
@@ -366,6 +371,7 @@ func (c *Coordinator) finish(js *Job) {
 		js.drop(a)
 	}
 	js.extra.reset()
+	js.small.reset()
 	clear(js.fetchers)
 	js.ready = nil
 	clear(js.local)

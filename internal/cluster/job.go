@@ -49,8 +49,9 @@ type Job struct {
 	waiting []int32 // arguments not computed yet
 	uses    []int32 // uses of the result still to come (arguments, outputs)
 	retries []uint8
-	size    []int64    // size of the encoded result, once known
-	at      []*Encoded // values the coordinator holds, to put on workers
+	size    []int64     // size of the encoded result, once known
+	at      []*Encoded  // values the coordinator holds, to put on workers
+	small   smallValues // small results the coordinator holds (at is nil for them)
 
 	fetchers  map[int32][]int32 // tasks waiting for a value to come back from its worker
 	fetchFrom map[int32]int32   // the worker each value was asked of
@@ -179,8 +180,18 @@ func (js *Job) hold(i int32, e *Encoded) {
 	if old := js.at[i]; old != nil {
 		old.Release()
 	}
+	js.small.drop(i)
 	js.at[i] = e
 }
+
+// holdSmall stores a small result (a copy of body) at the coordinator, replacing any earlier one.
+func (js *Job) holdSmall(i int32, body []byte) {
+	js.drop(i)
+	js.small.put(i, body, js.Graph.Len())
+}
+
+// held reports whether the coordinator holds a's value.
+func (js *Job) held(a int32) bool { return js.at[a] != nil || js.small.has(a) }
 
 // drop releases the coordinator's copy of a value.
 func (js *Job) drop(i int32) {
@@ -188,4 +199,5 @@ func (js *Job) drop(i int32) {
 		e.Release()
 		js.at[i] = nil
 	}
+	js.small.drop(i)
 }

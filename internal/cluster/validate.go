@@ -84,6 +84,12 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 	for i := range int32(g.Len()) {
 		st := js.state[i]
 		count[st]++
+		if js.at[i] != nil && js.small.has(i) {
+			bad("task %d: value held twice at the coordinator", i)
+		}
+		if js.small.has(i) && (g.IsData(i) || st != stDone) {
+			bad("task %d is %s but a result is held for it", i, st)
+		}
 		if g.IsData(i) && st != stDone {
 			bad("data node %d is %s", i, st)
 		}
