@@ -168,6 +168,9 @@ type batch struct {
 	files    []int
 	hold     []*Encoded
 	assigned []int32
+	argBuf   []worker.Arg // the tasks' arguments, sliced from shared arrays
+	fn       int32        // the graph's function index last looked up for the worker, -1 none
+	fnID     uint32       // its worker's id for it
 }
 
 // batchFor returns the batch being filled for w and js, starting one when needed: nothing is
@@ -177,7 +180,7 @@ func (c *Coordinator) batchFor(w *Worker, js *Job) *batch {
 		c.sendBatch()
 	}
 	if c.cur == nil {
-		c.cur = &batch{w: w, js: js}
+		c.cur = &batch{w: w, js: js, fn: -1}
 		if n := c.curSize; n > 1 {
 			c.cur.msg.Tasks = make([]worker.Task, 0, n)
 			c.cur.assigned = make([]int32, 0, n)
@@ -272,7 +275,13 @@ func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
 func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	g := js.Graph
 	b := c.batchFor(w, js)
-	args := make([]worker.Arg, 0, len(g.Args(i)))
+	if n := len(g.Args(i)); cap(b.argBuf)-len(b.argBuf) < n {
+		// Room for this task's arguments and, typically, the batch's next tasks': one
+		// allocation per batch rather than per task.
+		b.argBuf = make([]worker.Arg, 0, max(n, min(2*c.curSize, 4096), 16))
+	}
+	start := len(b.argBuf)
+	args := b.argBuf[start:start:cap(b.argBuf)]
 	if n := len(g.Args(i)); n > 16 {
 		// A gathering task: room for its inputs at once rather than growing for each.
 		b.msg.Puts = slices.Grow(b.msg.Puts, n)
@@ -329,14 +338,21 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 		c.addHolder(js, a, w)
 		args = append(args, worker.Arg{Key: key})
 	}
-	f := g.Func(i)
-	fk := funcKey{name: f.Name, elem: f.Elem}
-	id, ok := w.funcs[fk]
-	if !ok {
-		id = uint32(len(w.funcs) + 1)
-		w.funcs[fk] = id
-		b.msg.Functions = append(b.msg.Functions, worker.FunctionDef{ID: id, Name: f.Name, Elem: f.Elem})
+	// The batch's tasks mostly share a function: one map lookup per change of function.
+	id := b.fnID
+	if fi := g.funcs[i]; fi != b.fn {
+		f := g.Func(i)
+		fk := funcKey{name: f.Name, elem: f.Elem}
+		var ok bool
+		if id, ok = w.funcs[fk]; !ok {
+			id = uint32(len(w.funcs) + 1)
+			w.funcs[fk] = id
+			b.msg.Functions = append(b.msg.Functions, worker.FunctionDef{ID: id, Name: f.Name, Elem: f.Elem})
+		}
+		b.fn, b.fnID = fi, id
 	}
+	args = args[:len(args):len(args)]
+	b.argBuf = b.argBuf[:start+len(args)]
 	var stream []byte
 	if js.Streams != nil {
 		stream = js.Streams[i]

@@ -119,14 +119,16 @@ func (c *Coordinator) execute() {
 		case doStart:
 			c.super.wake()
 		case doRunLocal:
+			// Copies, so that in (one per instruction) does not escape to the heap.
+			js, i, args := in.js, in.i, in.args
 			c.locals.Add(1)
 			go func() {
 				defer c.locals.Done()
-				v, done, err := in.js.Owner.RunLocal(in.i, in.args)
-				for _, e := range in.args {
+				v, done, err := js.Owner.RunLocal(i, args)
+				for _, e := range args {
 					e.Release()
 				}
-				if done && !c.do(func() { c.onLocalDone(in.js, in.i, v, err) }) && v != nil {
+				if done && !c.do(func() { c.onLocalDone(js, i, v, err) }) && v != nil {
 					v.Release()
 				}
 			}()
