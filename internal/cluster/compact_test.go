@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -59,26 +60,38 @@ func TestExtraHolders(t *testing.T) {
 
 func TestSmallValues(t *testing.T) {
 	var s smallValues
-	if _, ok := s.get(1); ok || s.has(1) {
+	if _, _, ok := s.get(1); ok || s.has(1) {
 		t.Fatal("a new store holds something")
 	}
 	s.drop(1)
 	const n = 40_000 // several chunks
 	body := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, i%7) }
+	typ := func(i int) string { return fmt.Sprint("t", i%3) }
 	for i := range n {
-		s.put(int32(i), body(i), n)
+		if !s.put(int32(i), body(i), typ(i), n) {
+			t.Fatalf("value %d not kept", i)
+		}
 	}
 	big := bytes.Repeat([]byte{1}, smallLimit)
-	s.put(3, big, n) // replaces
+	s.put(3, big, "t0", n) // replaces
+	if s.put(4, append(big, 0), "t0", n) {
+		t.Fatal("a body over the limit was kept")
+	}
 	for i := range n {
-		got, ok := s.get(int32(i))
-		want := body(i)
+		got, gotType, ok := s.get(int32(i))
+		want, wantType := body(i), typ(i)
 		if i == 3 {
-			want = big
+			want, wantType = big, "t0"
 		}
-		if !ok || !bytes.Equal(got, want) {
-			t.Fatalf("value %d: %v %v", i, got, ok)
+		if !ok || !bytes.Equal(got, want) || gotType != wantType {
+			t.Fatalf("value %d: %v %q %v", i, got, gotType, ok)
 		}
+	}
+	for k := range smallTypes {
+		s.put(5, nil, fmt.Sprint("u", k), n)
+	}
+	if s.put(5, nil, "one type too many", n) {
+		t.Fatal("more types kept than an index holds")
 	}
 	if !s.fits(big, 0) || s.fits(append(big, 0), 0) || s.fits(nil, 1) {
 		t.Fatal("fits")

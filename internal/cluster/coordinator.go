@@ -247,8 +247,14 @@ func (js *Job) encodeData() error {
 			js.releaseData()
 			return &TaskFailure{Task: g.Users(a)[0], Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)}
 		}
-		js.at[a] = e
 		js.size[a] = int64(e.Value.Size())
+		// Small plain data are kept as bytes in shared chunks, not one Encoded each.
+		if e.Files == nil && e.Cleanup == nil && js.small.fits(e.Value.Body, len(e.Value.Attachments)) &&
+			js.holdSmall(a, e.Value.Body, e.Type) {
+			e.Release()
+			continue
+		}
+		js.at[a] = e
 	}
 	return nil
 }

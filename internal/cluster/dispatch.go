@@ -293,9 +293,13 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 			args = append(args, worker.Arg{Key: key})
 			continue
 		}
-		if body, ok := js.small.get(a); ok {
+		if body, typ, ok := js.small.get(a); ok {
 			// Its bytes stay valid for the message: the chunk is never overwritten.
-			b.msg.Puts = append(b.msg.Puts, worker.Put{Key: key, Type: g.Func(a).Result, Body: body})
+			if g.IsData(a) && len(g.Users(a)) == 1 && js.flags[a]&flagOutput == 0 && len(body) <= inlineLimit {
+				args = append(args, worker.Arg{Body: body})
+				continue
+			}
+			b.msg.Puts = append(b.msg.Puts, worker.Put{Key: key, Type: typ, Body: body})
 			c.addHolder(js, a, w)
 			args = append(args, worker.Arg{Key: key})
 			continue
@@ -373,9 +377,9 @@ func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
 	if e := js.at[a]; e != nil {
 		return e, nil
 	}
-	if body, ok := js.small.get(a); ok {
-		// A copy as an Encoded, for the rare callers needing one (local tasks).
-		e := NewEncoded(wire.Value{Body: body}, js.Graph.Func(a).Result)
+	if body, typ, ok := js.small.get(a); ok {
+		// As an Encoded, for the rare callers needing one (local tasks).
+		e := NewEncoded(wire.Value{Body: body}, typ)
 		js.at[a] = e
 		js.small.drop(a)
 		return e, nil

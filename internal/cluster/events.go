@@ -164,8 +164,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		w.heldBytes += r.Size - js.size[i]
 		js.size[i] = r.Size
 		if r.Sent {
-			if js.flags[i]&flagOutput == 0 && js.small.fits(r.Body, len(mine)) {
-				js.holdSmall(i, r.Body)
+			if js.flags[i]&flagOutput == 0 && js.small.fits(r.Body, len(mine)) && js.holdSmall(i, r.Body, js.Graph.Func(i).Result) {
 				c.tellKeepBody(js, i)
 			} else {
 				js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))

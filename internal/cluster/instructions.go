@@ -77,7 +77,7 @@ func (c *Coordinator) tellKeep(js *Job, i int32, e *Encoded) {
 // instruction may carry them as they are).
 func (c *Coordinator) tellKeepBody(js *Job, i int32) {
 	if _, ok := js.Owner.(Keeper); ok {
-		b, _ := js.small.get(i)
+		b, _, _ := js.small.get(i)
 		c.emit(instr{kind: doKeep, js: js, i: i, body: b})
 	}
 }

@@ -184,10 +184,13 @@ func (js *Job) hold(i int32, e *Encoded) {
 	js.at[i] = e
 }
 
-// holdSmall stores a small result (a copy of body) at the coordinator, replacing any earlier one.
-func (js *Job) holdSmall(i int32, body []byte) {
-	js.drop(i)
-	js.small.put(i, body, js.Graph.Len())
+// holdSmall stores a small value (a copy of body) at the coordinator, replacing any earlier
+// one; false (nothing changed) when it is not small after all.
+func (js *Job) holdSmall(i int32, body []byte, typ string) bool {
+	if js.small.has(i) || js.at[i] != nil {
+		js.drop(i)
+	}
+	return js.small.put(i, body, typ, js.Graph.Len())
 }
 
 // held reports whether the coordinator holds a's value.

@@ -87,7 +87,7 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 		if js.at[i] != nil && js.small.has(i) {
 			bad("task %d: value held twice at the coordinator", i)
 		}
-		if js.small.has(i) && (g.IsData(i) || st != stDone) {
+		if js.small.has(i) && st != stDone {
 			bad("task %d is %s but a result is held for it", i, st)
 		}
 		if g.IsData(i) && st != stDone {
