@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
 // The compact per-computation stores: extra holders and small values.
@@ -109,4 +111,74 @@ func TestSmallValues(t *testing.T) {
 	if s.has(0) {
 		t.Fatal("reset")
 	}
+}
+
+// keepingOwner is a fakeOwner that is also a Keeper: it records every result that came back.
+type keepingOwner struct {
+	*fakeOwner
+	kept map[int32]int64
+}
+
+func (o *keepingOwner) Keep(i int32, v wire.Value) {
+	o.mu.Lock()
+	o.kept[i] = dec64(v.Body)
+	o.mu.Unlock()
+}
+
+// Small results and data kept as bytes in shared chunks reach every consumer intact: tasks on
+// other workers (gathering), tasks run by the owner, and the owner's Keep.
+func TestSmallValuesReachEveryConsumer(t *testing.T) {
+	c := newChecked(t, Options{})
+	startFakes(t, c, 3)
+	b := newGraphBuilder()
+	const n = 300 // results of several chunks' worth of messages
+	incs := make([]int32, n)
+	for k := range n {
+		incs[k] = b.call("inc", false, b.datum(int64(1000*k)))
+	}
+	gather := b.call("sum", false, incs...)
+	local := b.call("sum", true, incs[:10]...) // run at the owner, from the coordinator's copies
+	b.outputs = []int32{gather, local}
+	g := b.build(t)
+	want := evaluate(g, b.data)
+	o := &keepingOwner{fakeOwner: newFakeOwner(b.data), kept: map[int32]int64{}}
+	c.Submit(&Job{Graph: g, Owner: o, Chunksize: 7})
+	if err := wait(t, o.fakeOwner); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range want {
+		if got, ok := o.output(i); !ok || got != v {
+			t.Errorf("output %d = %d, want %d", i, got, v)
+		}
+	}
+	vals := evaluateAll(g, b.data)
+	if len(o.kept) == 0 {
+		t.Fatal("no result kept")
+	}
+	for i, v := range o.kept {
+		if vals[i] != v {
+			t.Errorf("kept result %d = %d, want %d", i, v, vals[i])
+		}
+	}
+}
+
+// evaluateAll computes every task's value directly.
+func evaluateAll(g *Graph, data map[int32]int64) []int64 {
+	vals := make([]int64, g.Len())
+	for i := range int32(g.Len()) {
+		if g.IsData(i) {
+			vals[i] = data[i]
+			continue
+		}
+		args := make([]int64, 0, len(g.Args(i)))
+		for _, a := range g.Args(i) {
+			args = append(args, vals[a])
+		}
+		if g.Func(i).Local {
+			vals[i] = fakeFunctions["sum"](args)
+		} else {
+			vals[i] = fakeFunctions[g.Func(i).Name](args)
+		}
+	}
+	return vals
 }
