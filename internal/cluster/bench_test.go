@@ -52,6 +52,13 @@ func BenchmarkCoordinatorWorkers(b *testing.B) {
 				}
 			}
 			elapsed, cpu := time.Since(start), cpuTime()-cpu0
+			var in, out int64
+			for _, f := range fakes {
+				in += f.received.Load()
+				out += f.reported.Load()
+			}
+			b.ReportMetric(float64(in)/float64(b.N), "msgs-in/op")
+			b.ReportMetric(float64(out)/float64(b.N), "msgs-out/op")
 			b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "tasks/s")
 			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(n*b.N), "ns/task")
 			// CPU time of the whole process (coordinator, fake workers, GC) per task: unlike the

@@ -12,6 +12,7 @@ import (
 // Tuning.
 const (
 	targetBatch   = 2 * time.Millisecond // work a message should carry while tasks are short
+	minBatchWork  = targetBatch / 8      // work a message carries at least, while tasks are short
 	maxChunk      = 1 << 14
 	maxDepth      = 64               // chunks queued on one worker at most
 	shortTask     = time.Millisecond // tasks shorter than this are queued deeper than one chunk
@@ -149,8 +150,12 @@ func (c *Coordinator) capacity(js *Job) (chunk, limit int) {
 	}
 	k := js.Chunksize
 	if k <= 0 {
+		// About targetBatch of work, fewer tasks when that leaves workers without any, but not
+		// below minBatchWork: spreading tiny tasks over a thousand workers costs more messages
+		// than it saves time.
 		k = int(float64(targetBatch) / max(js.avgNs, 1))
-		k = min(max(k, 1), maxChunk, max(1, js.remaining()/(2*max(c.eligible(js), 1))))
+		floor := int(float64(minBatchWork) / max(js.avgNs, 1))
+		k = min(max(k, 1), maxChunk, max(1, floor, js.remaining()/(2*max(c.eligible(js), 1))))
 	}
 	if js.avgNs >= float64(shortTask) {
 		return k, k
@@ -462,6 +467,7 @@ func (c *Coordinator) sendBatch() {
 	}
 	b.msg.Job = js.id
 	b.msg.Release, w.released = w.released, nil
+	js.markSent(w.id)
 	c.send(w, worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)
 }
 

@@ -375,10 +375,15 @@ func (c *Coordinator) finish(js *Job) {
 	js.ready = nil
 	clear(js.local)
 	js.localTotal = 0
-	for _, w := range c.alive {
-		w.finished = append(w.finished, js.id)
-		c.notePending(w)
-	}
+	// Only workers that were sent something of the computation have state of it to forget: a
+	// computation that used a few of a thousand workers costs a few messages.
+	js.eachSent(func(id int32) {
+		if w := c.workers[id]; w.live() {
+			w.finished = append(w.finished, js.id)
+			c.notePending(w)
+		}
+	})
+	js.sentTo = nil
 	c.tellFinished(js, js.outcome())
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/lazygraph/lazygraph/internal/wire"
@@ -66,6 +67,8 @@ type fakeWorker struct {
 	vals      map[uint64][]byte
 	cancelled map[uint32]bool
 	bodies    []byte // when not nil, results' bodies are cut from it (fewer allocations)
+
+	received, reported atomic.Int64 // messages in, results messages out
 }
 
 var _ Link = (*fakeWorker)(nil)
@@ -127,6 +130,7 @@ func (f *fakeWorker) run() {
 	f.bodies = make([]byte, 0, 1<<12)
 	flush := func() {
 		if len(out) > 0 {
+			f.reported.Add(1)
 			f.c.Results(f.w, &worker.Results{Items: out}, nil)
 			out = nil
 		}
@@ -143,6 +147,7 @@ func (f *fakeWorker) run() {
 			f.c.WorkerDown(f.w, errFakeKilled, true)
 			return
 		}
+		f.received.Add(int64(len(inbox)))
 		for _, m := range inbox {
 			if tasks := f.handle(m); len(tasks) > 0 {
 				queue = append(queue, tasks)

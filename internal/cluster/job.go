@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"math/bits"
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
@@ -52,6 +53,7 @@ type Job struct {
 	size    []int64     // size of the encoded result, once known
 	at      []*Encoded  // values the coordinator holds, to put on workers
 	small   smallValues // small results the coordinator holds (at is nil for them)
+	sentTo  []uint64    // bit per worker id: workers sent a batch of this computation
 
 	fetchers  map[int32][]int32 // tasks waiting for a value to come back from its worker
 	fetchFrom map[int32]int32   // the worker each value was asked of
@@ -203,4 +205,24 @@ func (js *Job) drop(i int32) {
 		js.at[i] = nil
 	}
 	js.small.drop(i)
+}
+
+// markSent records that worker id was sent a batch of the computation.
+func (js *Job) markSent(id int32) {
+	k := int(id) / 64
+	if k >= len(js.sentTo) {
+		js.sentTo = append(js.sentTo, make([]uint64, k+1-len(js.sentTo))...)
+	}
+	js.sentTo[k] |= 1 << (uint(id) % 64)
+}
+
+// eachSent calls f with the id of every worker sent a batch of the computation.
+func (js *Job) eachSent(f func(id int32)) {
+	for k, word := range js.sentTo {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << b
+			f(int32(k*64 + b))
+		}
+	}
 }
