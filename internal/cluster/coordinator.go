@@ -254,7 +254,7 @@ func (js *Job) encodeData() error {
 			e.Release()
 			continue
 		}
-		js.at[a] = e
+		js.setEnc(a, e)
 	}
 	return nil
 }
@@ -263,6 +263,7 @@ func (js *Job) releaseData() {
 	for a := range js.at {
 		js.drop(int32(a))
 	}
+	js.small.reset()
 }
 
 // Cancel stops a computation with cause: nothing more starts, running tasks are cancelled and,

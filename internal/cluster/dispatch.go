@@ -379,13 +379,13 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 // valueAt returns the coordinator's copy of a's value (data are encoded at submission), or nil
 // when a computed value is only on workers.
 func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
-	if e := js.at[a]; e != nil {
+	if e := js.enc(a); e != nil {
 		return e, nil
 	}
 	if body, typ, ok := js.small.get(a); ok {
 		// As an Encoded, for the rare callers needing one (local tasks).
 		e := NewEncoded(wire.Value{Body: body}, typ)
-		js.at[a] = e
+		js.setEnc(a, e)
 		js.small.drop(a)
 		return e, nil
 	}
@@ -395,7 +395,7 @@ func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
 			return nil, fmt.Errorf("value %d is no longer kept in the cluster", key)
 		}
 		e.Retain()
-		js.at[a] = e
+		js.setEnc(a, e)
 		js.size[a] = int64(e.Value.Size())
 		return e, nil
 	}

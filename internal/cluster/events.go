@@ -168,7 +168,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 				c.tellKeepBody(js, i)
 			} else {
 				js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
-				c.tellKeep(js, i, js.at[i])
+				c.tellKeep(js, i, js.enc(i))
 			}
 		}
 		if js.flags[i]&flagOutput != 0 && !js.stopped() {
@@ -178,7 +178,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 				c.failTask(js, i, &TaskFailure{Task: i, Err: fmt.Errorf("output did not come back")})
 				continue
 			}
-			c.output(js, i, js.at[i])
+			c.output(js, i, js.enc(i))
 		}
 		c.completed(js, i)
 	}

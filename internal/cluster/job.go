@@ -82,7 +82,6 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	js.uses = make([]int32, n)
 	js.retries = make([]uint8, n)
 	js.size = make([]int64, n)
-	js.at = make([]*Encoded, n)
 	js.fetchers = map[int32][]int32{}
 	js.fetchFrom = map[int32]int32{}
 	js.local = map[int32]*graph.ReadyQueue{}
@@ -179,28 +178,48 @@ func (js *Job) supply() bool { return !js.stopped() && (js.ready.Len() > 0 || js
 
 // hold stores a value at the coordinator, replacing (and releasing) any earlier one.
 func (js *Job) hold(i int32, e *Encoded) {
-	if old := js.at[i]; old != nil {
+	if old := js.enc(i); old != nil {
 		old.Release()
 	}
 	js.small.drop(i)
-	js.at[i] = e
+	js.setEnc(i, e)
 }
 
 // holdSmall stores a small value (a copy of body) at the coordinator, replacing any earlier
 // one; false (nothing changed) when it is not small after all.
 func (js *Job) holdSmall(i int32, body []byte, typ string) bool {
-	if js.small.has(i) || js.at[i] != nil {
+	if js.small.has(i) || js.enc(i) != nil {
 		js.drop(i)
 	}
 	return js.small.put(i, body, typ, js.Graph.Len())
 }
 
 // held reports whether the coordinator holds a's value.
-func (js *Job) held(a int32) bool { return js.at[a] != nil || js.small.has(a) }
+func (js *Job) held(a int32) bool { return js.enc(a) != nil || js.small.has(a) }
+
+// enc returns the coordinator's Encoded copy of i's value, or nil.
+func (js *Job) enc(i int32) *Encoded {
+	if js.at == nil {
+		return nil
+	}
+	return js.at[i]
+}
+
+// setEnc sets the coordinator's Encoded copy of i's value (the array is allocated at the first
+// value: most computations keep theirs as small values).
+func (js *Job) setEnc(i int32, e *Encoded) {
+	if js.at == nil {
+		if e == nil {
+			return
+		}
+		js.at = make([]*Encoded, js.Graph.Len())
+	}
+	js.at[i] = e
+}
 
 // drop releases the coordinator's copy of a value.
 func (js *Job) drop(i int32) {
-	if e := js.at[i]; e != nil {
+	if e := js.enc(i); e != nil {
 		e.Release()
 		js.at[i] = nil
 	}

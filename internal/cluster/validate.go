@@ -84,7 +84,7 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 	for i := range int32(g.Len()) {
 		st := js.state[i]
 		count[st]++
-		if js.at[i] != nil && js.small.has(i) {
+		if js.enc(i) != nil && js.small.has(i) {
 			bad("task %d: value held twice at the coordinator", i)
 		}
 		if js.small.has(i) && st != stDone {
