@@ -154,7 +154,12 @@ func (c *Coordinator) capacity(js *Job) (chunk, limit int) {
 		// below minBatchWork: spreading tiny tasks over a thousand workers costs more messages
 		// than it saves time.
 		k = int(float64(targetBatch) / max(js.avgNs, 1))
-		floor := int(float64(minBatchWork) / max(js.avgNs, 1))
+		// Until a task of the computation has been timed, nothing says its tasks are short:
+		// spread the first ones (eight one-minute fits on two workers go four and four).
+		floor := 1
+		if js.samples > 0 {
+			floor = int(float64(minBatchWork) / max(js.avgNs, 1))
+		}
 		k = min(max(k, 1), maxChunk, max(1, floor, js.remaining()/(2*max(c.eligible(js), 1))))
 	}
 	if js.avgNs >= float64(shortTask) {
