@@ -78,6 +78,13 @@ type Coordinator struct {
 	prefer    []int64               // scratch for preferred, by worker id
 	touched   []int32
 
+	// Priorities and resources (priority.go, resources.go).
+	sorted     []*Job // jobs by priority, nil when it must be sorted again
+	groupEnds  []int  // ends of the runs of equal priority in sorted
+	servingBuf []*Job
+	turn       uint64
+	res        *resIndex // nil until a worker or a computation has resources
+
 	check       func(*Coordinator) // tests: called after every event
 	locals      sync.WaitGroup     // owners running local tasks
 	graceTimers sync.WaitGroup     // cancellation grace periods
@@ -198,6 +205,7 @@ func (c *Coordinator) broken(err error) {
 		}
 	}
 	c.jobs = nil
+	c.jobsChanged()
 	clear(c.byID)
 }
 
@@ -403,6 +411,7 @@ func (c *Coordinator) onWorker(w *Worker) {
 	c.workers = append(c.workers, w)
 	c.alive = append(c.alive, w)
 	c.groups[w.Group]++
+	c.joinResources(w)
 	c.markDirty(w)
 }
 
@@ -414,6 +423,7 @@ func (c *Coordinator) retire(w *Worker) {
 			break
 		}
 	}
+	c.leaveResources(w)
 	if c.groups[w.Group]--; c.groups[w.Group] <= 0 {
 		delete(c.groups, w.Group)
 	}

@@ -86,7 +86,8 @@ func (c *Coordinator) schedule() {
 			c.fillWorker(w)
 		}
 	}
-	for _, js := range c.jobs {
+	c.place()
+	for _, js := range c.serving() {
 		if !js.over && js.supply() {
 			c.feedHungry(js)
 		}
@@ -96,7 +97,7 @@ func (c *Coordinator) schedule() {
 // fillWorker gives w what it has room for from every computation it may run.
 func (c *Coordinator) fillWorker(w *Worker) {
 	starved, any := false, false
-	for _, js := range c.jobs {
+	for _, js := range c.serving() {
 		if js.over || js.stopped() || !compatible(js, w) {
 			continue
 		}
@@ -214,7 +215,7 @@ func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 		}
 		if js.flags[i]&flagSuspect != 0 {
 			if w.queue.Len() > 0 {
-				js.ready.Push(i) // it waits for an empty worker
+				js.pushReady(i) // it waits for an empty worker
 				res = fillBlocked
 				break
 			}
@@ -242,7 +243,7 @@ func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
 		return i, true
 	}
 	for js.ready.Len() > 0 {
-		if i := js.ready.Pop(); js.state[i] == stReady {
+		if i := js.popReady(); js.state[i] == stReady {
 			return i, true
 		}
 	}
@@ -340,6 +341,9 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	c.addHolder(js, i, w)
 	js.flags[i] &^= flagUnconfirmed // it runs there
 	w.queue.push(assigned{js: js, i: i})
+	if js.flags[i]&flagResources != 0 {
+		c.take(w, js, i)
+	}
 	return true
 }
 
@@ -381,7 +385,7 @@ func (c *Coordinator) chain(w *Worker, js *Job, i int32, limit int) {
 			if w.queue.Len() >= limit || js.stopped() {
 				return
 			}
-			if js.state[u] != stWaiting || js.flags[u]&(flagLocal|flagSuspect) != 0 || len(g.Args(u)) > maxChainArgs {
+			if js.state[u] != stWaiting || js.flags[u]&(flagLocal|flagSuspect|flagResources) != 0 || len(g.Args(u)) > maxChainArgs {
 				continue
 			}
 			if c.allInputsOn(js, u, w) && c.assign(w, js, u) {
