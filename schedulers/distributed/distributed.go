@@ -171,6 +171,9 @@ func serveFromEnvironment() error {
 		return err
 	}
 	opts.ConnectTimeout = timeout
+	if opts.Resources, err = ResourcesFromEnvironment(); err != nil {
+		return err
+	}
 	file, address := os.Getenv(EnvSchedulerFile), os.Getenv(EnvAddress)
 	switch {
 	case file != "":
