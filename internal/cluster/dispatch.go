@@ -69,6 +69,9 @@ func (c *Coordinator) markDirty(w *Worker) {
 	if !w.dirty && w.live() {
 		w.dirty = true
 		c.dirty = append(c.dirty, w)
+		if w.free != nil {
+			c.res.changed = true // a suspect may wait for it to be empty (place)
+		}
 	}
 }
 
@@ -97,13 +100,22 @@ func (c *Coordinator) schedule() {
 // fillWorker gives w what it has room for from every computation it may run.
 func (c *Coordinator) fillWorker(w *Worker) {
 	starved, any := false, false
+	holding, above := false, 0
 	for _, js := range c.serving() {
+		if holding && js.Priority < above {
+			break // a computation of higher priority has ready tasks waiting for room here
+		}
 		if js.over || js.stopped() || !compatible(js, w) {
 			continue
 		}
 		any = true
-		if c.fill(w, js) == fillStarved {
+		switch c.fill(w, js) {
+		case fillStarved:
 			starved = true
+		default:
+			if js.supply() && !holding {
+				holding, above = true, js.Priority
+			}
 		}
 	}
 	c.setHungry(w, starved || !any)

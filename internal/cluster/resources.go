@@ -283,3 +283,47 @@ func freeString(w *Worker) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// validateResources checks that every live worker's free resources are what it declared less
+// what its queued tasks hold, that none is overdrawn, and that a worker declaring none has no
+// task needing some.
+func (c *Coordinator) validateResources() []error {
+	var errs []error
+	for _, w := range c.alive {
+		held := graph.Resources{}
+		for _, a := range w.queue.items() {
+			if a.js.flags[a.i]&flagResources == 0 {
+				continue
+			}
+			for name, v := range a.js.Graph.Func(a.i).Resources {
+				held[name] += v
+			}
+		}
+		for name, v := range held {
+			if w.Resources[name] < v-1e-9 {
+				errs = append(errs, fmt.Errorf("worker %s: its queued tasks hold %s=%v, it declares %v", w.Name, name, v, w.Resources[name]))
+			}
+		}
+		for name, v := range w.Resources {
+			if d := w.free[name] - (v - held[name]); d > 1e-9 || d < -1e-9 {
+				errs = append(errs, fmt.Errorf("worker %s: %s=%v free, %v declared less %v held", w.Name, name, w.free[name], v, held[name]))
+			}
+		}
+	}
+	for _, js := range c.jobs {
+		if js.res == nil {
+			continue
+		}
+		n := 0
+		for f, q := range js.res.byFunc {
+			n += q.Len()
+			if _, ok := slices.BinarySearch(js.res.funcs, f); !ok {
+				errs = append(errs, fmt.Errorf("job %d: resource queue of function %d not listed", js.id, f))
+			}
+		}
+		if n != js.res.count {
+			errs = append(errs, fmt.Errorf("job %d: %d tasks in resource queues, counted %d", js.id, n, js.res.count))
+		}
+	}
+	return errs
+}
