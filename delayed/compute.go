@@ -181,6 +181,8 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		job.Observer = obs
 	}
 	job.Retries = s.retries
+	job.Priority = s.priority
+	job.Resources = s.resources
 	if s.keepGoing {
 		_, policies := sched.(schedulers.PolicyScheduler)
 		_, keeps := sched.(schedulers.KeepGoingScheduler)

@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
 
@@ -47,6 +48,8 @@ const (
 	settingKeepGoing
 	settingCache
 	settingTrace
+	settingPriority
+	settingResources
 	settingCount
 )
 
@@ -64,8 +67,10 @@ type settings struct {
 	retries       int    // WithRetries
 	keepGoing     bool   // WithKeepGoing
 	cacheDir      string
-	progressFuncs bool   // WithFunctionProgress, LAZYGRAPH_PROGRESS=functions
-	trace         string // WithTrace, LAZYGRAPH_TRACE: file to write a trace to
+	progressFuncs bool            // WithFunctionProgress, LAZYGRAPH_PROGRESS=functions
+	trace         string          // WithTrace, LAZYGRAPH_TRACE: file to write a trace to
+	priority      int             // WithPriority
+	resources     graph.Resources // WithResources, LAZYGRAPH_RESOURCES
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -234,6 +239,7 @@ func fromEnvironment(s *settings) {
 	}
 	seedFromEnvironment(s)
 	traceFromEnvironment(s)
+	resourcesFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
 		s.cacheDir = strings.TrimSpace(v)
 		s.assign(settingCache, nil)

@@ -16,6 +16,9 @@ type funcOptions struct {
 	retries int
 	timeout time.Duration
 	version string
+
+	priority  int
+	resources graph.Resources
 }
 
 // Name registers the function under name instead of the name derived from its symbol. Names
@@ -65,5 +68,7 @@ func newFunction(impl any, isNil bool, invoke graph.Invoker, params []reflect.Ty
 		TakesContext: takesContext(impl),
 		Retries:      o.retries,
 		Timeout:      o.timeout,
+		Priority:     o.priority,
+		Resources:    o.resources,
 	})
 }

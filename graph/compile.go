@@ -277,6 +277,13 @@ func (c *compiler) plan(outputs []*Task) *Plan {
 	for i := range n {
 		p.userStart[i+1] += p.userStart[i]
 	}
+	p.rank, p.order = PriorityOrder(n, p.Priority)
+	for i := range int32(n) {
+		if len(p.Resources(i)) > 0 {
+			p.resourceful = true
+			break
+		}
+	}
 	p.users = make([]int32, edges)
 	fill := make([]int32, n)
 	copy(fill, p.userStart[:n])

@@ -42,25 +42,32 @@ type FunctionSpec struct {
 	// Version is part of a pure function's task keys: change it when the function's code changes
 	// so that results kept in a result store by the old code are no longer used.
 	Version string
+	// Priority orders the function's ready tasks before those of lower priority (default 0);
+	// ties go in the plan's order.
+	Priority int
+	// Resources are what each call needs while it runs (see [Resources]); nil for none.
+	Resources Resources
 }
 
 // Function is a callable that tasks refer to. Create one with [NewFunction]; it is immutable and
 // safe for concurrent use.
 type Function struct {
-	name     string
-	invoke   Invoker
-	params   []reflect.Type
-	result   reflect.Type
-	pure     bool
-	ctx      bool
-	policy   Policy
-	portable bool
-	builtin  bool
-	elem     reflect.Type // builtin slice: the type of every argument
-	version  string
-	ident    string // what pure keys hash for the function: name, signature and version
-	err      error
-	pc       uintptr // entry of the function when its name was derived from its symbol; see DisplayName
+	name      string
+	invoke    Invoker
+	params    []reflect.Type
+	result    reflect.Type
+	pure      bool
+	ctx       bool
+	policy    Policy
+	portable  bool
+	builtin   bool
+	elem      reflect.Type // builtin slice: the type of every argument
+	version   string
+	ident     string // what pure keys hash for the function: name, signature and version
+	err       error
+	priority  int
+	resources Resources
+	pc        uintptr // entry of the function when its name was derived from its symbol; see DisplayName
 }
 
 // NewFunction wraps spec and registers it by name (see [Register]). A problem with the function,
@@ -76,6 +83,9 @@ func NewFunction(spec FunctionSpec) *Function {
 		ctx:     spec.TakesContext,
 		policy:  Policy{Retries: spec.Retries, Timeout: spec.Timeout},
 		version: spec.Version,
+
+		priority:  spec.Priority,
+		resources: spec.Resources.Clone(),
 	}
 	if f.name == "" {
 		f.name = SymbolName(spec.Impl)
@@ -87,6 +97,10 @@ func NewFunction(spec FunctionSpec) *Function {
 	}
 	if spec.Retries < 0 || spec.Timeout < 0 {
 		f.err = &BuildError{Err: fmt.Errorf("%s: retries %d and timeout %v: want 0 or more", f.name, spec.Retries, spec.Timeout)}
+		return f
+	}
+	if err := spec.Resources.Validate(); err != nil {
+		f.err = &BuildError{Err: fmt.Errorf("%s: %w", f.name, err)}
 		return f
 	}
 	f = register(f, spec.Impl, spec.Name != "")
@@ -119,6 +133,13 @@ func (f *Function) Pure() bool { return f.pure }
 
 // Policy returns the function's failure policy.
 func (f *Function) Policy() Policy { return f.policy }
+
+// Priority returns the function's priority (0 unless declared).
+func (f *Function) Priority() int { return f.priority }
+
+// Resources returns what each call of the function needs while it runs (nil for none). Do not
+// modify it.
+func (f *Function) Resources() Resources { return f.resources }
 
 // TakesContext reports whether the function takes a context.Context first.
 func (f *Function) TakesContext() bool { return f.ctx }

@@ -8,14 +8,17 @@ package graph
 //
 // A Plan is immutable and safe for concurrent use. Per-execution state lives in a [Tracker].
 type Plan struct {
-	tasks      []*Task
-	argStart   []int32 // arguments of i: args[argStart[i]:argStart[i+1]]
-	args       []int32
-	userStart  []int32 // tasks using i: users[userStart[i]:userStart[i+1]]
-	users      []int32
-	outputs    []int32
-	calls      int // tasks that are calls, not data
-	firstReady []int32
+	tasks       []*Task
+	argStart    []int32 // arguments of i: args[argStart[i]:argStart[i+1]]
+	args        []int32
+	userStart   []int32 // tasks using i: users[userStart[i]:userStart[i+1]]
+	users       []int32
+	outputs     []int32
+	calls       int // tasks that are calls, not data
+	firstReady  []int32
+	rank        []int32 // priority ranking, nil when no task has a priority (see Rank)
+	order       []int32
+	resourceful bool // some task needs resources
 }
 
 // Len returns the number of tasks and data nodes in the plan.

@@ -35,6 +35,11 @@ type Job struct {
 	Hook      CallHook    // nil, or sees every call Run makes (package delayed's wire check)
 	Seed      uint64      // root of the tasks' random streams (graph.WithTaskStream)
 	Retries   int         // runs after the first for a failed task whose function sets none
+	// Priority is the computation's priority among those sharing a cluster (higher first).
+	Priority int
+	// Resources are the machine's, for the local schedulers (threads, synchronous, processes):
+	// what tasks needing resources (graph.Function.Resources) may hold while they run.
+	Resources graph.Resources
 
 	// OnResult, when set, is called by [Job.Run] with each task's result as the task succeeds, in
 	// the goroutine that ran it, before the Observer hears of it: how a result store keeps

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/schedulers/distributed"
 )
 
@@ -82,14 +83,20 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	connectTimeout := fs.String("connect-timeout", os.Getenv(distributed.EnvConnectTimeout),
 		"how long to keep trying to reach the scheduler, and to rejoin one restarted on the scheduler file (a duration; default 60s, or $"+distributed.EnvConnectTimeout+")")
 	verbose := fs.Bool("v", false, "log what the worker does")
+	resources := fs.String("resources", os.Getenv(distributed.EnvWorkerResources),
+		"what this worker has for tasks needing resources, as `name=amount,...` (gpu=1,mem=64e9; default $"+distributed.EnvWorkerResources+")")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	declared, err := graph.ParseResources(*resources)
+	if err != nil {
+		return fmt.Errorf("-resources: %w", err)
 	}
 	timeout, err := distributed.ParseConnectTimeout(*connectTimeout)
 	if err != nil {
 		return err
 	}
-	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout}
+	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout, Resources: declared}
 	switch {
 	case *file != "":
 		opts.SchedulerFile = *file // read (and waited for) when connecting

@@ -79,6 +79,13 @@ type Coordinator struct {
 	prefer    []int64               // scratch for preferred, by worker id
 	touched   []int32
 
+	// Priorities and resources (priority.go, resources.go).
+	sorted     []*Job // jobs by priority, nil when it must be sorted again
+	groupEnds  []int  // ends of the runs of equal priority in sorted
+	servingBuf []*Job
+	turn       uint64
+	res        *resIndex // nil until a worker or a computation has resources
+
 	check func(*Coordinator) // tests: called after every event
 	// Benchmarks: the clock of the loop's thread (CPU time; the loop then keeps its OS thread),
 	// read around each event to add its cost to busy.
@@ -214,6 +221,7 @@ func (c *Coordinator) broken(err error) {
 		}
 	}
 	c.jobs = nil
+	c.jobsChanged()
 	clear(c.byID)
 }
 
@@ -426,6 +434,7 @@ func (c *Coordinator) onWorker(w *Worker) {
 	c.workers = append(c.workers, w)
 	c.alive = append(c.alive, w)
 	c.groups[w.Group]++
+	c.joinResources(w)
 	c.markDirty(w)
 }
 
@@ -437,6 +446,7 @@ func (c *Coordinator) retire(w *Worker) {
 			break
 		}
 	}
+	c.leaveResources(w)
 	if c.groups[w.Group]--; c.groups[w.Group] <= 0 {
 		delete(c.groups, w.Group)
 	}

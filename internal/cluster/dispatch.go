@@ -71,6 +71,9 @@ func (c *Coordinator) markDirty(w *Worker) {
 	if !w.dirty && w.live() {
 		w.dirty = true
 		c.dirty = append(c.dirty, w)
+		if w.free != nil {
+			c.res.changed = true // a suspect may wait for it to be empty (place)
+		}
 	}
 }
 
@@ -88,7 +91,8 @@ func (c *Coordinator) schedule() {
 			c.fillWorker(w)
 		}
 	}
-	for _, js := range c.jobs {
+	c.place()
+	for _, js := range c.serving() {
 		if !js.over && js.supply() {
 			c.feedHungry(js)
 		}
@@ -98,13 +102,22 @@ func (c *Coordinator) schedule() {
 // fillWorker gives w what it has room for from every computation it may run.
 func (c *Coordinator) fillWorker(w *Worker) {
 	starved, any := false, false
-	for _, js := range c.jobs {
+	holding, above := false, 0
+	for _, js := range c.serving() {
+		if holding && js.Priority < above {
+			break // a computation of higher priority has ready tasks waiting for room here
+		}
 		if js.over || js.stopped() || !compatible(js, w) {
 			continue
 		}
 		any = true
-		if c.fill(w, js) == fillStarved {
+		switch c.fill(w, js) {
+		case fillStarved:
 			starved = true
+		default:
+			if js.supply() && !holding {
+				holding, above = true, js.Priority
+			}
 		}
 	}
 	c.setHungry(w, starved || !any)
@@ -228,7 +241,7 @@ func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 		}
 		if js.flags[i]&flagSuspect != 0 {
 			if w.queue.Len() > 0 {
-				js.ready.Push(i) // it waits for an empty worker
+				js.pushReady(i) // it waits for an empty worker
 				res = fillBlocked
 				break
 			}
@@ -256,7 +269,7 @@ func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
 		return i, true
 	}
 	for js.ready.Len() > 0 {
-		if i := js.ready.Pop(); js.state[i] == stReady {
+		if i := js.popReady(); js.state[i] == stReady {
 			return i, true
 		}
 	}
@@ -378,6 +391,9 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	c.addHolder(js, i, w)
 	js.flags[i] &^= flagUnconfirmed // it runs there
 	w.queue.push(assigned{js: js, i: i})
+	if js.flags[i]&flagResources != 0 {
+		c.take(w, js, i)
+	}
 	return true
 }
 
@@ -426,7 +442,7 @@ func (c *Coordinator) chain(w *Worker, js *Job, i int32, limit int) {
 			if w.queue.Len() >= limit || js.stopped() {
 				return
 			}
-			if js.state[u] != stWaiting || js.flags[u]&(flagLocal|flagSuspect) != 0 || len(g.Args(u)) > maxChainArgs {
+			if js.state[u] != stWaiting || js.flags[u]&(flagLocal|flagSuspect|flagResources) != 0 || len(g.Args(u)) > maxChainArgs {
 				continue
 			}
 			if c.allInputsOn(js, u, w) && c.assign(w, js, u) {

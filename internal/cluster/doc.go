@@ -38,9 +38,8 @@
 // releasing a value look at its holders only.
 //
 // Ready tasks wait in a computation's shared queue or in the queue of the worker they prefer;
-// both are FIFO today, and every take goes through next (dispatch.go), the one place a
-// priority order would slot in. A computation's end is told only to the workers that were
-// sent something of it.
+// every take goes through next (dispatch.go). A computation's end is told only to the workers
+// that were sent something of it.
 //
 // # Memory per task
 //
@@ -49,6 +48,17 @@
 // came back for tasks on other workers) are bytes appended to shared chunks with one packed
 // reference per task (small.go), not an object each; a value's holders beyond the first are
 // linked lists in one pooled array (extra.go), not a map.
+//
+// # Priorities and resources
+//
+// Ready tasks are served by their function's priority (Function.Priority), then in graph order:
+// ready queues hold ranks instead of indices when some function has a priority. Workers are
+// filled from the computations of highest Job.Priority first, not from lower ones while a higher
+// one has ready tasks waiting for room, and from computations of equal priority in turn. Tasks of
+// functions needing resources (Function.Resources) wait in queues of their own and go only to
+// workers declaring them (Worker.Resources), holding the amounts until reported; they are
+// placed when something changed, looking only at the workers declaring the resource. See
+// priority.go and resources.go.
 //
 // # Task states
 //
@@ -81,6 +91,8 @@
 //
 // A computation that no worker can run (none connected, or none of its group: another build of
 // the program) fails after [Options.NoWorkerTimeout] with [ErrNoWorker], saying how many workers
-// are connected and why they cannot run it. A worker that answers a fetch without the value
+// are connected and why they cannot run it. A computation whose tasks need a resource no
+// connected worker declares, and that can make no other progress, fails the same way, naming the
+// resource; Status lists such tasks meanwhile. A worker that answers a fetch without the value
 // (it no longer holds it) makes the coordinator ask another holder or compute the value again.
 package cluster

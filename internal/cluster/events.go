@@ -19,6 +19,7 @@ func (c *Coordinator) onJob(js *Job) {
 		return
 	}
 	c.jobs = append(c.jobs[:len(c.jobs):len(c.jobs)], js)
+	c.jobsChanged()
 	c.byID[js.id] = js
 	for i := range int32(js.Graph.Len()) {
 		if js.state[i] == stWaiting && js.waiting[i] == 0 {
@@ -43,11 +44,15 @@ func (c *Coordinator) enqueue(js *Job, i int32) {
 		return
 	}
 	js.set(i, stReady)
+	if js.flags[i]&flagResources != 0 {
+		c.readyResources(js, i)
+		return
+	}
 	if w := c.preferred(js, i); w != nil {
 		js.pushLocal(w.id, i)
 		c.markDirty(w)
 	} else {
-		js.ready.Push(i)
+		js.pushReady(i)
 	}
 }
 
@@ -151,6 +156,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 			continue // a duplicate, or a task that was moved elsewhere
 		}
 		w.queue.remove(func(a assigned) bool { return a.js == js && a.i == i })
+		c.giveBack(w, js, i)
 		w.ran++
 		c.recent.add(js.Graph.Func(i).Name, r.Elapsed)
 		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Err)
@@ -306,6 +312,7 @@ func (c *Coordinator) stopJob(js *Job, err error) {
 	}
 	js.failure = err
 	js.ready = nil
+	js.dropResourceQueues()
 	clear(js.local)
 	js.localTotal = 0
 	for _, w := range c.workersRunning(js) {
@@ -362,6 +369,7 @@ func (c *Coordinator) finish(js *Job) {
 	}
 	js.over = true
 	c.jobs = slices.DeleteFunc(slices.Clone(c.jobs), func(other *Job) bool { return other == js })
+	c.jobsChanged()
 	delete(c.byID, js.id)
 	for a := range int32(js.Graph.Len()) {
 		if !js.external(a) {
@@ -373,6 +381,7 @@ func (c *Coordinator) finish(js *Job) {
 	js.small.reset()
 	clear(js.fetchers)
 	js.ready = nil
+	js.dropResourceQueues()
 	clear(js.local)
 	js.localTotal = 0
 	// Only workers that were sent something of the computation have state of it to forget: a
@@ -408,7 +417,7 @@ func (c *Coordinator) onTick(now time.Time) {
 		if js.over || js.stopped() {
 			continue
 		}
-		if c.eligible(js) > 0 {
+		if c.eligible(js) > 0 && (js.res == nil || js.inflight() > 0 || c.lacking(js) == "") {
 			js.starved = time.Time{}
 			continue
 		}
@@ -427,7 +436,13 @@ func (c *Coordinator) noWorkerError(js *Job, waited time.Duration) error {
 	waited = waited.Round(time.Second)
 	switch {
 	case len(c.alive) == 0:
+		if what := c.lacking(js); what != "" {
+			return fmt.Errorf("%w for %v: no worker is connected, and %s", ErrNoWorker, waited, what)
+		}
 		return fmt.Errorf("%w for %v: no worker is connected", ErrNoWorker, waited)
+	case c.eligible(js) > 0:
+		return fmt.Errorf("%w for %v: %s, which none of the %d connected workers declares (%s)",
+			ErrNoWorker, waited, c.lacking(js), c.eligible(js), c.declaredResources())
 	default:
 		return fmt.Errorf("%w for %v: %d workers are connected, but none runs this program (their build fingerprints differ from the computation's %q)",
 			ErrNoWorker, waited, len(c.alive), js.Group)

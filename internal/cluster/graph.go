@@ -15,6 +15,11 @@ type Function struct {
 	Elem   string `msgpack:"e,omitempty"` // the builtin slice function: its element type's wire name
 	Result string `msgpack:"r,omitempty"` // the wire name of the result type
 	Local  bool   `msgpack:"l,omitempty"` // runs at the job's owner, not on a worker
+	// Priority orders the function's ready tasks before those of lower priority.
+	Priority int `msgpack:"p,omitempty"`
+	// Resources are what each task of the function holds, on a worker that declared them,
+	// while it runs (see Worker.Resources).
+	Resources graph.Resources `msgpack:"rs,omitempty"`
 }
 
 // Graph is a computation's structure as the coordinator needs it: tasks 0..Len()-1 in priority
@@ -29,6 +34,11 @@ type Graph struct {
 	outputs   []int32
 	initial   []int32
 	calls     int
+
+	// rank and order: the priority ranking of ready tasks (graph.PriorityOrder), nil when no
+	// task has a priority. needs: per function, whether its tasks need resources; nil when none do.
+	rank, order []int32
+	needs       []bool
 }
 
 // ErrInvalidGraph is matched by the error for a graph description that does not hold together.
@@ -65,6 +75,7 @@ func NewGraph(argStart, args, funcs []int32, functions []Function, outputs []int
 		}
 	}
 	g.index()
+	g.prioritize()
 	return g, nil
 }
 
@@ -126,6 +137,7 @@ func FromPlan(p *graph.Plan) (*Graph, error) {
 		}
 		g.funcs[i] = idx
 	}
+	g.prioritize()
 	if len(unportable) > 0 {
 		return nil, fmt.Errorf("%w: %s: worker processes know functions only by the names registered while packages initialise; wrap each in a package-level variable (var f = delayed.Func1(...))",
 			ErrNotPortable, strings.Join(unportable, ", "))
@@ -138,7 +150,7 @@ func FromPlan(p *graph.Plan) (*Graph, error) {
 var ErrNotPortable = errors.New("functions not registered for worker processes")
 
 func describe(fn *graph.Function) (Function, error) {
-	f := Function{Name: fn.Name()}
+	f := Function{Name: fn.Name(), Priority: fn.Priority(), Resources: fn.Resources()}
 	if r := fn.Result(); r != nil {
 		f.Result, _ = wire.TypeName(r)
 	}

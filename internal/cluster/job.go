@@ -13,6 +13,7 @@ const (
 	flagSuspect                       // was on a worker that died: run it alone, to know who kills
 	flagFetching                      // its value has been asked of the worker holding it
 	flagLocal                         // runs at the owner
+	flagResources                     // needs resources: placed by place, never chained
 	flagUnconfirmed                   // where names a worker the value was sent to, not one that reported it
 )
 
@@ -37,6 +38,9 @@ type Job struct {
 	// KeepGoing records a failed task and skips the tasks needing its result instead of
 	// stopping the computation (see Failures).
 	KeepGoing bool
+	// Priority orders computations sharing the coordinator: workers are filled from those of
+	// higher priority first, and from those of equal priority in turn.
+	Priority int
 
 	id      uint32
 	keyBase uint64
@@ -67,7 +71,8 @@ type Job struct {
 	failed     []TaskFailure // keep-going: the tasks that failed, in the order they did
 	skipped    []Skip        // keep-going: the tasks skipped
 	over       bool
-	starved    time.Time // since when no worker could run it (zero: one can)
+	starved    time.Time  // since when no worker could run it (zero: one can)
+	res        *resQueues // ready tasks needing resources, nil when none
 }
 
 // init sets the per-task state; it runs on the submitter's goroutine.
@@ -98,6 +103,9 @@ func (js *Job) init(id uint32, keyBase uint64) {
 		}
 		if g.Func(i).Local {
 			js.flags[i] |= flagLocal
+		}
+		if g.needsResources(i) {
+			js.flags[i] |= flagResources
 		}
 		for _, a := range g.Args(i) {
 			if !g.IsData(a) {
@@ -150,7 +158,7 @@ func (js *Job) pushLocal(id int32, i int32) {
 		q = new(graph.ReadyQueue)
 		js.local[id] = q
 	}
-	q.Push(i)
+	q.Push(js.Graph.rankOf(i))
 	js.localTotal++
 }
 
@@ -161,7 +169,7 @@ func (js *Job) popLocal(id int32) (int32, bool) {
 	}
 	q := js.local[id]
 	for q != nil && q.Len() > 0 {
-		i := q.Pop()
+		i := js.Graph.taskAt(q.Pop())
 		js.localTotal--
 		if q.Len() == 0 {
 			delete(js.local, id)

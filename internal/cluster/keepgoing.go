@@ -68,6 +68,7 @@ func (c *Coordinator) skipUsers(js *Job, root int32) {
 			case stQueued:
 				w := c.workers[js.where[u]]
 				w.queue.remove(func(a assigned) bool { return a.js == js && a.i == u })
+				c.giveBack(w, js, u)
 				js.set(u, stSkipped)
 				c.dropHolder(js, u, w)
 				if w.live() {

@@ -1,5 +1,7 @@
 package cluster
 
+import "github.com/lazygraph/lazygraph/graph"
+
 // Link is the coordinator's line to one worker, implemented by each scheduler for its transport.
 // Send must not block: links queue what they send. Kill ends the worker at once.
 type Link interface {
@@ -36,6 +38,9 @@ type Worker struct {
 	Name        string // for logs and status: a pid, an address
 	PeerAddress string // where other workers fetch its values, for PeerTransfers
 	Group       string // computations of another group do not run here (see Job.Group)
+	// Resources are what the worker has for tasks needing resources (Function.Resources): such
+	// a task runs here only while its amounts are free, and holds them until it is reported.
+	Resources graph.Resources
 
 	id        int32
 	up        bool
@@ -45,12 +50,13 @@ type Worker struct {
 	pending   bool // in Coordinator.pending
 	hungryAt  int  // index in its group's hungry set, -1 when not in it
 	funcs     map[funcKey]uint32
-	heldKeys  int       // values it holds (or will, once its queue has run)
-	heldBytes int64     // their sizes, as far as known
-	queue     taskQueue // tasks sent and not yet reported, in the order they run
-	released  []uint64  // keys to release with the next message
-	finished  []uint32  // computations over, to tell with the next message
-	ran       int64     // tasks reported
+	heldKeys  int             // values it holds (or will, once its queue has run)
+	heldBytes int64           // their sizes, as far as known
+	queue     taskQueue       // tasks sent and not yet reported, in the order they run
+	released  []uint64        // keys to release with the next message
+	finished  []uint32        // computations over, to tell with the next message
+	ran       int64           // tasks reported
+	free      graph.Resources // Resources not held by its queued tasks; nil when it declares none
 }
 
 type funcKey struct {

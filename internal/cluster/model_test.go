@@ -55,8 +55,18 @@ func randomGraph(t testing.TB, r *rand.Rand, n int, fails bool) (*Graph, map[int
 func runModel(t testing.TB, seed uint64, steps int) {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	s := newSim(t, Options{PeerTransfers: r.IntN(3) == 0, Retries: 1 + r.IntN(3)})
+	// A third of the runs have priorities and resources: functions needing gpu=1 or gpu=0.5,
+	// some with priorities, and some workers with gpu=1 or 2 (settle adds one when none is live).
+	resourceful := r.IntN(3) == 0
+	if resourceful {
+		s.needs = map[string]float64{"gpu": 1}
+	}
 	addWorker := func() {
-		w := s.addWorker("")
+		var res map[string]float64
+		if resourceful && r.IntN(2) == 0 {
+			res = map[string]float64{"gpu": float64(1 + r.IntN(2))}
+		}
+		w := s.addWorkerWith("", res)
 		w.w.PeerAddress = w.w.Name
 		w.forget = r.IntN(5) == 0
 		w.keep = r.IntN(3) == 0
@@ -67,11 +77,18 @@ func runModel(t testing.TB, seed uint64, steps int) {
 	submit := func() {
 		keep := r.IntN(3) == 0
 		g, data := randomGraph(t, r, 5+r.IntN(60), keep)
+		if resourceful {
+			prioritize(r, g)
+		}
 		if keep {
 			s.submitKeepGoing(g, data)
 			return
 		}
-		s.submit(g, data, "")
+		j := s.submit(g, data, "")
+		if resourceful && !j.over {
+			j.js.Priority = r.IntN(3) // read at the next scheduling event
+			s.c.jobsChanged()
+		}
 	}
 	submit()
 	for range steps {
@@ -221,4 +238,22 @@ func TestStateTransitions(t *testing.T) {
 		}
 	}()
 	js.set(0, stQueued)
+}
+
+// prioritize gives the functions of a random graph random priorities and resources.
+func prioritize(r *rand.Rand, g *Graph) {
+	for k := range g.functions {
+		f := &g.functions[k]
+		if f.Local {
+			continue
+		}
+		f.Priority = r.IntN(5) - 2
+		switch r.IntN(3) {
+		case 0:
+			f.Resources = map[string]float64{"gpu": 1}
+		case 1:
+			f.Resources = map[string]float64{"gpu": 0.5}
+		}
+	}
+	g.prioritize()
 }

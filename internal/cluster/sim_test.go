@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
@@ -20,6 +21,8 @@ type sim struct {
 	jobs    []*simJob
 	named   int
 	events  int
+	// needs: the resources settle gives the worker it adds when no live worker has them.
+	needs map[string]float64
 }
 
 type simJob struct {
@@ -91,19 +94,28 @@ func (s *sim) event(f func()) {
 	}
 }
 
-func (s *sim) addWorker(group string) *simWorker {
+func (s *sim) addWorker(group string) *simWorker { return s.addWorkerWith(group, nil) }
+
+// addWorkerWith adds a worker declaring resources.
+func (s *sim) addWorkerWith(group string, resources map[string]float64) *simWorker {
 	s.named++
 	w := &simWorker{s: s, group: group, funcs: map[uint32]string{}, vals: map[uint64][]byte{},
 		cancelled: map[uint32]bool{}, forgotten: map[uint64]bool{}}
-	w.w = &Worker{Link: w, Name: fmt.Sprintf("sim%d", s.named), Group: group}
+	w.w = &Worker{Link: w, Name: fmt.Sprintf("sim%d", s.named), Group: group, Resources: resources}
 	s.workers = append(s.workers, w)
 	s.event(func() { s.c.onWorker(w.w) })
 	return w
 }
 
 func (s *sim) submit(g *Graph, data map[int32]int64, group string) *simJob {
+	return s.submitWith(g, data, func(js *Job) { js.Group = group })
+}
+
+// submitWith submits a computation after set has set its fields.
+func (s *sim) submitWith(g *Graph, data map[int32]int64, set func(*Job)) *simJob {
 	o := newFakeOwner(data)
-	j := &simJob{js: &Job{Graph: g, Owner: o, Group: group}, owner: o, want: evaluate(g, data)}
+	j := &simJob{js: &Job{Graph: g, Owner: o}, owner: o, want: evaluate(g, data)}
+	set(j.js)
 	s.jobs = append(s.jobs, j)
 	n := uint64(g.Len())
 	j.js.init(s.c.nextJob.Add(1), s.c.nextKey.Add(n)-n)
@@ -278,12 +290,26 @@ func (s *sim) settle() {
 				continue
 			}
 			if s.pending() && len(s.live()) == 0 {
-				s.addWorker("")
+				s.addWorkerWith("", s.needs)
+				continue
+			}
+			if s.pending() && s.needs != nil && !s.liveWith(s.needs) {
+				s.addWorkerWith("", s.needs)
 				continue
 			}
 			return
 		}
 	}
+}
+
+// liveWith reports whether a live worker declares resources.
+func (s *sim) liveWith(resources map[string]float64) bool {
+	for _, w := range s.live() {
+		if graph.Resources(w.w.Resources).Lacks(resources) == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *sim) pending() bool {

@@ -12,7 +12,9 @@ type Status struct {
 	Jobs        int            `json:"computations"`
 	TaskStates  map[string]int `json:"tasks_by_state"`
 	RecentTasks []RecentTask   `json:"recent_tasks"`
-	Taken       time.Time      `json:"taken"`
+	// Waiting lists the tasks waiting for resources (Function.Resources), per function.
+	Waiting []ResourceWait `json:"waiting_for_resources,omitempty"`
+	Taken   time.Time      `json:"taken"`
 }
 
 // WorkerStatus describes one worker.
@@ -24,6 +26,9 @@ type WorkerStatus struct {
 	Queued    int    `json:"queued_tasks"`
 	Running   string `json:"running_task,omitempty"`
 	Completed int64  `json:"completed_tasks"`
+	// Resources are what the worker declared, FreeResources what its queued tasks leave.
+	Resources     string `json:"resources,omitempty"`
+	FreeResources string `json:"free_resources,omitempty"`
 }
 
 // RecentTask is a recently finished task.
@@ -73,6 +78,9 @@ func (c *Coordinator) publishStatus() {
 	for _, w := range c.alive {
 		ws := WorkerStatus{Name: w.Name, Address: w.PeerAddress, HeldKeys: w.heldKeys, HeldBytes: w.heldBytes,
 			Queued: w.queue.Len(), Completed: w.ran}
+		if len(w.Resources) > 0 {
+			ws.Resources, ws.FreeResources = w.Resources.String(), freeString(w)
+		}
 		if head, ok := w.queue.head(); ok {
 			ws.Running = head.js.Graph.Func(head.i).Name
 		}
@@ -86,6 +94,7 @@ func (c *Coordinator) publishStatus() {
 		}
 	}
 	s.RecentTasks = c.recent.list()
+	s.Waiting = c.resourceWaits()
 	c.status.last.Store(s)
 }
 

@@ -60,6 +60,7 @@ func (c *Coordinator) validate() error {
 			bad("worker %s: gone but still holds %d values", w.Name, held[w])
 		}
 	}
+	errs = append(errs, c.validateResources()...)
 	if len(groups) != len(c.groups) {
 		bad("groups %v, counted %v", c.groups, groups)
 	}

@@ -48,6 +48,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/schedulers"
 	"github.com/lazygraph/lazygraph/schedulers/synchronous"
 )
@@ -77,7 +78,7 @@ func init() {
 type Scheduler struct {
 	mu       sync.Mutex
 	clients  map[string]*Client
-	clusters map[int]*LocalCluster
+	clusters map[localKey]*LocalCluster
 }
 
 var defaultScheduler = &Scheduler{}
@@ -102,7 +103,14 @@ func (s *Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 		}
 		return cl.Execute(ctx, job)
 	}
-	lc, err := s.localCluster(ctx, job.Workers, job.Logger)
+	// A local cluster deals the machine's resources (Job.Resources) out among its workers, as
+	// the processes scheduler does: a task must fit in the largest share, worker 0's.
+	n := max(job.Workers, 1)
+	if err := schedulers.CheckResources(job.Plan, graph.ShareResources(job.Resources, 0, n),
+		fmt.Sprintf("the largest share of the machine's %s among %d local workers", job.Resources, n)); err != nil {
+		return err
+	}
+	lc, err := s.localCluster(ctx, job.Workers, job.Resources, job.Logger)
 	if err != nil {
 		return err
 	}
@@ -126,20 +134,31 @@ func (s *Scheduler) client(ctx context.Context, address string, log *zap.Logger)
 	return cl, nil
 }
 
-func (s *Scheduler) localCluster(ctx context.Context, workers int, log *zap.Logger) (*LocalCluster, error) {
+// localKey tells local clusters apart: by worker count and the machine's resources.
+type localKey struct {
+	workers   int
+	resources string
+}
+
+func (s *Scheduler) localCluster(ctx context.Context, workers int, resources graph.Resources, log *zap.Logger) (*LocalCluster, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if lc := s.clusters[workers]; lc != nil {
+	key := localKey{workers, resources.String()}
+	if lc := s.clusters[key]; lc != nil {
 		return lc, nil
 	}
-	lc, err := StartLocalCluster(ctx, LocalClusterOptions{Workers: workers, Log: log})
+	shares := make([]graph.Resources, max(workers, 1))
+	for k := range shares {
+		shares[k] = graph.ShareResources(resources, k, len(shares))
+	}
+	lc, err := StartLocalCluster(ctx, LocalClusterOptions{Workers: workers, Log: log, WorkerResources: shares})
 	if err != nil {
 		return nil, err
 	}
 	if s.clusters == nil {
-		s.clusters = map[int]*LocalCluster{}
+		s.clusters = map[localKey]*LocalCluster{}
 	}
-	s.clusters[workers] = lc
+	s.clusters[key] = lc
 	return lc, nil
 }
 
@@ -171,6 +190,9 @@ func serveFromEnvironment() error {
 		return err
 	}
 	opts.ConnectTimeout = timeout
+	if opts.Resources, err = ResourcesFromEnvironment(); err != nil {
+		return err
+	}
 	file, address := os.Getenv(EnvSchedulerFile), os.Getenv(EnvAddress)
 	switch {
 	case file != "":

@@ -67,7 +67,7 @@ func TestConformanceLocalCluster(t *testing.T) {
 
 func TestConformanceRemoteScheduler(t *testing.T) {
 	tc := newTestCluster(t, 2)
-	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2,
+	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, RemoteWorkers: true,
 		Extra: []delayed.Option{delayed.WithAddress(tc.file)}})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
+	"math"
 	"os"
 	"reflect"
 	"runtime"
@@ -170,6 +171,14 @@ func TestCraftedSubmissionsFailOnlyTheirComputation(t *testing.T) {
 		"kept value out of range": withExternal(call(1, fn(name), data(0, []int{1})),
 			distributed.ExternalEntry{Task: 1 << 30, Key: 1<<64 - 1}),
 		"unknown kept value": withExternal(call(1, fn(name)), distributed.ExternalEntry{Task: 0, Key: 1<<64 - 1}),
+		"NaN resource": call(1, []cluster.Function{{Name: name, Result: intName, Resources: graph.Resources{"gpu": math.NaN()}}},
+			data(0, []int{1})),
+		"negative resource": call(1, []cluster.Function{{Name: name, Result: intName, Resources: graph.Resources{"gpu": -1}}},
+			data(0, []int{1})),
+		"bad resource name": call(1, []cluster.Function{{Name: name, Result: intName, Resources: graph.Resources{"g p u\n": 1}}},
+			data(0, []int{1})),
+		"huge function priority": call(1, []cluster.Function{{Name: name, Result: intName, Priority: 1 << 40}}, data(0, []int{1})),
+		"huge priority":          withPriority(call(1, fn(name), data(0, []int{1})), -1<<40),
 	}
 	job := uint64(100)
 	for what, m := range cases {
@@ -287,4 +296,9 @@ func TestHugeHeaderUnderAMemoryLimit(t *testing.T) {
 		t.Fatalf("the scheduler does not serve after a 4 GB claim under a memory limit: %v", err)
 	}
 	p.Close()
+}
+
+func withPriority(m distributed.Submit, p int) distributed.Submit {
+	m.Priority = p
+	return m
 }

@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/cluster/planjob"
 	"github.com/lazygraph/lazygraph/internal/subprocess"
@@ -25,6 +26,10 @@ type LocalClusterOptions struct {
 	Executable string      // the program to run as workers; this one by default
 	Status     string      // address of the status endpoint; none when empty
 	Log        *zap.Logger // nothing is logged when nil
+	// WorkerResources gives worker k (0 <= k < Workers) the resources WorkerResources[k]
+	// (see graph.Resources and delayed.Resources); workers beyond its length declare none. A
+	// worker replacing one that left gets the same resources.
+	WorkerResources []graph.Resources
 }
 
 // LocalCluster is a scheduler in this process and worker processes of this program on this
@@ -57,6 +62,7 @@ type localProc struct {
 	left   bool   // it left the scheduler: gone, even if its process has not exited yet
 	exited bool   // its process has exited (it is reaped when Wait returns)
 	status string // how it exited
+	slot   int    // its place among the cluster's workers (for WorkerResources)
 }
 
 // maxLocalStartFailures is how many workers in a row may exit before joining before the cluster
@@ -93,8 +99,8 @@ func StartLocalCluster(ctx context.Context, opts LocalClusterOptions) (*LocalClu
 	}
 	lc.server = server
 	lc.mu.Lock()
-	for range opts.Workers {
-		if err := lc.startWorkerLocked(); err != nil {
+	for k := range opts.Workers {
+		if err := lc.startWorkerLocked(k); err != nil {
 			lc.mu.Unlock()
 			lc.Close()
 			return nil, err
@@ -186,16 +192,21 @@ func (lc *LocalCluster) Execute(ctx context.Context, job *schedulers.Job) error 
 }
 
 // startWorkerLocked starts a worker process; lc.mu is held.
-func (lc *LocalCluster) startWorkerLocked() error {
+func (lc *LocalCluster) startWorkerLocked(slot int) error {
 	if lc.closed {
 		return cluster.ErrClosed
 	}
 	cmd := exec.Command(lc.opts.Executable, "-lazygraph-worker")
+	var resources graph.Resources
+	if slot < len(lc.opts.WorkerResources) {
+		resources = lc.opts.WorkerResources[slot]
+	}
 	cmd.Env = append(os.Environ(),
 		schedulers.EnvWorkerRole+"="+Name,
 		EnvAddress+"="+lc.server.Address(),
 		EnvToken+"="+lc.server.Token(),
 		EnvWorkerListen+"=127.0.0.1:0",
+		EnvWorkerResources+"="+resources.String(),
 	)
 	cmd.Stdout = subprocess.Stdout
 	tail := subprocess.NewTail(subprocess.Stderr)
@@ -203,7 +214,7 @@ func (lc *LocalCluster) startWorkerLocked() error {
 	if err := lc.spawner.Start(cmd); err != nil {
 		return fmt.Errorf("start local worker: %w", err)
 	}
-	state := &localProc{cmd: cmd, tail: tail}
+	state := &localProc{cmd: cmd, tail: tail, slot: slot}
 	pid := cmd.Process.Pid
 	lc.procs[pid] = state
 	lc.wg.Add(1)
@@ -277,17 +288,20 @@ func (lc *LocalCluster) replaceWorkers() {
 	if lc.closed || !lc.ready || lc.failed != nil {
 		return
 	}
-	alive := 0
+	taken := make([]bool, lc.opts.Workers)
 	for pid, state := range lc.procs {
 		switch {
 		case state.exited:
 			delete(lc.procs, pid) // reaped
-		case !state.left:
-			alive++
+		case !state.left && state.slot < len(taken):
+			taken[state.slot] = true
 		}
 	}
-	for range lc.opts.Workers - alive {
-		if err := lc.startWorkerLocked(); err != nil {
+	for slot, ok := range taken {
+		if ok {
+			continue
+		}
+		if err := lc.startWorkerLocked(slot); err != nil {
 			lc.opts.Log.Warn("replacing a local worker", zap.Error(err))
 			return
 		}

@@ -3,6 +3,7 @@ package distributed
 import (
 	"fmt"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
@@ -40,6 +41,8 @@ type hello struct {
 	PID         int    `msgpack:"p,omitempty"`
 	Name        string `msgpack:"n,omitempty"`
 	PeerAddress string `msgpack:"a,omitempty"` // a worker's address for other workers
+	// Resources are what a worker declares (see cluster.Worker.Resources).
+	Resources graph.Resources `msgpack:"rs,omitempty"`
 }
 
 type clusterInfo struct {
@@ -64,6 +67,7 @@ type submit struct {
 	Retries   int                `msgpack:"y,omitempty"`  // the computation's retries for failed tasks
 	KeepGoing bool               `msgpack:"k,omitempty"`  // record failures and skip what needs them
 	Store     *storeSpec         `msgpack:"st,omitempty"` // the client's result store (store.go)
+	Priority  int                `msgpack:"pr,omitempty"` // the computation's priority (cluster.Job.Priority)
 }
 
 // streamEntry is the key of one task's random stream (see worker.Task.Stream).

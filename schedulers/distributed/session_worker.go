@@ -28,12 +28,16 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 		_ = c.send(kindRefuse, &refusal{Reason: "a worker must give the address other workers reach it at"}, nil)
 		return
 	}
+	if err := validWorkerResources(h.Resources); err != nil {
+		_ = c.send(kindRefuse, &refusal{Reason: err.Error()}, nil)
+		return
+	}
 	if err := c.send(kindWorkerInfo, &clusterInfo{Workers: s.Workers()}, nil); err != nil {
 		return
 	}
 	link := &workerLink{c: c, out: cluster.NewOutbox()}
 	name := fmt.Sprintf("%s (pid %d, %s)", h.Name, h.PID, remote)
-	w := &cluster.Worker{Link: link, Name: name, PeerAddress: h.PeerAddress, Group: h.Fingerprint}
+	w := &cluster.Worker{Link: link, Name: name, PeerAddress: h.PeerAddress, Group: h.Fingerprint, Resources: h.Resources}
 	stop := make(chan struct{})
 	writerDone := make(chan struct{})
 	go func() {

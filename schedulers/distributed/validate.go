@@ -53,6 +53,12 @@ func validateSubmit(m *submit) error {
 		if len(f.Name) > maxNameBytes || len(f.Elem) > maxNameBytes || len(f.Result) > maxNameBytes {
 			return fmt.Errorf("%w: function %d: a name of %d bytes (at most %d)", cluster.ErrInvalidGraph, k, max(len(f.Name), len(f.Elem), len(f.Result)), maxNameBytes)
 		}
+		if err := validResources(f.Resources); err != nil {
+			return fmt.Errorf("%w: function %d (%.100s): %w", cluster.ErrInvalidGraph, k, f.Name, err)
+		}
+		if f.Priority < -maxPriority || f.Priority > maxPriority {
+			return fmt.Errorf("%w: function %d (%.100s): priority %d (%d to %d)", cluster.ErrInvalidGraph, k, f.Name, f.Priority, -maxPriority, maxPriority)
+		}
 	}
 	for _, o := range m.Outputs {
 		if o < 0 || int(o) >= n {
@@ -69,6 +75,9 @@ func validateSubmit(m *submit) error {
 	}
 	if m.KeepGoing && m.Persist {
 		return fmt.Errorf("%w: a computation of futures cannot keep going after a failure", cluster.ErrInvalidGraph)
+	}
+	if m.Priority < -maxPriority || m.Priority > maxPriority {
+		return fmt.Errorf("%w: priority %d (%d to %d)", cluster.ErrInvalidGraph, m.Priority, -maxPriority, maxPriority)
 	}
 	if m.Chunksize < 0 || m.Chunksize > maxChunksize {
 		return fmt.Errorf("%w: chunk size %d (0 to %d)", cluster.ErrInvalidGraph, m.Chunksize, maxChunksize)

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/buildid"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
@@ -32,6 +33,10 @@ type WorkerOptions struct {
 	// ConnectTimeout is how long the worker keeps trying (with backoff) to reach its scheduler
 	// before it fails: DefaultConnectTimeout when zero.
 	ConnectTimeout time.Duration
+	// Resources are what this worker has for tasks needing resources (delayed.Resources): it
+	// runs such a task only while the amounts are free. See graph.ParseResources for the text
+	// form (gpu=1,mem=64e9) and EnvWorkerResources.
+	Resources graph.Resources
 }
 
 // RunWorker serves as a worker of the scheduler at opts.Address (or in opts.SchedulerFile) until
@@ -47,6 +52,9 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 	}
 	if opts.ConnectTimeout <= 0 {
 		opts.ConnectTimeout = DefaultConnectTimeout
+	}
+	if err := opts.Resources.Validate(); err != nil {
+		return fmt.Errorf("worker resources: %w", err)
 	}
 	worker.RegisterFunctionTypes()
 	explicitToken := opts.Token
@@ -84,7 +92,7 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	}
 	defer peers.Close()
 	id, _ := buildid.Self()
-	h := &hello{Role: roleWorker, BuildID: id, Fingerprint: functionsFingerprint(), PID: os.Getpid(), Name: opts.Name, PeerAddress: peers.Addr().String()}
+	h := &hello{Role: roleWorker, BuildID: id, Fingerprint: functionsFingerprint(), PID: os.Getpid(), Name: opts.Name, PeerAddress: peers.Addr().String(), Resources: opts.Resources}
 	if err := c.send(kindHello, h, nil); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/buildid"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/cluster/planjob"
@@ -33,6 +34,9 @@ type pool struct {
 	startFails int
 	lastStart  error // why the last worker failed to start, while workers keep failing
 	closed     bool
+
+	resources graph.Resources // the machine's, dealt out among the workers by slot
+	slots     []bool          // slots taken by live or starting workers
 }
 
 // maxStartFailures is how many workers may fail to start in a row before computations fail.
@@ -42,14 +46,15 @@ const maxStartFailures = 3
 // computations fail (a machine killing every new process, e.g. for memory, is not retried forever).
 const maxKilledStarts = 20
 
-func newPool(size int, exe string, log *zap.Logger) (*pool, error) {
+func newPool(size int, exe string, resources graph.Resources, log *zap.Logger) (*pool, error) {
 	// Workers must be this very program: the same functions under the same names.
 	id, err := buildid.Self()
 	if err != nil {
 		return nil, err
 	}
 	worker.RegisterFunctionTypes()
-	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: subprocess.NewSpawner(), live: map[*proc]bool{}}
+	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: subprocess.NewSpawner(), live: map[*proc]bool{},
+		resources: resources, slots: make([]bool, size)}
 	p.coord = cluster.New(cluster.Options{Log: log, WorkersNeeded: p.ensureWorkers})
 	return p, nil
 }
@@ -90,17 +95,23 @@ func (p *pool) ensureWorkers() {
 
 // start starts one worker process for a slot ensureWorkers reserved.
 func (p *pool) start() {
+	p.mu.Lock()
+	slot := p.takeSlotLocked()
+	p.mu.Unlock()
 	w, err := start(p.spawner, p.exe)
 	if err != nil {
 		p.mu.Lock()
 		p.starting--
+		p.freeSlotLocked(slot)
 		p.mu.Unlock()
 		p.startFailed(err)
 		return
 	}
+	w.slot = slot
 	p.mu.Lock()
 	p.starting--
 	if p.closed {
+		p.freeSlotLocked(slot)
 		p.mu.Unlock()
 		w.Kill()
 		w.cmd.Wait()
@@ -146,7 +157,8 @@ func (p *pool) serve(w *proc) {
 		return
 	}
 	p.startSucceeded()
-	w.cw = &cluster.Worker{Link: w, Name: fmt.Sprintf("pid %d", w.cmd.Process.Pid)}
+	w.cw = &cluster.Worker{Link: w, Name: fmt.Sprintf("pid %d", w.cmd.Process.Pid),
+		Resources: graph.ShareResources(p.resources, w.slot, p.size)}
 	p.coord.AddWorker(w.cw)
 	for {
 		f, err := w.conn.readFrame()
@@ -188,8 +200,30 @@ func (p *pool) serve(w *proc) {
 // because w still counted.
 func (p *pool) forget(w *proc) {
 	p.mu.Lock()
-	delete(p.live, w)
+	if p.live[w] {
+		delete(p.live, w)
+		p.freeSlotLocked(w.slot)
+	}
 	p.mu.Unlock()
+}
+
+// takeSlotLocked reserves the lowest free slot; p.mu is held.
+func (p *pool) takeSlotLocked() int {
+	for k, taken := range p.slots {
+		if !taken {
+			p.slots[k] = true
+			return k
+		}
+	}
+	p.slots = append(p.slots, true)
+	return len(p.slots) - 1
+}
+
+// freeSlotLocked gives a slot back; p.mu is held.
+func (p *pool) freeSlotLocked(k int) {
+	if k >= 0 && k < len(p.slots) {
+		p.slots[k] = false
+	}
 }
 
 // crashReason describes how a worker's connection ended, waiting briefly for its exit status.

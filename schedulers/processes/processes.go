@@ -40,6 +40,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/schedulers"
 	"github.com/lazygraph/lazygraph/schedulers/synchronous"
@@ -58,7 +59,13 @@ func init() {
 type Scheduler struct {
 	exe   string // the executable to start as workers; os.Executable when empty
 	mu    sync.Mutex
-	pools map[int]*pool
+	pools map[poolKey]*pool
+}
+
+// poolKey tells pools apart: by worker count and the machine's resources (graph.Resources.String).
+type poolKey struct {
+	workers   int
+	resources string
 }
 
 var defaultScheduler = &Scheduler{}
@@ -73,7 +80,13 @@ func (s *Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 	if job.Plan.Calls() == 0 {
 		return nil
 	}
-	p, err := s.pool(job.Workers, job.Logger)
+	// Each worker gets its share of the machine's resources (graph.ShareResources): a task must
+	// fit in the largest, worker 0's.
+	largest := graph.ShareResources(job.Resources, 0, max(job.Workers, 1))
+	if err := schedulers.CheckResources(job.Plan, largest, fmt.Sprintf("the largest share of the machine's %s among %d workers", describe(job.Resources), max(job.Workers, 1))); err != nil {
+		return err
+	}
+	p, err := s.pool(job.Workers, job.Resources, job.Logger)
 	if err != nil {
 		return err
 	}
@@ -82,10 +95,11 @@ func (s *Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 
 // pool returns the pool for a worker count; a new pool logs through the logger of the
 // computation that starts it.
-func (s *Scheduler) pool(workers int, log *zap.Logger) (*pool, error) {
+func (s *Scheduler) pool(workers int, resources graph.Resources, log *zap.Logger) (*pool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if p := s.pools[workers]; p != nil {
+	key := poolKey{workers, resources.String()}
+	if p := s.pools[key]; p != nil {
 		return p, nil
 	}
 	exe := s.exe
@@ -95,14 +109,14 @@ func (s *Scheduler) pool(workers int, log *zap.Logger) (*pool, error) {
 			return nil, fmt.Errorf("processes: cannot find this program's executable: %w", err)
 		}
 	}
-	p, err := newPool(workers, exe, log)
+	p, err := newPool(workers, exe, resources, log)
 	if err != nil {
 		return nil, err
 	}
 	if s.pools == nil {
-		s.pools = make(map[int]*pool)
+		s.pools = make(map[poolKey]*pool)
 	}
-	s.pools[workers] = p
+	s.pools[key] = p
 	return p, nil
 }
 
@@ -130,3 +144,10 @@ var (
 	// ErrWorkerKilled is matched by the error for a task whose worker kept dying while running it.
 	ErrWorkerKilled = cluster.ErrWorkerDied
 )
+
+func describe(r graph.Resources) string {
+	if len(r) == 0 {
+		return "resources (none declared)"
+	}
+	return r.String()
+}

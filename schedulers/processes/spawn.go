@@ -27,6 +27,7 @@ type proc struct {
 	exit   error         // the process's exit status, once exited is closed
 	out    *cluster.Outbox
 	cw     *cluster.Worker
+	slot   int // its place in the pool, for the machine's resources (graph.ShareResources)
 }
 
 var _ cluster.Link = (*proc)(nil)

@@ -47,6 +47,11 @@ type Options struct {
 	Sequential bool
 	// Extra options for every computation (an address, say).
 	Extra []delayed.Option
+	// RemoteWorkers says the scheduler's workers are not started for the computation (a
+	// remote cluster): their number and resources are theirs, so delayed.WithWorkers and
+	// delayed.WithResources do not apply, and the cases relying on them (priority order on one
+	// worker, the machine's resources) are skipped.
+	RemoteWorkers bool
 }
 
 // Run runs the conformance suite as subtests of t.
@@ -82,6 +87,10 @@ func Run(t *testing.T, o Options) {
 	t.Run("Values", func(t *testing.T) { RunValueCases(t, s.opts) })
 	t.Run("Policies", func(t *testing.T) { RunPolicyCases(t, s.opts) })
 	t.Run("KeepGoing", func(t *testing.T) { RunKeepGoingCases(t, s.opts) })
+	if !o.RemoteWorkers {
+		t.Run("Priorities", func(t *testing.T) { RunPriorityCases(t, s.opts) })
+		t.Run("Resources", func(t *testing.T) { RunResourceCases(t, s.opts) })
+	}
 	if o.Sequential {
 		t.Run("DeterministicOrder", s.deterministicOrder)
 	}

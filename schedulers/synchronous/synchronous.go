@@ -24,8 +24,19 @@ type Scheduler struct{}
 var _ schedulers.Scheduler = Scheduler{}
 
 // Execute runs job's calls in index order, which is topological, so every argument is ready when
-// its user runs. Results are released as soon as their last user has run.
+// its user runs; when functions have priorities (graph.Function.Priority), the ready call of
+// highest priority runs first, ties in index order. Results are released as soon as their last
+// user has run. A call needing resources (graph.Function.Resources) runs only if the machine
+// declares them (Job.Resources); otherwise the computation fails before anything runs, with an
+// error matching schedulers.ErrNoResources.
 func (Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
+	if err := schedulers.CheckResources(job.Plan, job.Resources, "the machine"); err != nil {
+		return err
+	}
+	return execute(ctx, job)
+}
+
+func execute(ctx context.Context, job *schedulers.Job) error {
 	plan := job.Plan
 	tracker := graph.NewTracker(plan)
 	done := ctx.Done()
@@ -35,9 +46,14 @@ func (Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 		err    error
 		called int
 	)
-	for i := range int32(plan.Len()) {
-		if plan.IsData(i) {
-			continue
+	next := inOrder(plan)
+	if rank, order := plan.Rank(); rank != nil {
+		next = byPriority(plan, tracker, rank, order)
+	}
+	for {
+		i, ok := next()
+		if !ok {
+			break
 		}
 		select {
 		case <-done:
@@ -64,9 +80,48 @@ func (Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 func RunInWorker(ctx context.Context, job *schedulers.Job) (handled bool, err error) {
 	switch {
 	case schedulers.InWorker():
-		return true, Scheduler{}.Execute(ctx, job)
+		// The worker's task holds its worker's resources: the nested computation's calls run
+		// under them, unchecked.
+		return true, execute(ctx, job)
 	case schedulers.StartedAsWorker():
 		return true, schedulers.ErrForgotInit
 	}
 	return false, nil
+}
+
+// inOrder returns the calls in index order.
+func inOrder(plan *graph.Plan) func() (int32, bool) {
+	i := int32(-1)
+	return func() (int32, bool) {
+		for i++; int(i) < plan.Len(); i++ {
+			if !plan.IsData(i) {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+}
+
+// byPriority returns the ready call of highest priority each time, ties in index order: the
+// ready queue holds ranks. Each call it returns is taken to have run.
+func byPriority(plan *graph.Plan, tracker *graph.Tracker, rank, order []int32) func() (int32, bool) {
+	var ready graph.ReadyQueue
+	for _, i := range plan.Initial() {
+		ready.Push(rank[i])
+	}
+	var newly []int32
+	last := int32(-1)
+	return func() (int32, bool) {
+		if last >= 0 {
+			newly = tracker.Finish(last, newly[:0])
+			for _, u := range newly {
+				ready.Push(rank[u])
+			}
+		}
+		if ready.Len() == 0 {
+			return 0, false
+		}
+		last = order[ready.Pop()]
+		return last, true
+	}
 }

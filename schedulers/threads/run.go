@@ -29,6 +29,14 @@ type run struct {
 	freed      []int32 // scratch for finish
 	newlyReady []int32 // scratch for finish
 
+	// With priorities, ready holds ranks (see graph.PriorityOrder): rank maps a task to its
+	// rank, order back. Both nil when no task has a priority: ready holds task indices.
+	rank, order []int32
+	// With resources: what the machine has free, and the ready tasks waiting for their
+	// function's resources, by function (ranks, like ready).
+	pool    *schedulers.ResourcePool
+	blocked map[*graph.Function]*graph.ReadyQueue
+
 	helpers sync.WaitGroup
 }
 
@@ -43,7 +51,18 @@ func newRun(ctx context.Context, job *schedulers.Job) *run {
 	}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.wake.L = &r.mu
-	r.ready = append(make(graph.ReadyQueue, 0, len(job.Plan.Initial())), job.Plan.Initial()...)
+	r.rank, r.order = job.Plan.Rank()
+	if r.rank == nil {
+		r.ready = append(make(graph.ReadyQueue, 0, len(job.Plan.Initial())), job.Plan.Initial()...)
+	} else {
+		for _, i := range job.Plan.Initial() {
+			r.ready.Push(r.rank[i])
+		}
+	}
+	if job.Plan.NeedsResources() {
+		r.pool = schedulers.NewResourcePool(job.Resources)
+		r.blocked = map[*graph.Function]*graph.ReadyQueue{}
+	}
 	return r
 }
 
@@ -129,13 +148,21 @@ func (r *run) work(w int, holds bool) bool {
 			r.mu.Lock()
 			continue
 		}
-		i := r.ready.Pop()
+		i := r.pop()
+		need := r.needs(i)
+		if need != nil && !r.pool.Acquire(need) {
+			r.block(i)
+			continue
+		}
 		if r.ready.Len() > 0 && r.idle > 0 {
 			r.wake.Signal()
 		}
 		r.mu.Unlock()
 		args, err = r.job.Run(r.ctx, i, w, args)
 		r.mu.Lock()
+		if need != nil {
+			r.unblock(need)
+		}
 		if err != nil {
 			r.halt(schedulers.Failure(r.parent, err, r.plan.Calls()-r.remaining, r.plan.Calls()))
 			continue
@@ -151,7 +178,7 @@ func (r *run) work(w int, holds bool) bool {
 func (r *run) finish(i int32) {
 	r.newlyReady = r.tracker.Finish(i, r.newlyReady[:0])
 	for _, u := range r.newlyReady {
-		r.ready.Push(u)
+		r.push(u)
 	}
 	r.freed = r.tracker.Release(i, r.freed[:0])
 	for _, f := range r.freed {
@@ -174,4 +201,71 @@ func (r *run) halt(err error) {
 	close(r.stop)
 	r.cancel()
 	r.wake.Broadcast()
+}
+
+// push makes task i ready.
+func (r *run) push(i int32) {
+	if r.rank != nil {
+		i = r.rank[i]
+	}
+	r.ready.Push(i)
+}
+
+// pop takes the ready task to run first: highest priority, then lowest index.
+func (r *run) pop() int32 {
+	i := r.ready.Pop()
+	if r.order != nil {
+		i = r.order[i]
+	}
+	return i
+}
+
+// needs returns the resources task i holds while it runs, nil for none.
+func (r *run) needs(i int32) graph.Resources {
+	if r.pool == nil {
+		return nil
+	}
+	if need := r.plan.Resources(i); len(need) > 0 {
+		return need
+	}
+	return nil
+}
+
+// block parks ready task i until resources are given back. It is called with mu held.
+func (r *run) block(i int32) {
+	fn := r.plan.Task(i).Func()
+	q := r.blocked[fn]
+	if q == nil {
+		q = new(graph.ReadyQueue)
+		r.blocked[fn] = q
+	}
+	if r.rank != nil {
+		i = r.rank[i]
+	}
+	q.Push(i)
+}
+
+// unblock gives back need and makes ready again, per function, as many parked tasks as the free
+// resources could run now (a task that then finds them taken parks again). It is called with
+// mu held.
+func (r *run) unblock(need graph.Resources) {
+	r.pool.Release(need)
+	moved := false
+	for fn, q := range r.blocked {
+		var taken int
+		for q.Len() > 0 && r.pool.Acquire(fn.Resources()) {
+			r.ready.Push(q.Pop())
+			taken++
+			moved = true
+		}
+		for range taken {
+			r.pool.Release(fn.Resources())
+		}
+		if q.Len() == 0 {
+			delete(r.blocked, fn)
+		}
+	}
+	if moved && r.idle > 0 {
+		r.wake.Broadcast()
+	}
 }

@@ -33,9 +33,17 @@ var _ schedulers.Scheduler = Scheduler{}
 
 // Execute runs job with at most job.Workers tasks at once and returns when every task has run,
 // one has failed, or ctx has ended; in every case after all of its goroutines have exited.
+//
+// Ready tasks of higher priority (graph.Function.Priority) run first, ties in the plan's order.
+// A task needing resources (graph.Function.Resources) holds them, out of the machine's
+// (Job.Resources), while it runs: it waits while they are taken, and a task needing more than the
+// machine declares fails the computation before anything runs (schedulers.ErrNoResources).
 func (Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 	if job.Plan.Calls() == 0 {
 		return nil
+	}
+	if err := schedulers.CheckResources(job.Plan, job.Resources, "the machine"); err != nil {
+		return err
 	}
 	r := newRun(ctx, job)
 	return r.execute()

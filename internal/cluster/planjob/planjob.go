@@ -50,7 +50,7 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 		}
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
-	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing()}
+	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing(), Priority: j.Priority}
 	if err := pj.checkData(); err != nil {
 		return nil, err
 	}
