@@ -204,8 +204,10 @@ func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 			res = fillFull
 			break
 		}
-		if head, ok := w.queue.head(); ok && head.js == js && js.flags[head.i]&flagSuspect != 0 {
-			res = fillBlocked // a suspect runs alone
+		if head, ok := w.queue.head(); ok && head.js.flags[head.i]&flagSuspect != 0 {
+			// A suspect runs alone, whatever its computation: a death is charged to it only
+			// when nothing else was on its worker.
+			res = fillBlocked
 			break
 		}
 		i, ok := c.next(js, w, limit)

@@ -178,6 +178,11 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		}
 		c.completed(js, i)
 	}
+	if res.Stopping {
+		// It runs nothing more (a task ignored its timeout) and is ending: what it had queued
+		// never started, so it goes elsewhere uncharged, as from a worker leaving on purpose.
+		c.onDown(w, fmt.Errorf("worker %s: %w", w.Name, worker.ErrStuckTask), false)
+	}
 }
 
 // output hands an output to the owner, keeping it in the store first when the computation

@@ -315,7 +315,9 @@ func (x *Executor) Run() error {
 		attachments = append(attachments, atts...)
 		if x.stuck.Load() {
 			// A task is still running past its timeout: report it failed, then stop, so that
-			// the worker process ends and takes the task with it.
+			// the worker process ends and takes the task with it. Nothing queued after it
+			// started: the coordinator runs those elsewhere, uncharged.
+			out.Stopping = true
 			return errors.Join(fmt.Errorf("worker %s: %w", x.name, ErrStuckTask), flush())
 		}
 		// The parent sends more work as results come back: report once as many results wait

@@ -108,6 +108,9 @@ type Arg struct {
 // Results reports finished tasks, in the order they ran.
 type Results struct {
 	Items []Result `msgpack:"r"`
+	// Stopping says the worker runs nothing after these results and is about to end (a task
+	// ignored its timeout): the tasks sent to it and not reported never started.
+	Stopping bool `msgpack:"x,omitempty"`
 }
 
 // Result is one finished task. When Sent, Body (with the frame's next Attachments attachments)

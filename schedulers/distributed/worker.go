@@ -120,9 +120,11 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	go func() { readErr <- w.read(batches) }()
 
 	var result error
+	ran := false // Run returned (a task ignored its timeout): nothing to wait for
 	select {
 	case result = <-readErr:
 	case result = <-runDone:
+		ran = true
 	case <-ctx.Done():
 		result = ctx.Err()
 	}
@@ -130,9 +132,11 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	c.Close()
 	peers.Close()
 	w.x.Close()
-	select {
-	case <-runDone:
-	case <-time.After(2 * time.Second):
+	if !ran {
+		select {
+		case <-runDone:
+		case <-time.After(2 * time.Second):
+		}
 	}
 	close(stop)
 	wg.Wait()
