@@ -90,8 +90,9 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	}
 	var info clusterInfo
 	if _, err := c.receiveMessage(kindWorkerInfo, &info); err != nil {
-		return fmt.Errorf("joining the scheduler: %w", err)
+		return lostOr(opts.Address, fmt.Errorf("joining the scheduler: %w", err))
 	}
+	c.handshakeDone()
 	opts.Log.Info("joined the scheduler", zap.String("scheduler", opts.Address), zap.String("peers", peers.Addr().String()))
 
 	w := &workerRun{opts: opts, c: c, fetcher: newPeerFetcher(opts.Token, opts.TLS)}
