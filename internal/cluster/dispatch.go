@@ -177,6 +177,7 @@ func (c *Coordinator) batchFor(w *Worker, js *Job) *batch {
 	}
 	if c.cur == nil {
 		c.cur = &batch{w: w, js: js}
+		c.cur.msg.Store = js.Store
 		if n := c.curSize; n > 1 {
 			c.cur.msg.Tasks = make([]worker.Task, 0, n)
 			c.cur.assigned = make([]int32, 0, n)
@@ -335,7 +336,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	if js.Streams != nil {
 		stream = js.Streams[i]
 	}
-	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args, Stream: stream, Retries: js.Retries})
+	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args, Stream: stream, Retries: js.Retries, StoreKey: js.storeKey(i)})
 	b.assigned = append(b.assigned, i)
 	js.set(i, stQueued)
 	js.where[i] = -1

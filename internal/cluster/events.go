@@ -165,7 +165,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		js.size[i] = r.Size
 		if r.Sent {
 			js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
-			c.tellKeep(js, i, js.at[i])
+			if !r.Stored {
+				c.tellKeep(js, i, js.at[i])
+			}
 		}
 		if js.flags[i]&flagOutput != 0 && !js.stopped() {
 			if !r.Sent {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // Task flags.
@@ -36,6 +37,11 @@ type Job struct {
 	// KeepGoing records a failed task and skips the tasks needing its result instead of
 	// stopping the computation (see Failures).
 	KeepGoing bool
+	// Store is the computation's result store, which workers that see it write results into
+	// themselves, and StoreKeys (by task) the entry key of each task kept there ("" for the
+	// others); nil when none. A result a worker kept is not handed to the owner's Keeper.
+	Store     *worker.StoreSpec
+	StoreKeys []string
 
 	id      uint32
 	keyBase uint64
