@@ -137,7 +137,10 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	w.x.Close()
 	if !ran {
 		select {
-		case <-runDone:
+		case err := <-runDone:
+			if errors.Is(err, worker.ErrStuckTask) {
+				result = err // the process must end to stop the task: never rejoin
+			}
 		case <-time.After(2 * time.Second):
 		}
 	}
