@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -78,9 +79,13 @@ type Coordinator struct {
 	prefer    []int64               // scratch for preferred, by worker id
 	touched   []int32
 
-	check       func(*Coordinator) // tests: called after every event
-	locals      sync.WaitGroup     // owners running local tasks
-	graceTimers sync.WaitGroup     // cancellation grace periods
+	check func(*Coordinator) // tests: called after every event
+	// Benchmarks: the clock of the loop's thread (CPU time; the loop then keeps its OS thread),
+	// read around each event to add its cost to busy.
+	stepClock   func() int64
+	busy        atomic.Int64
+	locals      sync.WaitGroup // owners running local tasks
+	graceTimers sync.WaitGroup // cancellation grace periods
 }
 
 // ErrClosed is matched by the error of computations the coordinator stopped when it was closed.
@@ -144,6 +149,10 @@ func noWorkerTimeoutFromEnv(log *zap.Logger) time.Duration {
 
 func (c *Coordinator) loop() {
 	defer close(c.stopped)
+	if c.stepClock != nil {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
 	for {
 		select {
 		case f := <-c.events:
@@ -178,6 +187,10 @@ func (c *Coordinator) step(f func()) {
 			c.execute()
 		}
 	}()
+	var start int64
+	if c.stepClock != nil {
+		start = c.stepClock()
+	}
 	f()
 	c.schedule()
 	c.flush()
@@ -185,6 +198,9 @@ func (c *Coordinator) step(f func()) {
 		c.check(c)
 	}
 	c.execute()
+	if c.stepClock != nil {
+		c.busy.Add(c.stepClock() - start)
+	}
 }
 
 // broken stops every computation after a bug, as best it can.
@@ -247,8 +263,14 @@ func (js *Job) encodeData() error {
 			js.releaseData()
 			return &TaskFailure{Task: g.Users(a)[0], Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)}
 		}
-		js.at[a] = e
 		js.size[a] = int64(e.Value.Size())
+		// Small plain data are kept as bytes in shared chunks, not one Encoded each.
+		if e.Files == nil && e.Cleanup == nil && js.small.fits(e.Value.Body, len(e.Value.Attachments)) &&
+			js.holdSmall(a, e.Value.Body, e.Type) {
+			e.Release()
+			continue
+		}
+		js.setEnc(a, e)
 	}
 	return nil
 }
@@ -257,6 +279,7 @@ func (js *Job) releaseData() {
 	for a := range js.at {
 		js.drop(int32(a))
 	}
+	js.small.reset()
 }
 
 // Cancel stops a computation with cause: nothing more starts, running tasks are cancelled and,
