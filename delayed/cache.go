@@ -22,8 +22,12 @@ import (
 // else (a call of a function that is not [Pure] among its inputs, an explicit key) are never
 // kept. An empty dir turns the store off. The environment variable LAZYGRAPH_CACHE sets it too.
 //
-// On the synchronous and threads schedulers every pure task's result is kept as it completes;
-// on processes and distributed only the computation's outputs are, by the client.
+// On the synchronous and threads schedulers every pure task's result is kept as it completes.
+// On processes and distributed, workers that see the directory (the same machine, or a shared
+// file system: they look for a probe file the client makes there) write the results they compute
+// into it themselves; results of other workers are kept when they come back (to the client, or
+// to a scheduler that sees the directory), and the outputs always are, by the client. One
+// writer wins a race; readers never see a partial entry.
 func WithCache(dir string) Option {
 	return func(s *settings) {
 		s.cacheDir = dir

@@ -81,7 +81,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	name := fs.String("name", "", "this worker's `name` in the scheduler's status")
 	ca := fs.String("tls-ca", os.Getenv(distributed.EnvTLSCA), "CA certificate `file` to verify a TLS scheduler")
 	connectTimeout := fs.String("connect-timeout", os.Getenv(distributed.EnvConnectTimeout),
-		"how long to keep trying to reach the scheduler, and to rejoin one restarted on the scheduler file (a duration; default 60s, or $"+distributed.EnvConnectTimeout+")")
+		"how long to keep trying to reach the scheduler, and to rejoin one restarted at its address or on the scheduler file (a duration; default 60s, or $"+distributed.EnvConnectTimeout+")")
 	verbose := fs.Bool("v", false, "log what the worker does")
 	resources := fs.String("resources", os.Getenv(distributed.EnvWorkerResources),
 		"what this worker has for tasks needing resources, as `name=amount,...` (gpu=1,mem=64e9; default $"+distributed.EnvWorkerResources+")")

@@ -220,6 +220,34 @@ func TestProcessLifecycle(t *testing.T) {
 		}
 	})
 
+	// Issue 10: a worker given the scheduler's address (no scheduler file) rejoins a scheduler
+	// restarted at that address with the same token; before, it exited when it lost the first.
+	t.Run("workers by address rejoin a restarted scheduler", func(t *testing.T) {
+		dir := t.TempDir()
+		file, tokenFile, addr := filepath.Join(dir, "s.json"), writeToken(t), freeAddress(t)
+		s1 := startProc(t, nil, bin, "scheduler", "-listen", addr, "-scheduler-file", file, "-token-file", tokenFile)
+		waitFor(t, "the scheduler file", func() bool { _, ok := readFile(file); return ok })
+		w := startProc(t, []string{"LAZYGRAPH_TOKEN=" + token}, bin, "worker", "-v", "-scheduler", addr, "-connect-timeout", "60s")
+		b := startProc(t, nil, bin, "bench", "-scheduler", "distributed", "-scheduler-file", file, "-shape", "wide", "-n", "1000")
+		if code := b.code(t, 60*time.Second); code != 0 {
+			t.Fatalf("bench before the crash: exit %d: %s", code, b.output())
+		}
+		s1.cmd.Process.Kill() // a crash
+		s1.code(t, 10*time.Second)
+		waitFor(t, "the worker to try to rejoin", func() bool { return strings.Contains(w.output(), "trying to rejoin") || !w.running() })
+		if !w.running() {
+			t.Fatalf("the worker exited when its scheduler crashed: %s", w.output())
+		}
+		os.Remove(file)
+		startProc(t, nil, bin, "scheduler", "-listen", addr, "-scheduler-file", file, "-token-file", tokenFile)
+		waitFor(t, "the new scheduler file", func() bool { _, ok := readFile(file); return ok })
+		// The bench starts no worker of its own: it computes only if the first worker rejoined.
+		b = startProc(t, nil, bin, "bench", "-scheduler", "distributed", "-scheduler-file", file, "-shape", "wide", "-n", "1000")
+		if code := b.code(t, 60*time.Second); code != 0 || !strings.Contains(b.output(), "result=500500") {
+			t.Fatalf("bench on the restarted scheduler: exit %d: %s\nworker: %s", code, b.output(), w.output())
+		}
+	})
+
 	t.Run("SIGTERM shuts the scheduler down gracefully", func(t *testing.T) {
 		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 			dir := t.TempDir()

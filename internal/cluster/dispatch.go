@@ -204,6 +204,7 @@ func (c *Coordinator) batchFor(w *Worker, js *Job) *batch {
 	}
 	if c.cur == nil {
 		c.cur = &batch{w: w, js: js, fn: -1}
+		c.cur.msg.Store = js.Store
 		if n := c.curSize; n > 1 {
 			c.cur.msg.Tasks = make([]worker.Task, 0, n)
 			c.cur.assigned = make([]int32, 0, n)
@@ -231,8 +232,10 @@ func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 			res = fillFull
 			break
 		}
-		if head, ok := w.queue.head(); ok && head.js == js && js.flags[head.i]&flagSuspect != 0 {
-			res = fillBlocked // a suspect runs alone
+		if head, ok := w.queue.head(); ok && head.js.flags[head.i]&flagSuspect != 0 {
+			// A suspect runs alone, whatever its computation: a death is charged to it only
+			// when nothing else was on its worker.
+			res = fillBlocked
 			break
 		}
 		i, ok := c.next(js, w, limit)
@@ -384,7 +387,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	if js.Streams != nil {
 		stream = js.Streams[i]
 	}
-	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args, Stream: stream, Retries: js.Retries})
+	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args, Stream: stream, Retries: js.Retries, StoreKey: js.storeKey(i)})
 	b.assigned = append(b.assigned, i)
 	js.set(i, stQueued)
 	js.where[i] = -1

@@ -171,10 +171,14 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		js.size[i] = r.Size
 		if r.Sent {
 			if js.flags[i]&flagOutput == 0 && js.small.fits(r.Body, len(mine)) && js.holdSmall(i, r.Body, js.Graph.Func(i).Result) {
-				c.tellKeepBody(js, i)
+				if !r.Stored {
+					c.tellKeepBody(js, i)
+				}
 			} else {
 				js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
-				c.tellKeep(js, i, js.enc(i))
+				if !r.Stored {
+					c.tellKeep(js, i, js.enc(i))
+				}
 			}
 		}
 		if js.flags[i]&flagOutput != 0 && !js.stopped() {
@@ -187,6 +191,11 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 			c.output(js, i, js.enc(i))
 		}
 		c.completed(js, i)
+	}
+	if res.Stopping {
+		// It runs nothing more (a task ignored its timeout) and is ending: what it had queued
+		// never started, so it goes elsewhere uncharged, as from a worker leaving on purpose.
+		c.onDown(w, fmt.Errorf("worker %s: %w", w.Name, worker.ErrStuckTask), false)
 	}
 }
 

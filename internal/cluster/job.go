@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // Task flags.
@@ -41,6 +42,11 @@ type Job struct {
 	// Priority orders computations sharing the coordinator: workers are filled from those of
 	// higher priority first, and from those of equal priority in turn.
 	Priority int
+	// Store is the computation's result store, which workers that see it write results into
+	// themselves, and StoreKeys (by task) the entry key of each task kept there ("" for the
+	// others); nil when none. A result a worker kept is not handed to the owner's Keeper.
+	Store     *worker.StoreSpec
+	StoreKeys []string
 
 	id      uint32
 	keyBase uint64

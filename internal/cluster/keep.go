@@ -9,3 +9,11 @@ import "github.com/lazygraph/lazygraph/internal/wire"
 type Keeper interface {
 	Keep(i int32, v wire.Value)
 }
+
+// storeKey returns the entry key under which workers keep task i's result, "" for none.
+func (js *Job) storeKey(i int32) string {
+	if js.Store == nil || int(i) >= len(js.StoreKeys) {
+		return ""
+	}
+	return js.StoreKeys[i]
+}

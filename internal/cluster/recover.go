@@ -15,6 +15,10 @@ var ErrWorkerDied = errors.New("worker died")
 // onDown handles a worker that left: its queued and running tasks run elsewhere, and values only
 // it held are computed again from the graph. A task that was running alone on a worker that
 // crashed (a suspect) is charged for it; after Retries charges its computation fails naming it.
+// Tasks merely queued on it are never charged: on a crash they become suspects (each then runs
+// alone, nothing of any computation queued behind it), and from a worker that said it stops
+// (worker.Results.Stopping: a task ignored its timeout) or was stopped on purpose they run
+// again as if never sent.
 func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 	if w.dead || w.Link == nil {
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/store"
 )
 
 // Sink receives the results an Executor produces; a transport writes them to its connection.
@@ -56,6 +57,9 @@ type jobContext struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	cleanup []func() // run when the job is over, e.g. unmapping its inputs
+	// The job's result store, when this worker shares its client's directory.
+	store        *store.Store
+	storeChecked bool
 }
 
 // ErrUnknownFunction is matched by the error of a task whose function this worker does not know.
@@ -121,6 +125,9 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if b.Store != nil && len(b.Tasks) > 0 {
+		x.useStore(x.jobContext(b.Job), b.Store)
+	}
 	for _, t := range b.Tasks {
 		x.queue = append(x.queue, item{task: t})
 	}
@@ -315,7 +322,9 @@ func (x *Executor) Run() error {
 		attachments = append(attachments, atts...)
 		if x.stuck.Load() {
 			// A task is still running past its timeout: report it failed, then stop, so that
-			// the worker process ends and takes the task with it.
+			// the worker process ends and takes the task with it. Nothing queued after it
+			// started: the coordinator runs those elsewhere, uncharged.
+			out.Stopping = true
 			return errors.Join(fmt.Errorf("worker %s: %w", x.name, ErrStuckTask), flush())
 		}
 		// The parent sends more work as results come back: report once as many results wait
@@ -353,6 +362,10 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 		return x.failed(res, err), nil
 	}
 	jc := x.jobContext(t.Job)
+	var st *store.Store
+	if t.StoreKey != "" {
+		st = jc.store
+	}
 	a := (*args)[:0]
 	var missing error
 	for _, arg := range t.Args {
@@ -375,14 +388,15 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 		clear(a)
 		return x.failed(res, missing), nil
 	}
-	r, atts := x.call(jc.ctx, fn, t, a, res)
+	r, atts := x.call(jc.ctx, fn, t, a, res, st)
 	clear(a)
 	return r, atts
 }
 
-// call decodes a task's inline arguments, calls its function and encodes its result. Whatever
-// goes wrong, a panic included, becomes the task's failure: a worker never dies of a task.
-func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []any, res Result) (r Result, atts [][]byte) {
+// call decodes a task's inline arguments, calls its function and encodes its result, keeping it
+// in st when st is set. Whatever goes wrong, a panic included, becomes the task's failure: a
+// worker never dies of a task.
+func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []any, res Result, st *store.Store) (r Result, atts [][]byte) {
 	defer func() {
 		if p := recover(); p != nil {
 			r, atts = x.failed(res, &graph.PanicError{Value: p, Stack: debug.Stack()}), nil
@@ -418,6 +432,21 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 		return r, nil
 	}
 	rt := resultType(fn)
+	if st != nil {
+		// Kept in the store by this worker: the client need not write it.
+		enc, err := wire.Encode(v, rt)
+		if err != nil {
+			return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
+		}
+		res.Stored = x.keepInStore(st, t.StoreKey, enc)
+		x.keep(t.Key, v)
+		res.Size = int64(enc.Size())
+		if t.Send == SendAlways || t.Send == SendIfSmall && res.Size <= SmallResult {
+			res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
+			return res, enc.Attachments
+		}
+		return res, nil
+	}
 	if t.Send == SendNever {
 		// Kept here, sent later if ever: check now that it could be.
 		if err := wire.CheckValue(v, rt); err != nil {

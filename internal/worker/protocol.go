@@ -48,6 +48,9 @@ type Batch struct {
 	Tasks     []Task        `msgpack:"t,omitempty"`
 	Release   []uint64      `msgpack:"r,omitempty"`
 	Finished  []uint32      `msgpack:"x,omitempty"` // jobs that are over: forget their state
+	// Store is the job's result store, when the worker may write its tasks' results there
+	// itself (see Task.StoreKey).
+	Store *StoreSpec `msgpack:"st,omitempty"`
 }
 
 // FunctionDef enters a function into the connection's function table under ID.
@@ -96,6 +99,9 @@ type Task struct {
 	// Retries is how many more times to run the task when it fails, unless its function sets
 	// its own (the computation's delayed.WithRetries).
 	Retries int `msgpack:"y,omitempty"`
+	// StoreKey is the entry key under which the task's result is kept in its job's result store
+	// (Batch.Store), when the worker sees that directory; empty for a result not kept.
+	StoreKey string `msgpack:"c,omitempty"`
 }
 
 // Arg is a task argument: a kept value by key, or a small value given inline (Key 0), encoded
@@ -108,6 +114,9 @@ type Arg struct {
 // Results reports finished tasks, in the order they ran.
 type Results struct {
 	Items []Result `msgpack:"r"`
+	// Stopping says the worker runs nothing after these results and is about to end (a task
+	// ignored its timeout): the tasks sent to it and not reported never started.
+	Stopping bool `msgpack:"x,omitempty"`
 }
 
 // Result is one finished task. When Sent, Body (with the frame's next Attachments attachments)
@@ -122,7 +131,9 @@ type Result struct {
 	Attachments int               `msgpack:"a,omitempty"`
 	Size        int64             `msgpack:"z,omitempty"`
 	Start       int64             `msgpack:"t"` // Unix nanoseconds
-	Elapsed     int64             `msgpack:"d"` // nanoseconds
+	// Stored says the worker kept the result in its job's result store (or found it there).
+	Stored  bool  `msgpack:"st,omitempty"`
+	Elapsed int64 `msgpack:"d"` // nanoseconds
 }
 
 // Fetch asks for kept values, encoded with the given types.

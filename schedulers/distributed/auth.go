@@ -98,10 +98,14 @@ func accept(c *conn, token string) (string, error) {
 	return resp.Role, nil
 }
 
-// authenticate runs the dialer's side, within handshakeTimeout.
+// authenticate runs the dialer's side, within the connection's hard handshake deadline (set by
+// dial; handshakeTimeout from now when it has none). The deadline stays: the caller lifts it
+// with [conn.handshakeDone] once the hello exchange that follows is over, so that a peer that
+// authenticates and then trickles cannot hold the dialer either.
 func authenticate(c *conn, token, role string) error {
-	c.handshakeUntil(time.Now().Add(handshakeTimeout))
-	defer c.handshakeDone()
+	if c.dr.hard.Load() == 0 {
+		c.handshakeUntil(time.Now().Add(handshakeTimeout))
+	}
 	var ch challenge
 	if _, err := c.receiveMessage(kindChallenge, &ch); err != nil {
 		return fmt.Errorf("handshake: %w", err)

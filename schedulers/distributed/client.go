@@ -139,6 +139,7 @@ func handshakeClient(addr, token string, opts ClientOptions) (*conn, int, error)
 		c.Close()
 		return nil, 0, err
 	}
+	c.handshakeDone()
 	return c, info.Workers, nil
 }
 

@@ -210,9 +210,13 @@ func (c *conn) heartbeat(stop <-chan struct{}) {
 	}
 }
 
-// dial connects to a scheduler or worker, over TLS when tlsConfig is set.
+// dial connects to a scheduler or worker, over TLS when tlsConfig is set. The connection's hard
+// handshake deadline is set, handshakeTimeout from now: connecting, authenticating and the hello
+// exchange after it must all be done by then, however the other end trickles its bytes; the
+// caller lifts it with [conn.handshakeDone] once its hello exchange is over.
 func dial(address string, tlsConfig *tls.Config) (*conn, error) {
-	d := net.Dialer{Timeout: handshakeTimeout, KeepAlive: 15 * time.Second}
+	deadline := time.Now().Add(handshakeTimeout)
+	d := net.Dialer{Deadline: deadline, KeepAlive: 15 * time.Second}
 	var (
 		c   net.Conn
 		err error
@@ -225,7 +229,9 @@ func dial(address string, tlsConfig *tls.Config) (*conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", address, err)
 	}
-	return newConn(c), nil
+	cn := newConn(c)
+	cn.handshakeUntil(deadline)
+	return cn, nil
 }
 
 var _ io.Closer = (*conn)(nil)

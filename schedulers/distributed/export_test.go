@@ -55,6 +55,7 @@ func DialRaw(address, token string) (*RawPeer, error) {
 		c.Close()
 		return nil, err
 	}
+	c.handshakeDone()
 	p := &RawPeer{c: c, stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)

@@ -32,6 +32,7 @@ func FuzzConnection(f *testing.F) {
 			if err := authenticate(cc, "fuzz-token-of-16-bytes", roleClient); err != nil {
 				t.Fatalf("handshake: %v", err)
 			}
+			cc.handshakeDone()
 		}
 		// Read what the scheduler sends, so that its writes never wait for the fuzzer's.
 		drained := make(chan struct{})

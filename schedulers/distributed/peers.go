@@ -219,6 +219,7 @@ func (f *peerFetcher) conn(addr string) (*peerConn, error) {
 		c.Close()
 		return nil, err
 	}
+	c.handshakeDone()
 	pc = &peerConn{c: c}
 	f.mu.Lock()
 	if other := f.conns[addr]; other != nil {

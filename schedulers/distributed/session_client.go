@@ -184,6 +184,7 @@ func (sess *clientSession) submit(m *submit, atts [][]byte) error {
 		rj.sizes[d.Task] = int64(e.Value.Size())
 	}
 	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist, Retries: m.Retries, KeepGoing: m.KeepGoing, Priority: m.Priority}
+	job.Store, job.StoreKeys = workerStore(m.Store, g.Len())
 	if len(m.Streams) > 0 {
 		job.Streams = make([][]byte, len(m.Funcs))
 		for _, st := range m.Streams {

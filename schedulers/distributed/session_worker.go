@@ -20,7 +20,10 @@ var _ cluster.Link = (*workerLink)(nil)
 func (l *workerLink) Send(m *cluster.Outgoing) { l.out.Put(m) }
 
 // Kill drops the worker: a worker process ends when its scheduler connection does.
-func (l *workerLink) Kill() { l.c.Close() }
+func (l *workerLink) Kill() {
+	l.c.goodbye("the scheduler dropped this worker")
+	l.c.Close()
+}
 
 // serveWorker puts a connected worker to work and relays its results until it goes.
 func (s *Server) serveWorker(c *conn, h *hello, remote string) {

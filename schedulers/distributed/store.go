@@ -10,6 +10,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
 	"github.com/lazygraph/lazygraph/store"
 )
@@ -101,4 +102,20 @@ func (rj *remoteJob) Keep(i int32, v wire.Value) {
 	if _, err := s.st.Put(s.keys[i], v); err != nil {
 		s.log.Warn("result store: cannot keep a result", zap.String("key", s.keys[i]), zap.Error(err))
 	}
+}
+
+// workerStore returns the client's result store as the workers are told of it: they write the
+// results they compute into it themselves when they see the client's probe file, whether or not
+// the scheduler does.
+func workerStore(spec *storeSpec, tasks int) (*worker.StoreSpec, []string) {
+	if spec == nil || !filepath.IsAbs(spec.Dir) || len(spec.Tasks) != len(spec.Keys) || len(spec.Tasks) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, tasks)
+	for k, i := range spec.Tasks {
+		if i >= 0 && int(i) < tasks {
+			keys[i] = spec.Keys[k]
+		}
+	}
+	return &worker.StoreSpec{Dir: spec.Dir, Probe: spec.Probe}, keys
 }

@@ -29,6 +29,7 @@ type WorkerOptions struct {
 	// SchedulerFile, when set, is read for the address (and the token, when Token is empty)
 	// before every attempt to connect: a worker that loses a scheduler which crashed keeps trying
 	// for ConnectTimeout, and rejoins a scheduler restarted on the same file with the same token.
+	// Without it the worker rejoins a scheduler restarted at Address, within ConnectTimeout too.
 	SchedulerFile string
 	// ConnectTimeout is how long the worker keeps trying (with backoff) to reach its scheduler
 	// before it fails: DefaultConnectTimeout when zero.
@@ -40,9 +41,11 @@ type WorkerOptions struct {
 }
 
 // RunWorker serves as a worker of the scheduler at opts.Address (or in opts.SchedulerFile) until
-// the scheduler goes away or ctx ends. It returns nil when the scheduler told it to stop, or
-// (without a scheduler file) closed the connection. A scheduler it cannot reach for
-// opts.ConnectTimeout is an error matching [ErrUnreachable] and naming the address.
+// the scheduler tells it to stop (it returns nil) or ctx ends. A scheduler it cannot reach for
+// opts.ConnectTimeout is an error matching [ErrUnreachable] and naming the address. A scheduler
+// lost without a goodbye (it crashed, or [Server.Close] closed it abruptly) is tried again with
+// backoff for opts.ConnectTimeout, at the same address or at the one the scheduler file names:
+// the worker rejoins a scheduler restarted there with the same token.
 func RunWorker(ctx context.Context, opts WorkerOptions) error {
 	if opts.Log == nil {
 		opts.Log = zap.NewNop()
@@ -72,9 +75,8 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 		if !errors.As(err, &lost) {
 			return err
 		}
-		if opts.SchedulerFile == "" {
-			return nil // the scheduler went away: this worker's work is done
-		}
+		// The scheduler crashed or the network broke (a scheduler shutting down says goodbye):
+		// try to rejoin, at the same address or the one the scheduler file names next.
 		opts.Log.Warn("lost the scheduler; trying to rejoin", zap.String("scheduler", lost.address),
 			zap.String("error", lost.err.Error()), zap.Duration("for", opts.ConnectTimeout))
 	}
@@ -98,8 +100,9 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	}
 	var info clusterInfo
 	if _, err := c.receiveMessage(kindWorkerInfo, &info); err != nil {
-		return fmt.Errorf("joining the scheduler: %w", err)
+		return lostOr(opts.Address, fmt.Errorf("joining the scheduler: %w", err))
 	}
+	c.handshakeDone()
 	opts.Log.Info("joined the scheduler", zap.String("scheduler", opts.Address), zap.String("peers", peers.Addr().String()))
 
 	w := &workerRun{opts: opts, c: c, fetcher: newPeerFetcher(opts.Token, opts.TLS)}
@@ -128,9 +131,11 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	go func() { readErr <- w.read(batches) }()
 
 	var result error
+	ran := false // Run returned (a task ignored its timeout): nothing to wait for
 	select {
 	case result = <-readErr:
 	case result = <-runDone:
+		ran = true
 	case <-ctx.Done():
 		result = ctx.Err()
 	}
@@ -138,9 +143,14 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	c.Close()
 	peers.Close()
 	w.x.Close()
-	select {
-	case <-runDone:
-	case <-time.After(2 * time.Second):
+	if !ran {
+		select {
+		case err := <-runDone:
+			if errors.Is(err, worker.ErrStuckTask) {
+				result = err // the process must end to stop the task: never rejoin
+			}
+		case <-time.After(2 * time.Second):
+		}
 	}
 	close(stop)
 	wg.Wait()

@@ -101,6 +101,7 @@ func (pj *Job) Finishes() int { return int(pj.finished.Load()) }
 
 // Run computes the job on c and returns when it is over.
 func (pj *Job) Run(c *cluster.Coordinator) error {
+	defer pj.shareStore()()
 	c.Submit(pj.cj)
 	stop := context.AfterFunc(pj.ctx, func() {
 		c.Cancel(pj.cj, schedulers.Stopped(pj.ctx, int(pj.finished.Load()), pj.job.Plan.Calls()))
