@@ -60,23 +60,25 @@ type Coordinator struct {
 	status  statusCache
 
 	// The loop's own.
-	workers   []*Worker // by id, ids never reused; nil or dead once gone
-	alive     []*Worker // the workers in service, in the order they joined
-	groups    map[string]int
-	jobs      []*Job // oldest first
-	byID      map[uint32]*Job
-	store     map[uint64]*Encoded // values kept beyond computations (futures, scattered data)
-	storeHeld map[uint64][]int32  // workers holding each stored value
-	closed    bool
-	recent    recentTasks
-	dirty     []*Worker             // workers whose queue shrank or who joined: fill them
-	hungry    map[string]*workerSet // workers that found nothing to do, by group
-	out       []instr               // instructions of the event being handled
-	cur       *batch                // the batch being filled, nil when none
-	curSize   int                   // the tasks it will likely carry
-	pending   []*Worker             // workers with releases or endings to tell
-	prefer    []int64               // scratch for preferred, by worker id
-	touched   []int32
+	workers     []*Worker // by id, ids never reused; nil or dead once gone
+	alive       []*Worker // the workers in service, in the order they joined
+	groups      map[string]int
+	jobs        []*Job // oldest first
+	byID        map[uint32]*Job
+	store       map[uint64]*Encoded // values kept beyond computations (futures, scattered data)
+	storeHeld   map[uint64][]int32  // workers holding each stored value
+	closed      bool
+	recent      recentTasks
+	dirty       []*Worker             // workers whose queue shrank or who joined: fill them
+	hungry      map[string]*workerSet // workers that found nothing to do, by group
+	out         []instr               // instructions of the event being handled
+	cur         *batch                // the batch being filled, nil when none
+	curSize     int                   // the tasks it will likely carry
+	pending     []*Worker             // workers with releases or endings to tell
+	prefer      []int64               // scratch for preferred, by worker id
+	touched     []int32
+	leaving     []*Worker // workers retiring (retire.go)
+	retireStats RetireStats
 
 	check       func(*Coordinator) // tests: called after every event
 	locals      sync.WaitGroup     // owners running local tasks
@@ -179,6 +181,9 @@ func (c *Coordinator) step(f func()) {
 		}
 	}()
 	f()
+	if len(c.leaving) > 0 {
+		c.progressRetirements()
+	}
 	c.schedule()
 	c.flush()
 	if c.check != nil {
@@ -408,6 +413,10 @@ func (c *Coordinator) onWorker(w *Worker) {
 
 // retire takes a worker out of the live list.
 func (c *Coordinator) retire(w *Worker) {
+	if w.out {
+		return
+	}
+	w.out = true
 	for k, other := range c.alive {
 		if other == w {
 			c.alive = append(c.alive[:k:k], c.alive[k+1:]...)

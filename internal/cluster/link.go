@@ -45,12 +45,14 @@ type Worker struct {
 	pending   bool // in Coordinator.pending
 	hungryAt  int  // index in its group's hungry set, -1 when not in it
 	funcs     map[funcKey]uint32
-	heldKeys  int       // values it holds (or will, once its queue has run)
-	heldBytes int64     // their sizes, as far as known
-	queue     taskQueue // tasks sent and not yet reported, in the order they run
-	released  []uint64  // keys to release with the next message
-	finished  []uint32  // computations over, to tell with the next message
-	ran       int64     // tasks reported
+	heldKeys  int         // values it holds (or will, once its queue has run)
+	heldBytes int64       // their sizes, as far as known
+	queue     taskQueue   // tasks sent and not yet reported, in the order they run
+	released  []uint64    // keys to release with the next message
+	finished  []uint32    // computations over, to tell with the next message
+	ran       int64       // tasks reported
+	out       bool        // taken out of the live list (gone or retiring)
+	retiring  *retirement // retiring (retire.go); nil while it serves
 }
 
 type funcKey struct {
