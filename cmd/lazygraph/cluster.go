@@ -82,6 +82,8 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	connectTimeout := fs.String("connect-timeout", os.Getenv(distributed.EnvConnectTimeout),
 		"how long to keep trying to reach the scheduler, and to rejoin one restarted on the scheduler file (a duration; default 60s, or $"+distributed.EnvConnectTimeout+")")
 	verbose := fs.Bool("v", false, "log what the worker does")
+	lifetime := fs.Duration("lifetime", 0, "retire gracefully after serving this long: stop taking tasks, finish those sent, hand the values only this worker holds over, exit (default: $"+distributed.EnvWorkerLifetime+"; in a Slurm job also the job's end time less -lifetime-margin; SIGTERM retires too, a second SIGTERM stops at once)")
+	margin := fs.Duration("lifetime-margin", distributed.DefaultLifetimeMargin, "in a Slurm job, retire this long before the job's end time ($SLURM_JOB_END_TIME or scontrol)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -113,6 +115,18 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if *verbose {
 		opts.Log = distributed.NewConsoleLogger()
 	}
+	if err := distributed.LifetimeFromEnvironment(ctx, &opts); err != nil {
+		return err
+	}
+	if end, ok := distributed.SlurmEndTime(ctx); ok && *margin != distributed.DefaultLifetimeMargin {
+		opts.RetireAt = end.Add(-*margin)
+	}
+	if *lifetime > 0 {
+		opts.Lifetime = *lifetime
+	}
+	retire, ctx, stop := distributed.RetireOnSIGTERM(ctx)
+	defer stop()
+	opts.Retire = retire
 	err = distributed.RunWorker(ctx, opts)
 	if errors.Is(err, context.Canceled) {
 		return nil

@@ -74,6 +74,7 @@ type Server struct {
 	conns   map[*conn]bool
 	workers map[string]int // connected workers by function fingerprint
 	joined  chan struct{}  // closed and replaced whenever a worker joins
+	names   workerNames    // connected workers by the name they gave (retire.go)
 }
 
 // SchedulerFile is what a scheduler writes for workers and clients to find it.
