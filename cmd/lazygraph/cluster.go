@@ -24,9 +24,19 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	key := fs.String("tls-key", "", "the certificate's key `file`")
 	contact := fs.String("contact-address", "", "the `address` (host or host:port) written into the scheduler file for workers and clients (default: the listening address; for 0.0.0.0 or [::], this machine's name or address)")
 	verbose := fs.Bool("v", false, "log workers and clients coming and going")
-	if err := parseFlags(fs, args); err != nil {
+	var adapt adaptFlags
+	adapt.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errUsage
+	}
+	adaptive, stopWorkers, err := adapt.adaptive(fs.Args(), *file, stderr)
+	if err != nil {
 		return err
 	}
+	defer stopWorkers()
 	token := os.Getenv(distributed.EnvToken)
 	if *tokenFile != "" {
 		data, err := os.ReadFile(*tokenFile)
@@ -35,7 +45,7 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		token = string(trimNewline(data))
 	}
-	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file, ContactAddress: *contact}
+	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file, ContactAddress: *contact, Adaptive: adaptive}
 	if *cert != "" || *key != "" {
 		cfg, err := distributed.TLSConfigFromFiles(*cert, *key, "", "")
 		if err != nil {
@@ -65,6 +75,10 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	reason := "interrupted"
 	if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
 		reason = cause.Error()
+	}
+	if st := s.RetireStats(); st.Workers > 0 {
+		fmt.Fprintf(stdout, "scheduler: retirements: workers=%d values_moved=%d bytes_moved=%d values_to_workers=%d values_lost=%d\n",
+			st.Workers, st.ValuesMoved, st.BytesMoved, st.ToWorkers, st.Lost)
 	}
 	return s.Shutdown(reason)
 }
