@@ -147,6 +147,26 @@ poll:
 			t.Errorf("the job output has %q:\n%s", bad, job)
 		}
 	}
+	// The retired worker jobs exited 0: COMPLETED, not CANCELLED.
+	id := submittedJob.FindStringSubmatch(launched.String())
+	if id == nil {
+		t.Fatalf("launch printed no job id:\n%s", launched.String())
+	}
+	all, _ := exec.Command("scontrol", "show", "job").Output()
+	workers := 0
+	for _, block := range strings.Split(string(all), "\n\n") {
+		if !strings.Contains(block, "JobName=lazygraph-worker-"+id[1]+"\n") && !strings.Contains(block, "JobName=lazygraph-worker-"+id[1]+" ") {
+			continue
+		}
+		workers++
+		if !strings.Contains(block, "JobState=COMPLETED") || !strings.Contains(block, "ExitCode=0:0") {
+			t.Errorf("a worker job did not end COMPLETED with status 0:\n%s", block)
+		}
+	}
+	t.Logf("%d worker jobs, all COMPLETED", workers)
+	if workers < 3 {
+		t.Errorf("scontrol knows %d worker jobs of job %s, want at least 3", workers, id[1])
+	}
 }
 
 func readTimeline(t *testing.T, path string) []adaptPoint {
