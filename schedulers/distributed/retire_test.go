@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -117,6 +119,42 @@ func TestRetireWorkerByName(t *testing.T) {
 		select {
 		case <-ctx.Done():
 			t.Fatalf("%d workers connected after a retirement, want 1", tc.server.Workers())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Logf("retirements %+v", tc.server.RetireStats())
+}
+
+// SIGTERM (what Slurm sends before the walltime) retires a program's worker the same way.
+func TestWorkerRetiresOnSIGTERM(t *testing.T) {
+	tc := newTestCluster(t, 1)
+	w := tc.addWorker(t, os.Args[0], distributed.EnvWorkerName+"=terminated")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := tc.server.WaitForWorkers(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	count := filepath.Join(t.TempDir(), "executions")
+	const n = 12
+	parts := make([]delayed.Delayed[[]float64], n)
+	var once sync.Once
+	cb := delayed.Callbacks{TaskEnd: func(delayed.TaskInfo) { once.Do(func() { w.Process.Signal(syscall.SIGTERM) }) }}
+	for i := range parts {
+		parts[i] = bigPart(delayed.Value(count), delayed.Value(50), delayed.Value(i))
+	}
+	got, err := sumFirst(delayed.All(parts)).Compute(ctx, delayed.WithScheduler(distributed.Name),
+		delayed.WithAddress(tc.file), delayed.WithCallbacks(cb))
+	if err != nil || got != 66 {
+		t.Fatalf("got %v, %v; want 66", got, err)
+	}
+	data, _ := os.ReadFile(count)
+	if runs := bytes.Count(data, []byte("\n")); runs != n {
+		t.Errorf("%d executions of %d tasks", runs, n)
+	}
+	for tc.server.RetireStats().Workers != 1 {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no retirement after SIGTERM: %+v", tc.server.RetireStats())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
