@@ -26,7 +26,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scheduler := fs.String("scheduler", delayed.DefaultScheduler, "scheduler name (default: $LAZYGRAPH_SCHEDULER, else threads)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "number of workers (default: $LAZYGRAPH_WORKERS, else one per core)")
 	chunksize := fs.Int("chunksize", 0, "tasks per message to a worker process (default: $LAZYGRAPH_CHUNKSIZE, else 0: adaptive)")
-	shapeName := fs.String("shape", "wide", "graph shape: wide, chain, shared or balance")
+	shapeName := fs.String("shape", "wide", "graph shape: wide, chain, shared, balance or slow (n tasks of $LAZYGRAPH_BENCH_SLEEP ms)")
 	n := fs.Int("n", 100_000, "number of tasks (wide, chain)")
 	size := fs.Int("size", 50_000_000, "float64 elements of the shared array (shared)")
 	tasks := fs.Int("tasks", 8, "tasks sharing the array (shared)")

@@ -25,9 +25,19 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	key := fs.String("tls-key", "", "the certificate's key `file`")
 	contact := fs.String("contact-address", "", "the `address` (host or host:port) written into the scheduler file for workers and clients (default: the listening address; for 0.0.0.0 or [::], this machine's name or address)")
 	verbose := fs.Bool("v", false, "log workers and clients coming and going")
-	if err := parseFlags(fs, args); err != nil {
+	var adapt adaptFlags
+	adapt.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errUsage
+	}
+	adaptive, stopWorkers, err := adapt.adaptive(fs.Args(), *file, stderr)
+	if err != nil {
 		return err
 	}
+	defer stopWorkers()
 	token := os.Getenv(distributed.EnvToken)
 	if *tokenFile != "" {
 		data, err := os.ReadFile(*tokenFile)
@@ -36,7 +46,7 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		token = string(trimNewline(data))
 	}
-	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file, ContactAddress: *contact}
+	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file, ContactAddress: *contact, Adaptive: adaptive}
 	if *cert != "" || *key != "" {
 		cfg, err := distributed.TLSConfigFromFiles(*cert, *key, "", "")
 		if err != nil {
@@ -67,6 +77,10 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
 		reason = cause.Error()
 	}
+	if st := s.RetireStats(); st.Workers > 0 {
+		fmt.Fprintf(stdout, "scheduler: retirements: workers=%d values_moved=%d bytes_moved=%d values_to_workers=%d values_lost=%d\n",
+			st.Workers, st.ValuesMoved, st.BytesMoved, st.ToWorkers, st.Lost)
+	}
 	return s.Shutdown(reason)
 }
 
@@ -85,6 +99,8 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	verbose := fs.Bool("v", false, "log what the worker does")
 	resources := fs.String("resources", os.Getenv(distributed.EnvWorkerResources),
 		"what this worker has for tasks needing resources, as `name=amount,...` (gpu=1,mem=64e9; default $"+distributed.EnvWorkerResources+")")
+	lifetime := fs.Duration("lifetime", 0, "retire gracefully after serving this long: stop taking tasks, finish those sent, hand the values only this worker holds over, exit (default: $"+distributed.EnvWorkerLifetime+"; in a Slurm job also the job's end time less -lifetime-margin; SIGTERM retires too, a second SIGTERM stops at once)")
+	margin := fs.Duration("lifetime-margin", distributed.DefaultLifetimeMargin, "in a Slurm job, retire this long before the job's end time ($SLURM_JOB_END_TIME or scontrol)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -120,6 +136,18 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if *verbose {
 		opts.Log = distributed.NewConsoleLogger()
 	}
+	if err := distributed.LifetimeFromEnvironment(ctx, &opts); err != nil {
+		return err
+	}
+	if end, ok := distributed.SlurmEndTime(ctx); ok && *margin != distributed.DefaultLifetimeMargin {
+		opts.RetireAt = end.Add(-*margin)
+	}
+	if *lifetime > 0 {
+		opts.Lifetime = *lifetime
+	}
+	retire, ctx, stop := distributed.RetireOnSIGTERM(ctx)
+	defer stop()
+	opts.Retire = retire
 	err = distributed.RunWorker(ctx, opts)
 	if errors.Is(err, context.Canceled) {
 		return nil

@@ -68,6 +68,8 @@ var launchFlagNames = map[string]string{
 	"SchedulerArgs": "-scheduler-arg", "Port": "-port", "StatusPort": "-status-port",
 	"StartTimeout": "-start-timeout", "Hosts": "HOST", "WorkersPerHost": "-workers-per-host",
 	"SchedulerHost": "-scheduler-host", "SSH": "-ssh", "SSHArgs": "-ssh-opt",
+	"Adapt": "-min/-max", "Adapt.Time": "-worker-time", "Adapt.Mem": "-worker-mem",
+	"Adapt.Output": "-worker-output", "Adapt.SbatchArgs": "-worker-sbatch",
 }
 
 // reportOptionErrors prints the option problems in err under the names of their flags and
@@ -188,6 +190,16 @@ a filesystem that every node shares, and BINARY at the same path on every node.
 	submit := fs.Bool("submit", false, "submit the script with sbatch; the job id goes to standard output")
 	wait := fs.Bool("wait", true, "with -submit: wait for the job and exit with failure unless it succeeds")
 	poll := fs.Duration("poll", launch.DefaultPollInterval, "with -wait: how often to ask Slurm about the job")
+	var ad launch.AdaptOptions
+	var workerSbatch stringList
+	adapt := fs.Bool("adapt", false, "adaptive workers: the job holds the scheduler and the client; the scheduler submits worker jobs (lazygraph-worker-<job id>) when tasks queue and retires them when idle, between -min and -max")
+	fs.IntVar(&ad.Min, "min", 0, "with -adapt: fewest worker jobs kept")
+	fs.IntVar(&ad.Max, "max", 4, "with -adapt: most worker jobs at a time")
+	fs.DurationVar(&ad.Idle, "idle", 0, "with -adapt: retire a worker idle this long (default 10s)")
+	fs.StringVar(&ad.Time, "worker-time", "", "with -adapt: each worker job's time limit (workers retire gracefully a minute before it)")
+	fs.StringVar(&ad.Mem, "worker-mem", "", "with -adapt: each worker job's memory (sbatch --mem)")
+	fs.StringVar(&ad.Output, "worker-output", "", "with -adapt: the worker jobs' output file (sbatch --output)")
+	fs.Var(&workerSbatch, "worker-sbatch", "with -adapt: extra sbatch `option` for worker jobs, such as --oversubscribe (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return err
@@ -203,6 +215,10 @@ a filesystem that every node shares, and BINARY at the same path on every node.
 		return errUsage
 	}
 	o.Args, o.Env, o.SbatchArgs, o.SchedulerArgs = progArgs, env, sbatchArgs, schedArgs
+	if *adapt {
+		ad.SbatchArgs = workerSbatch
+		o.Adapt = &ad
+	}
 	script, err := launch.SlurmScript(o)
 	if err != nil {
 		return reportOptionErrors(stderr, "slurm", err)

@@ -78,3 +78,22 @@ func TestBenchSharedAndBalance(t *testing.T) {
 		}
 	}
 }
+
+func TestSchedulerAdaptFlagsAreChecked(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-adapt", "-scheduler-file", "/tmp/x.json"}, "needs the worker program"},
+		{[]string{"-adapt", "--", "prog"}, "needs -scheduler-file"},
+		{[]string{"-adapt", "-launcher", "ssh", "-scheduler-file", "/tmp/x.json", "--", "prog"}, `-launcher "ssh"`},
+		{[]string{"-adapt", "-launcher", "slurm", "-time", "soon", "-scheduler-file", "/tmp/x.json", "--", "/bin/prog"}, "Time"},
+		{[]string{"prog"}, "a worker program is for -adapt"},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(context.Background(), append([]string{"scheduler"}, c.args...), &stdout, &stderr)
+		if code == 0 || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("scheduler %v: exit %d, stderr %q; want a failure saying %q", c.args, code, stderr.String(), c.want)
+		}
+	}
+}

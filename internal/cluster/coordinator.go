@@ -61,23 +61,25 @@ type Coordinator struct {
 	status  statusCache
 
 	// The loop's own.
-	workers   []*Worker // by id, ids never reused; nil or dead once gone
-	alive     []*Worker // the workers in service, in the order they joined
-	groups    map[string]int
-	jobs      []*Job // oldest first
-	byID      map[uint32]*Job
-	store     map[uint64]*Encoded // values kept beyond computations (futures, scattered data)
-	storeHeld map[uint64][]int32  // workers holding each stored value
-	closed    bool
-	recent    recentTasks
-	dirty     []*Worker             // workers whose queue shrank or who joined: fill them
-	hungry    map[string]*workerSet // workers that found nothing to do, by group
-	out       []instr               // instructions of the event being handled
-	cur       *batch                // the batch being filled, nil when none
-	curSize   int                   // the tasks it will likely carry
-	pending   []*Worker             // workers with releases or endings to tell
-	prefer    []int64               // scratch for preferred, by worker id
-	touched   []int32
+	workers     []*Worker // by id, ids never reused; nil or dead once gone
+	alive       []*Worker // the workers in service, in the order they joined
+	groups      map[string]int
+	jobs        []*Job // oldest first
+	byID        map[uint32]*Job
+	store       map[uint64]*Encoded // values kept beyond computations (futures, scattered data)
+	storeHeld   map[uint64][]int32  // workers holding each stored value
+	closed      bool
+	recent      recentTasks
+	dirty       []*Worker             // workers whose queue shrank or who joined: fill them
+	hungry      map[string]*workerSet // workers that found nothing to do, by group
+	out         []instr               // instructions of the event being handled
+	cur         *batch                // the batch being filled, nil when none
+	curSize     int                   // the tasks it will likely carry
+	pending     []*Worker             // workers with releases or endings to tell
+	prefer      []int64               // scratch for preferred, by worker id
+	touched     []int32
+	leaving     []*Worker // workers retiring (retire.go)
+	retireStats RetireStats
 
 	// Priorities and resources (priority.go, resources.go).
 	sorted     []*Job // jobs by priority, nil when it must be sorted again
@@ -199,6 +201,9 @@ func (c *Coordinator) step(f func()) {
 		start = c.stepClock()
 	}
 	f()
+	if len(c.leaving) > 0 {
+		c.progressRetirements()
+	}
 	c.schedule()
 	c.flush()
 	if c.check != nil {
@@ -440,6 +445,10 @@ func (c *Coordinator) onWorker(w *Worker) {
 
 // retire takes a worker out of the live list.
 func (c *Coordinator) retire(w *Worker) {
+	if w.out {
+		return
+	}
+	w.out = true
 	for k, other := range c.alive {
 		if other == w {
 			c.alive = append(c.alive[:k:k], c.alive[k+1:]...)

@@ -87,7 +87,7 @@ func (c *Coordinator) schedule() {
 		c.dirty[len(c.dirty)-1] = nil
 		c.dirty = c.dirty[:len(c.dirty)-1]
 		w.dirty = false
-		if w.live() {
+		if w.serving() {
 			c.fillWorker(w)
 		}
 	}
@@ -356,8 +356,8 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 			// Only a worker that reported the value is named: one it was merely sent to may not
 			// have it yet when the peer asks.
 			holder := c.anyHolder(js, a)
-			if holder == nil {
-				c.fetch(js, a, i) // lost: computed again first
+			if holder == nil || holder.retiring != nil {
+				c.fetch(js, a, i) // lost: computed again first; retiring: through the coordinator
 				return false
 			}
 			b.msg.Peers = append(b.msg.Peers, worker.PeerSource{Key: key, Type: g.Func(a).Result, Address: holder.PeerAddress})

@@ -87,6 +87,20 @@
 // runs. It finishes when no task is left to run; the outputs computed were delivered, and
 // [Owner.Finished] gets a *[Failures] listing the failed and skipped tasks (nil when none).
 //
+// # Retiring workers
+//
+// A worker can also leave without losing anything ([Coordinator.Retire]: its lifetime or
+// walltime is near, or an adaptive scheduler has too many). It goes serving → finishing (out of
+// the live list, hungry sets and every placement; the tasks already sent to it run there) →
+// handing over (every value only it holds that a computation still needs is fetched back and
+// put on the serving worker holding the fewest bytes, or kept here while none serves; with peer
+// transfers it also waits for tasks already sent elsewhere that may fetch from it) → retired
+// (its link, a [RetireLink], is told it may exit). No task changes state for it, so no task is
+// computed again; [Coordinator.RetireStats] counts the values moved. validate checks that a
+// retiring worker takes no task and holds what it is counted to. Retirement is separate from
+// a worker pausing: a retiring worker never takes tasks again. [Coordinator.Load] gives an
+// adaptive scheduler the tasks ready and running and each worker's queue.
+//
 // # Failing loudly
 //
 // A computation that no worker can run (none connected, or none of its group: another build of

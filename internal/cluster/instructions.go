@@ -20,9 +20,10 @@ const (
 	doStart                     // ask for workers (on the supervisor's goroutine)
 	doRunLocal                  // run a task at its owner (on a goroutine of its own)
 	doKeep                      // hand a result that came back to its owner's Keeper
+	doRetired                   // tell a retired worker it may exit (retire.go)
 )
 
-var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep"}
+var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "retired"}
 
 func (k instrKind) String() string {
 	if int(k) < len(instrNames) {
@@ -116,6 +117,8 @@ func (c *Coordinator) execute() {
 			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.rec)
 		case doFinished:
 			in.js.Owner.Finished(in.err)
+		case doRetired:
+			executeRetired(in)
 		case doStart:
 			c.super.wake()
 		case doRunLocal:

@@ -57,6 +57,8 @@ type Worker struct {
 	finished  []uint32        // computations over, to tell with the next message
 	ran       int64           // tasks reported
 	free      graph.Resources // Resources not held by its queued tasks; nil when it declares none
+	out       bool            // taken out of the live list (gone or retiring)
+	retiring  *retirement     // retiring (retire.go); nil while it serves
 }
 
 type funcKey struct {

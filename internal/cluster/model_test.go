@@ -118,6 +118,8 @@ func runModel(t testing.TB, seed uint64, steps int) {
 			}
 		case p < 86:
 			submit()
+		case p < 88:
+			w.retire()
 		default:
 			s.pump()
 		}

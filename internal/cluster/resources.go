@@ -145,7 +145,7 @@ func (c *Coordinator) placeFunc(js *Job, f int32) {
 		if q.Len() == 0 || js.stopped() {
 			break
 		}
-		if !w.live() || !compatible(js, w) {
+		if !w.serving() || !compatible(js, w) {
 			continue
 		}
 		for q.Len() > 0 && !js.stopped() && w.free.Lacks(need) == "" {
@@ -200,7 +200,7 @@ func (c *Coordinator) canRun(js *Job, need graph.Resources) bool {
 		return false
 	}
 	for _, w := range c.res.byResource[firstName(need)] {
-		if w.live() && compatible(js, w) && w.Resources.Lacks(need) == "" {
+		if w.serving() && compatible(js, w) && w.Resources.Lacks(need) == "" {
 			return true
 		}
 	}

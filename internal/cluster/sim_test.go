@@ -23,6 +23,7 @@ type sim struct {
 	events  int
 	// needs: the resources settle gives the worker it adds when no live worker has them.
 	needs map[string]float64
+	runs  map[uint64]int // task executions by key, on every worker
 }
 
 type simJob struct {
@@ -36,14 +37,15 @@ type simJob struct {
 
 // simWorker is a worker whose inbox, task queue and outbox the test steps through.
 type simWorker struct {
-	s      *sim
-	w      *Worker
-	inbox  []*Outgoing
-	tasks  []worker.Task
-	out    []worker.Result
-	values []worker.Put
-	killed bool // its link was told to kill it
-	gone   bool // the coordinator was told it is down
+	s       *sim
+	w       *Worker
+	inbox   []*Outgoing
+	tasks   []worker.Task
+	out     []worker.Result
+	values  []worker.Put
+	killed  bool // its link was told to kill it
+	retired bool // its link was told it retired (RetireLink)
+	gone    bool // the coordinator was told it is down
 	// Faults.
 	forget    bool // answers fetches with an empty type, once per key
 	forgotten map[uint64]bool
@@ -71,7 +73,7 @@ func newSim(t testing.TB, opts Options) *sim {
 	if opts.CancelGrace == 0 {
 		opts.CancelGrace = time.Millisecond
 	}
-	s := &sim{t: t, c: newCoordinator(opts)}
+	s := &sim{t: t, c: newCoordinator(opts), runs: map[uint64]int{}}
 	return s
 }
 
@@ -194,6 +196,7 @@ func (w *simWorker) run() bool {
 	}
 	t := w.tasks[0]
 	w.tasks = w.tasks[1:]
+	w.s.runs[t.Key]++
 	f := fakeWorker{funcs: w.funcs, vals: w.vals, cancelled: w.cancelled}
 	r := f.runTask(&t)
 	if w.keep && t.Send != worker.SendAlways {

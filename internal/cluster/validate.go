@@ -36,6 +36,7 @@ func (c *Coordinator) validate() error {
 			held[c.workers[id]]++
 		}
 	}
+	errs = append(errs, c.validateRetirements(held, queued)...)
 	groups := map[string]int{}
 	for _, w := range c.alive {
 		groups[w.Group]++

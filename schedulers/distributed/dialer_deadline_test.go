@@ -79,7 +79,7 @@ func TestDialerHelloHasTheHandshakeDeadline(t *testing.T) {
 					}
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					done <- serveSession(ctx, WorkerOptions{Address: ln.Addr().String(), Token: token}, c)
+					done <- serveSession(ctx, WorkerOptions{Address: ln.Addr().String(), Token: token}, c, time.Time{})
 				case roleClient:
 					c, _, err := handshakeClient(ln.Addr().String(), token, ClientOptions{})
 					if err == nil {

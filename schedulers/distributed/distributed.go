@@ -215,7 +215,13 @@ func serveFromEnvironment() error {
 	if os.Getenv("LAZYGRAPH_WORKER_LOG") != "" {
 		opts.Log = NewConsoleLogger()
 	}
-	err = RunWorker(context.Background(), opts)
+	retire, ctx, stop := RetireOnSIGTERM(context.Background())
+	defer stop()
+	if err := LifetimeFromEnvironment(ctx, &opts); err != nil {
+		return err
+	}
+	opts.Retire = retire
+	err = RunWorker(ctx, opts)
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

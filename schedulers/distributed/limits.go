@@ -15,6 +15,7 @@ var kindLimits = func() (l [256]int64) {
 	l[kindWorkerInfo] = 1 << 10
 	l[kindCancelJob] = 64 << 10
 	l[kindStored] = 64 << 10
+	l[kindRetire] = 64 << 10
 	l[worker.KindHello] = 64 << 10
 	l[worker.KindCancel] = 64 << 10
 	l[worker.KindRefuse] = 64 << 10

@@ -47,6 +47,8 @@ type ServerOptions struct {
 	// WorkerChanged, when set, hears of each worker joining (up) and leaving, by process id (a
 	// local cluster tells its processes that left from those still serving). It must not block.
 	WorkerChanged func(pid int, up bool)
+	// Adaptive, when set, starts and retires workers with the load (see Adaptive).
+	Adaptive *Adaptive
 	// MaxUnauthenticated caps the connections that have not yet proved the token (1024 when 0);
 	// beyond it the oldest is closed, with a log line.
 	MaxUnauthenticated int
@@ -74,6 +76,10 @@ type Server struct {
 	conns   map[*conn]bool
 	workers map[string]int // connected workers by function fingerprint
 	joined  chan struct{}  // closed and replaced whenever a worker joins
+	names   workerNames    // connected workers by the name they gave (retire.go)
+
+	adapt     *adaptor // nil unless adaptive
+	adaptStop context.CancelFunc
 }
 
 // SchedulerFile is what a scheduler writes for workers and clients to find it.
@@ -99,6 +105,11 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = zap.NewNop()
 	}
+	if opts.Adaptive != nil {
+		if err := opts.Adaptive.validate(); err != nil {
+			return nil, fmt.Errorf("scheduler: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: listen on %s: %w", opts.Listen, err)
@@ -114,7 +125,14 @@ func NewServer(opts ServerOptions) (*Server, error) {
 		joined:  make(chan struct{}),
 		pending: newPendingConns(opts.MaxUnauthenticated, opts.Log, "scheduler"),
 	}
-	s.coord = cluster.New(cluster.Options{Log: opts.Log, PeerTransfers: true, WorkersNeeded: opts.WorkersNeeded})
+	co := cluster.Options{Log: opts.Log, PeerTransfers: true, WorkersNeeded: opts.WorkersNeeded}
+	if a := opts.Adaptive; a != nil && os.Getenv(cluster.NoWorkerTimeoutEnv) == "" {
+		// Workers it starts may wait in a queue: a computation waits for them as long.
+		d := *a
+		d.defaults()
+		co.NoWorkerTimeout = d.StartTimeout + cluster.DefaultNoWorkerTimeout
+	}
+	s.coord = cluster.New(co)
 	if opts.Status != "" {
 		if err := s.serveStatus(opts.Status); err != nil {
 			ln.Close()
@@ -130,6 +148,16 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	}
 	s.wg.Add(1)
 	go s.acceptLoop()
+	if opts.Adaptive != nil {
+		s.adapt = newAdaptor(*opts.Adaptive, s)
+		ctx, cancel := context.WithCancel(context.Background())
+		s.adaptStop = cancel
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.adapt.run(ctx)
+		}()
+	}
 	s.log.Info("scheduler listening", zap.String("address", s.Address()))
 	return s, nil
 }
@@ -272,6 +300,17 @@ func (s *Server) serveStatus(addr string) error {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(s.Status())
 	})
+	mux.HandleFunc("GET /adaptive", func(w http.ResponseWriter, r *http.Request) {
+		if needToken && !bearerMatches(r, s.opts.Token) {
+			http.Error(w, "send the scheduler's token as Authorization: Bearer <token>", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(struct {
+			Adaptive    AdaptiveStatus      `json:"adaptive"`
+			Retirements cluster.RetireStats `json:"retirements"`
+		}{s.AdaptiveStatus(), s.RetireStats()})
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	s.status = &http.Server{Addr: ln.Addr().String(), Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	s.wg.Add(1)
@@ -288,6 +327,9 @@ func (s *Server) serveStatus(addr string) error {
 func (s *Server) Close() error {
 	s.once.Do(func() {
 		close(s.closing)
+		if s.adaptStop != nil {
+			s.adaptStop()
+		}
 		s.ln.Close()
 		if s.status != nil {
 			s.status.Close()

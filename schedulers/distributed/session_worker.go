@@ -68,6 +68,8 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 		changed(h.PID, true)
 		defer changed(h.PID, false)
 	}
+	s.names.add(h.Name, w)
+	defer s.names.remove(h.Name, w)
 	s.coord.AddWorker(w)
 	s.log.Info("worker joined", zap.String("worker", name), zap.String("peer", h.PeerAddress))
 	for {
@@ -92,6 +94,8 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 				return
 			}
 			s.coord.Values(w, &vals, f.Attachments)
+		case kindRetire:
+			s.onRetireRequest(w, f.Body)
 		default:
 			s.coord.WorkerDown(w, fmt.Errorf("worker %s sent frame kind %d", name, f.Kind), true)
 			return

@@ -38,6 +38,14 @@ type WorkerOptions struct {
 	// runs such a task only while the amounts are free. See graph.ParseResources for the text
 	// form (gpu=1,mem=64e9) and EnvWorkerResources.
 	Resources graph.Resources
+	// Lifetime, when set, retires the worker after it has served this long: it stops taking
+	// tasks, finishes those it was sent, hands the values only it holds over and exits (see
+	// retire.go). RetireAt does the same at a time (a Slurm job's end less a margin: see
+	// LifetimeFromEnvironment); the earlier of the two counts.
+	Lifetime time.Duration
+	RetireAt time.Time
+	// Retire, when closed, retires the worker the same way (SIGTERM).
+	Retire <-chan struct{}
 }
 
 // RunWorker serves as a worker of the scheduler at opts.Address (or in opts.SchedulerFile) until
@@ -60,13 +68,23 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 		return fmt.Errorf("worker resources: %w", err)
 	}
 	worker.RegisterFunctionTypes()
+	retireAt := opts.retireWhen(time.Now())
+	// Once retiring, the worker does not wait for a scheduler it lost: it has nothing to hand
+	// over any more.
+	connectCtx, stopConnecting := context.WithCancel(ctx)
+	defer stopConnecting()
+	stopWatch := watchRetire(opts.Retire, stopConnecting)
+	defer stopWatch()
 	explicitToken := opts.Token
 	for {
-		c, err := connectWorker(ctx, &opts, explicitToken)
+		c, err := connectWorker(connectCtx, &opts, explicitToken)
 		if err != nil {
+			if retiring(opts.Retire, retireAt) && ctx.Err() == nil {
+				return nil
+			}
 			return err
 		}
-		err = serveSession(ctx, opts, c)
+		err = serveSession(ctx, opts, c, retireAt)
 		if errors.Is(err, errToldToStop) {
 			opts.Log.Info("the scheduler told this worker to stop", zap.Error(err))
 			return nil
@@ -74,6 +92,9 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 		var lost *lostScheduler
 		if !errors.As(err, &lost) {
 			return err
+		}
+		if retiring(opts.Retire, retireAt) {
+			return nil
 		}
 		// The scheduler crashed or the network broke (a scheduler shutting down says goodbye):
 		// try to rejoin, at the same address or the one the scheduler file names next.
@@ -83,7 +104,7 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 }
 
 // serveSession serves one connection to the scheduler. The connection ending is a *lostScheduler.
-func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
+func serveSession(ctx context.Context, opts WorkerOptions, c *conn, retireAt time.Time) error {
 	defer c.Close()
 	if err := authenticate(c, opts.Token, roleWorker); err != nil {
 		return lostOr(opts.Address, err)
@@ -111,10 +132,14 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() {
 		defer wg.Done()
 		c.heartbeat(stop)
+	}()
+	go func() {
+		defer wg.Done()
+		askToRetire(opts, retireAt, c, stop, opts.Log)
 	}()
 	go func() {
 		defer wg.Done()
