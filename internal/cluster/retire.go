@@ -194,7 +194,7 @@ func (c *Coordinator) handOver(w *Worker) bool {
 			if g.IsData(a) || js.external(a) || js.state[a] != stDone || js.uses[a] <= 0 || !c.holds(js, a, w) {
 				continue
 			}
-			if js.at[a] != nil || c.otherServingHolder(js, a, w) != nil {
+			if js.held(a) || c.otherServingHolder(js, a, w) != nil {
 				continue
 			}
 			if js.flags[a]&flagFetching == 0 {
@@ -255,7 +255,7 @@ func (c *Coordinator) settleMoves(w *Worker) {
 			return true
 		case js.flags[a]&flagFetching != 0:
 			return false // on its way
-		case js.at[a] == nil:
+		case !js.held(a):
 			return true // still needed and unique, the next hand-over asks again
 		}
 		r.moved++
@@ -285,7 +285,14 @@ func (c *Coordinator) lightestServing(js *Job) *Worker {
 
 // putOn sends a's value, held at the coordinator, to worker to.
 func (c *Coordinator) putOn(to *Worker, js *Job, a int32) {
-	e := js.at[a]
+	if body, typ, ok := js.small.get(a); ok {
+		// Its bytes stay valid for the message: the chunk is never overwritten.
+		msg := &worker.Batch{Job: js.id, Puts: []worker.Put{{Key: js.key(a), Type: typ, Body: body}}}
+		c.send(to, worker.KindBatch, msg, js, nil, nil, nil)
+		c.addHolder(js, a, to)
+		return
+	}
+	e := js.enc(a)
 	msg := &worker.Batch{Job: js.id, Puts: []worker.Put{{Key: js.key(a), Type: e.Type, Body: e.Value.Body, Attachments: len(e.Value.Attachments)}}}
 	files := make([]int, len(e.Value.Attachments))
 	for k := range files {
