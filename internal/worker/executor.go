@@ -43,6 +43,7 @@ type Executor struct {
 	jobs      map[uint32]*jobContext
 	cancelled map[uint32]bool
 	closed    bool
+	mem       *memState // nil without a memory budget (see ManageMemory)
 }
 
 // item is a task to run, or keys to release once the tasks before them have run.
@@ -106,21 +107,30 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 		x.mu.Unlock()
 	}
 	for _, p := range b.Puts {
-		v, err := decodePut(p, attachments[:p.Attachments])
+		mine := attachments[:p.Attachments]
+		v, err := decodePut(p, mine)
 		attachments = attachments[p.Attachments:]
 		x.mu.Lock()
 		if err != nil {
 			x.log.Debug("value not decoded", zap.Uint64("key", p.Key), zap.Error(err))
 			delete(x.values, p.Key)
+			x.forgetHeld(p.Key)
 			x.bad[p.Key] = fmt.Errorf("decoding its input %d: %w", p.Key, err)
 		} else {
 			delete(x.bad, p.Key)
 			x.values[p.Key] = v
+			if x.mem != nil {
+				t, _ := wire.TypeByName(p.Type)
+				x.noteHeld(p.Key, t, int64(wire.Value{Body: p.Body, Attachments: mine}.Size()))
+			}
 		}
 		x.mu.Unlock()
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if len(b.Puts) > 0 {
+		x.spill(false)
+	}
 	for _, t := range b.Tasks {
 		x.queue = append(x.queue, item{task: t})
 	}
@@ -198,10 +208,23 @@ func (x *Executor) Fetch(f *Fetch) (*Values, [][]byte) {
 	var attachments [][]byte
 	for i, k := range f.Keys {
 		out.Puts[i].Key = k
+		if i >= len(f.Types) {
+			continue
+		}
 		x.mu.Lock()
-		v, ok := x.values[k]
+		if put, atts, ok := x.spilledPut(k, f.Types[i]); ok {
+			// Spilled: sent from disk as it was written, not decoded.
+			x.mu.Unlock()
+			out.Puts[i] = put
+			attachments = append(attachments, atts...)
+			continue
+		}
+		v, ok, err := x.value(k)
 		x.mu.Unlock()
-		if !ok || i >= len(f.Types) {
+		if err != nil {
+			x.log.Warn("fetch of a spilled value", zap.Uint64("key", k), zap.Error(err))
+		}
+		if !ok || err != nil {
 			continue
 		}
 		t, ok := wire.TypeByName(f.Types[i])
@@ -218,10 +241,13 @@ func (x *Executor) Fetch(f *Fetch) (*Values, [][]byte) {
 	return out, attachments
 }
 
-// Held reports how many values the executor keeps.
+// Held reports how many values the executor keeps, in memory or spilled to disk.
 func (x *Executor) Held() int {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.mem != nil {
+		return len(x.values) + len(x.mem.onDisk)
+	}
 	return len(x.values)
 }
 
@@ -245,6 +271,17 @@ func (x *Executor) Run() error {
 		oldest      time.Time
 		args        []any
 	)
+	if x.mem != nil {
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go x.monitor(stop, &wg)
+		defer func() {
+			close(stop)
+			wg.Wait()
+			x.closeMemory()
+		}()
+	}
 	flush := func() error {
 		if len(out.Items) == 0 {
 			return nil
@@ -280,6 +317,19 @@ func (x *Executor) Run() error {
 			}
 			return err
 		}
+		if !x.mayStart(&x.queue[x.head]) {
+			// Paused for memory: report what ran, then wait until CheckMemory resumes.
+			if len(out.Items) > 0 {
+				x.mu.Unlock()
+				if err := flush(); err != nil {
+					return err
+				}
+				continue
+			}
+			x.wake.Wait()
+			x.mu.Unlock()
+			continue
+		}
 		it := x.queue[x.head]
 		x.queue[x.head] = item{}
 		x.head++
@@ -288,6 +338,7 @@ func (x *Executor) Run() error {
 			for _, k := range it.release {
 				delete(x.values, k)
 				delete(x.bad, k)
+				x.forgetHeld(k)
 			}
 			x.mu.Unlock()
 			continue
@@ -304,6 +355,9 @@ func (x *Executor) Run() error {
 			x.mu.Unlock()
 			for _, f := range cleanups {
 				f()
+			}
+			if r := x.MemoryReport(); r != nil {
+				x.sendMemory(r) // fresh figures for whoever reads them once the job is over
 			}
 			continue
 		}
@@ -322,6 +376,10 @@ func (x *Executor) Run() error {
 		// as tasks remain queued, so the next batch arrives before this one runs out.
 		x.mu.Lock()
 		left := len(x.queue) - x.head
+		if x.mem != nil {
+			x.unpin()
+			x.spill(false)
+		}
 		x.mu.Unlock()
 		if len(out.Items) >= left || len(out.Items) >= maxBatch || time.Since(oldest) > maxDelay || r.Err != nil {
 			if err := flush(); err != nil {
@@ -360,7 +418,11 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 			a = append(a, nil) // decoded below, outside the lock
 			continue
 		}
-		v, ok := x.values[arg.Key]
+		v, ok, err := x.value(arg.Key)
+		if err != nil {
+			missing = err
+			break
+		}
 		if !ok {
 			if missing = x.bad[arg.Key]; missing == nil {
 				missing = fmt.Errorf("input %d is not held by this worker", arg.Key)
@@ -368,6 +430,9 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 			break
 		}
 		a = append(a, v)
+	}
+	if x.mem != nil {
+		x.pin(fn, t)
 	}
 	x.mu.Unlock()
 	*args = a
@@ -420,18 +485,25 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 	rt := resultType(fn)
 	if t.Send == SendNever {
 		// Kept here, sent later if ever: check now that it could be.
-		if err := wire.CheckValue(v, rt); err != nil {
+		if x.mem != nil {
+			// With a budget the size is needed: encoding checks too (large slices are not copied).
+			enc, err := wire.Encode(v, rt)
+			if err != nil {
+				return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
+			}
+			res.Size = int64(enc.Size())
+		} else if err := wire.CheckValue(v, rt); err != nil {
 			return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
 		}
-		x.keep(t.Key, v)
+		x.keep(t.Key, v, rt, res.Size)
 		return res, nil
 	}
 	enc, err := wire.Encode(v, rt)
 	if err != nil {
 		return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
 	}
-	x.keep(t.Key, v)
 	res.Size = int64(enc.Size())
+	x.keep(t.Key, v, rt, res.Size)
 	if t.Send == SendAlways || res.Size <= SmallResult {
 		res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
 		return res, enc.Attachments
@@ -439,10 +511,11 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 	return res, nil
 }
 
-func (x *Executor) keep(key uint64, v any) {
+func (x *Executor) keep(key uint64, v any, t reflect.Type, size int64) {
 	x.mu.Lock()
 	x.values[key] = v
 	delete(x.bad, key)
+	x.noteHeld(key, t, size)
 	x.mu.Unlock()
 }
 
