@@ -78,6 +78,8 @@ type Coordinator struct {
 	prefer    []int64               // scratch for preferred, by worker id
 	touched   []int32
 
+	memory memoryRecords // workers' last memory reports (memory.go)
+
 	check       func(*Coordinator) // tests: called after every event
 	locals      sync.WaitGroup     // owners running local tasks
 	graceTimers sync.WaitGroup     // cancellation grace periods

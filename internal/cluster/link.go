@@ -51,6 +51,8 @@ type Worker struct {
 	released  []uint64  // keys to release with the next message
 	finished  []uint32  // computations over, to tell with the next message
 	ran       int64     // tasks reported
+	paused    bool      // it said it starts no task until its memory falls (memory.go)
+	memLimit  int64     // its memory budget as it reported it, 0 when unknown
 }
 
 type funcKey struct {

@@ -29,6 +29,9 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 	c.retire(w)
 	c.kill(w)
 	crashed = crashed && !w.killed
+	if crashed {
+		cause = c.deathCause(w, cause)
+	}
 	if crashed && !c.closed {
 		c.log.Warn("worker died", zap.String("worker", w.Name), zap.Error(cause))
 	}

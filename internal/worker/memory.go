@@ -254,3 +254,39 @@ func FormatSize(n int64) string {
 	}
 	return fmt.Sprintf("%.1f%ciB", float64(n)/float64(div), "KMGTP"[exp])
 }
+
+// OutOfMemoryError reports a worker that died for memory. It matches ErrOutOfMemory.
+type OutOfMemoryError struct {
+	Worker string // such as "pid 4242"
+	How    string // "killed by the kernel's OOM killer", say
+	RSS    int64  // its resident memory at its last report, 0 when it sent none
+	Limit  int64  // its budget, 0 when none or unknown
+	Task   string // the task it was running, when known
+	Err    error  // how the process ended, when known
+}
+
+func (e *OutOfMemoryError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "worker %s was killed for memory (%s)", e.Worker, e.How)
+	if e.Task != "" {
+		fmt.Fprintf(&b, " while running task %s", e.Task)
+	}
+	if e.RSS > 0 {
+		fmt.Fprintf(&b, "; its resident memory was %s at its last report", FormatSize(e.RSS))
+	} else {
+		b.WriteString("; it sent no memory report")
+	}
+	if e.Limit > 0 {
+		fmt.Fprintf(&b, " (limit %s, $%s)", FormatSize(e.Limit), EnvMemory)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrOutOfMemory) hold.
+func (e *OutOfMemoryError) Is(target error) bool { return target == ErrOutOfMemory }
+
+// Unwrap returns how the process ended.
+func (e *OutOfMemoryError) Unwrap() error { return e.Err }
