@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers/distributed"
 )
 
@@ -82,6 +83,8 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	connectTimeout := fs.String("connect-timeout", os.Getenv(distributed.EnvConnectTimeout),
 		"how long to keep trying to reach the scheduler, and to rejoin one restarted on the scheduler file (a duration; default 60s, or $"+distributed.EnvConnectTimeout+")")
 	verbose := fs.Bool("v", false, "log what the worker does")
+	memoryLimit := fs.String("memory-limit", os.Getenv(worker.EnvMemory), "this worker's memory `budget`, such as 256MB or 2GiB: GOMEMLIMIT, spilling and pausing follow it (default: $"+worker.EnvMemory+", else the machine's memory)")
+	noSpill := fs.Bool("no-spill", false, "never spill values to disk, whatever the budget (as $"+worker.EnvSpill+"=off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -89,7 +92,12 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout}
+	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout, NoSpill: *noSpill}
+	if *memoryLimit != "" {
+		if opts.MemoryLimit, err = worker.ParseSize(*memoryLimit); err != nil {
+			return fmt.Errorf("-memory-limit: %w", err)
+		}
+	}
 	switch {
 	case *file != "":
 		opts.SchedulerFile = *file // read (and waited for) when connecting

@@ -8,8 +8,10 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -290,3 +292,32 @@ func (e *OutOfMemoryError) Is(target error) bool { return target == ErrOutOfMemo
 
 // Unwrap returns how the process ended.
 func (e *OutOfMemoryError) Unwrap() error { return e.Err }
+
+// goMemory reads what the pause decision subtracts from resident memory: heap garbage not yet
+// collected (objects minus the live heap at the last collection) and free heap not yet returned
+// to the system. With GOMEMLIMIT the runtime lets both grow up to the limit before it collects,
+// so resident memory alone would say "full" when it is not.
+var goMemory = struct {
+	sync.Mutex
+	samples []metrics.Sample
+}{samples: []metrics.Sample{
+	{Name: "/memory/classes/heap/objects:bytes"},
+	{Name: "/gc/heap/live:bytes"},
+	{Name: "/memory/classes/heap/free:bytes"},
+}}
+
+// inUse returns resident memory less the Go heap's garbage and free space.
+func inUse(rss int64) int64 {
+	goMemory.Lock()
+	defer goMemory.Unlock()
+	s := goMemory.samples
+	metrics.Read(s)
+	var v [3]int64
+	for k := range s {
+		if s[k].Value.Kind() == metrics.KindUint64 {
+			v[k] = int64(s[k].Value.Uint64())
+		}
+	}
+	garbage := max(v[0]-v[1], 0)
+	return max(rss-garbage-v[2], 0)
+}

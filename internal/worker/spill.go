@@ -26,6 +26,9 @@ type MemorySink interface {
 	SendMemory(r *MemoryReport) error
 }
 
+// stuckPauses is how many checks in a row a paused worker with every value spilled stays paused.
+const stuckPauses = 4
+
 // MemoryReportInterval is how often an executor with a budget looks at its memory and reports it.
 var MemoryReportInterval = 250 * time.Millisecond
 
@@ -43,6 +46,7 @@ type memState struct {
 	held, spilled, spilledTotal int64
 	paused                      bool
 	terminated                  bool
+	stuckChecks                 int // checks in a row paused with nothing left to spill
 	peak                        int64 // highest resident memory seen, when Probe is set
 	running                     *graph.Function
 	runningKey                  uint64
@@ -347,10 +351,33 @@ func (x *Executor) CheckMemory() {
 		return
 	}
 	at := m.opts.pauseAt()
-	pause := at > 0 && rss >= at
+	pressure := x.pressure(rss)
+	pause := at > 0 && pressure >= at
+	if pause && !m.paused && m.held > 0 {
+		// Spill everything and collect first: pause only if that is not enough.
+		x.spill(true)
+		x.mu.Unlock()
+		runtime.GC()
+		debug.FreeOSMemory()
+		rss, peak = x.probe()
+		pressure = x.pressure(rss)
+		x.mu.Lock()
+		pause = pressure >= at
+	}
 	entering := pause && !m.paused
 	if pause {
+		if m.paused && m.held == 0 {
+			// Nothing of its own left to spill: the memory is not its values (a task's, the
+			// runtime's). Waiting may not make it fall; after stuckPauses checks, go on.
+			m.stuckChecks++
+			if m.stuckChecks >= stuckPauses {
+				pause = false
+				x.log.Warn("worker memory stays past its pause threshold with every value spilled: resuming", zap.Int64("rss", rss), zap.Int64("limit", m.opts.Limit))
+			}
+		}
 		x.spill(true)
+	} else {
+		m.stuckChecks = 0
 	}
 	if m.paused && !pause {
 		x.wake.Broadcast()
@@ -360,11 +387,17 @@ func (x *Executor) CheckMemory() {
 	x.mu.Unlock()
 	if entering {
 		x.log.Info("worker memory past its pause threshold: starting no task until it falls", zap.Int64("rss", rss), zap.Int64("limit", m.opts.Limit))
-		// What was spilled is garbage now: give it back to the system, so that memory falls.
-		runtime.GC()
-		debug.FreeOSMemory()
 	}
 	x.sendMemory(&rep)
+}
+
+// pressure is the memory the pause threshold is compared with: resident memory less the Go
+// heap's garbage and free space (see inUse), or the test's probe as it is.
+func (x *Executor) pressure(rss int64) int64 {
+	if x.mem.opts.Probe != nil {
+		return rss
+	}
+	return inUse(rss)
 }
 
 func (x *Executor) probe() (rss, peak int64) {

@@ -197,6 +197,7 @@ func (lc *LocalCluster) startWorkerLocked() error {
 		EnvToken+"="+lc.server.Token(),
 		EnvWorkerListen+"=127.0.0.1:0",
 	)
+	cmd.Env = localMemoryEnv(cmd.Env, lc.opts.Workers)
 	cmd.Stdout = subprocess.Stdout
 	tail := subprocess.NewTail(subprocess.Stderr)
 	cmd.Stderr = tail

@@ -32,6 +32,11 @@ type WorkerOptions struct {
 	// ConnectTimeout is how long the worker keeps trying (with backoff) to reach its scheduler
 	// before it fails: DefaultConnectTimeout when zero.
 	ConnectTimeout time.Duration
+	// MemoryLimit is the worker's memory budget in bytes (see memory.go): when zero,
+	// $LAZYGRAPH_WORKER_MEMORY, else the machine's memory.
+	MemoryLimit int64
+	// NoSpill keeps every value in memory, whatever the budget (as $LAZYGRAPH_WORKER_SPILL=off).
+	NoSpill bool
 }
 
 // RunWorker serves as a worker of the scheduler at opts.Address (or in opts.SchedulerFile) until
@@ -49,13 +54,18 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 		opts.ConnectTimeout = DefaultConnectTimeout
 	}
 	worker.RegisterFunctionTypes()
+	mem, err := workerMemory(opts)
+	if err != nil {
+		return err
+	}
+	worker.ApplyGoLimit(mem)
 	explicitToken := opts.Token
 	for {
 		c, err := connectWorker(ctx, &opts, explicitToken)
 		if err != nil {
 			return err
 		}
-		err = serveSession(ctx, opts, c)
+		err = serveSession(ctx, opts, mem, c)
 		if errors.Is(err, errToldToStop) {
 			opts.Log.Info("the scheduler told this worker to stop", zap.Error(err))
 			return nil
@@ -73,7 +83,7 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 }
 
 // serveSession serves one connection to the scheduler. The connection ending is a *lostScheduler.
-func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
+func serveSession(ctx context.Context, opts WorkerOptions, mem worker.Memory, c *conn) error {
 	defer c.Close()
 	if err := authenticate(c, opts.Token, roleWorker); err != nil {
 		return lostOr(opts.Address, err)
@@ -97,6 +107,7 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	w := &workerRun{opts: opts, c: c, fetcher: newPeerFetcher(opts.Token, opts.TLS)}
 	defer w.fetcher.close()
 	w.x = worker.NewExecutor(resultSink{c}, opts.Log)
+	w.x.ManageMemory(mem)
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

@@ -33,6 +33,7 @@ type pool struct {
 	startFails int
 	lastStart  error // why the last worker failed to start, while workers keep failing
 	closed     bool
+	oomKills   int64 // the cgroup's OOM kill count when the pool started, -1 when unknown
 }
 
 // maxStartFailures is how many workers may fail to start in a row before computations fail.
@@ -49,7 +50,7 @@ func newPool(size int, exe string, log *zap.Logger) (*pool, error) {
 		return nil, err
 	}
 	worker.RegisterFunctionTypes()
-	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: subprocess.NewSpawner(), live: map[*proc]bool{}}
+	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: subprocess.NewSpawner(), live: map[*proc]bool{}, oomKills: oomKills()}
 	p.coord = cluster.New(cluster.Options{Log: log, WorkersNeeded: p.ensureWorkers})
 	return p, nil
 }
@@ -90,7 +91,7 @@ func (p *pool) ensureWorkers() {
 
 // start starts one worker process for a slot ensureWorkers reserved.
 func (p *pool) start() {
-	w, err := start(p.spawner, p.exe)
+	w, err := start(p.spawner, p.exe, memoryEnv(p.size)...)
 	if err != nil {
 		p.mu.Lock()
 		p.starting--
@@ -174,6 +175,15 @@ func (p *pool) serve(w *proc) {
 				return
 			}
 			p.coord.Values(w.cw, &vals, f.Attachments)
+		case worker.KindMemory:
+			var rep worker.MemoryReport
+			if err := decodeMessage(f.Body, &rep); err != nil {
+				w.Kill()
+				p.forget(w)
+				p.coord.WorkerDown(w.cw, err, true)
+				return
+			}
+			p.coord.Memory(w.cw, &rep)
 		default:
 			w.Kill()
 			p.forget(w)
@@ -196,6 +206,9 @@ func (p *pool) forget(w *proc) {
 func (p *pool) crashReason(w *proc, err error) error {
 	select {
 	case <-w.exited:
+		if oom := memoryDeath(fmt.Sprintf("process %d", w.cmd.Process.Pid), w.exit, w.stderr.String(), p.oomKills); oom != nil {
+			return oom
+		}
 		if w.exit != nil {
 			return fmt.Errorf("worker process %d died: %w", w.cmd.Process.Pid, w.exit)
 		}
