@@ -46,7 +46,7 @@ type memState struct {
 	held, spilled, spilledTotal int64
 	paused                      bool
 	terminated                  bool
-	stuckChecks                 int // checks in a row paused with nothing left to spill
+	stuckChecks                 int   // checks in a row paused with nothing left to spill
 	peak                        int64 // highest resident memory seen, when Probe is set
 	running                     *graph.Function
 	runningKey                  uint64
