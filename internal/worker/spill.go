@@ -47,6 +47,7 @@ type memState struct {
 	paused                      bool
 	terminated                  bool
 	stuckChecks                 int   // checks in a row paused with nothing left to spill
+	gaveUp                      bool  // resumed after stuckPauses: no pause until memory falls
 	peak                        int64 // highest resident memory seen, when Probe is set
 	running                     *graph.Function
 	runningKey                  uint64
@@ -352,7 +353,15 @@ func (x *Executor) CheckMemory() {
 	}
 	at := m.opts.pauseAt()
 	pressure := x.pressure(rss)
-	pause := at > 0 && pressure >= at
+	// Pausing helps only by spilling: not without it, nor once it has been seen not to help
+	// (gaveUp, until memory falls below the threshold).
+	pause := at > 0 && pressure >= at && m.opts.spillAt() > 0
+	if !pause {
+		m.gaveUp = false
+	}
+	if m.gaveUp {
+		pause = false
+	}
 	if pause && !m.paused && m.held > 0 {
 		// Spill everything and collect first: pause only if that is not enough.
 		x.spill(true)
@@ -366,12 +375,12 @@ func (x *Executor) CheckMemory() {
 	}
 	entering := pause && !m.paused
 	if pause {
-		if m.paused && m.held == 0 {
+		if m.paused && (m.held == 0 || m.broken != nil) {
 			// Nothing of its own left to spill: the memory is not its values (a task's, the
 			// runtime's). Waiting may not make it fall; after stuckPauses checks, go on.
 			m.stuckChecks++
 			if m.stuckChecks >= stuckPauses {
-				pause = false
+				pause, m.gaveUp = false, true
 				x.log.Warn("worker memory stays past its pause threshold with every value spilled: resuming", zap.Int64("rss", rss), zap.Int64("limit", m.opts.Limit))
 			}
 		}
