@@ -25,7 +25,7 @@ var (
 		return total * m
 	})
 	memFirst = delayed.Func1(func(b []float64) float64 { return b[0] })
-	memSum = delayed.Func1(func(xs []float64) float64 {
+	memSum   = delayed.Func1(func(xs []float64) float64 {
 		total := 0.0
 		for _, x := range xs {
 			total += x
