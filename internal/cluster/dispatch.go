@@ -5,12 +5,14 @@ import (
 	"slices"
 	"time"
 
+	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // Tuning.
 const (
 	targetBatch   = 2 * time.Millisecond // work a message should carry while tasks are short
+	minBatchWork  = targetBatch / 8      // work a message carries at least, while tasks are short
 	maxChunk      = 1 << 14
 	maxDepth      = 64               // chunks queued on one worker at most
 	shortTask     = time.Millisecond // tasks shorter than this are queued deeper than one chunk
@@ -148,8 +150,17 @@ func (c *Coordinator) capacity(js *Job) (chunk, limit int) {
 	}
 	k := js.Chunksize
 	if k <= 0 {
+		// About targetBatch of work, fewer tasks when that leaves workers without any, but not
+		// below minBatchWork: spreading tiny tasks over a thousand workers costs more messages
+		// than it saves time.
 		k = int(float64(targetBatch) / max(js.avgNs, 1))
-		k = min(max(k, 1), maxChunk, max(1, js.remaining()/(2*max(c.eligible(js), 1))))
+		// Until a task of the computation has been timed, nothing says its tasks are short:
+		// spread the first ones (eight one-minute fits on two workers go four and four).
+		floor := 1
+		if js.samples > 0 {
+			floor = int(float64(minBatchWork) / max(js.avgNs, 1))
+		}
+		k = min(max(k, 1), maxChunk, max(1, floor, js.remaining()/(2*max(c.eligible(js), 1))))
 	}
 	if js.avgNs >= float64(shortTask) {
 		return k, k
@@ -167,6 +178,9 @@ type batch struct {
 	files    []int
 	hold     []*Encoded
 	assigned []int32
+	argBuf   []worker.Arg // the tasks' arguments, sliced from shared arrays
+	fn       int32        // the graph's function index last looked up for the worker, -1 none
+	fnID     uint32       // its worker's id for it
 }
 
 // batchFor returns the batch being filled for w and js, starting one when needed: nothing is
@@ -176,7 +190,7 @@ func (c *Coordinator) batchFor(w *Worker, js *Job) *batch {
 		c.sendBatch()
 	}
 	if c.cur == nil {
-		c.cur = &batch{w: w, js: js}
+		c.cur = &batch{w: w, js: js, fn: -1}
 		if n := c.curSize; n > 1 {
 			c.cur.msg.Tasks = make([]worker.Task, 0, n)
 			c.cur.assigned = make([]int32, 0, n)
@@ -271,7 +285,13 @@ func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
 func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	g := js.Graph
 	b := c.batchFor(w, js)
-	args := make([]worker.Arg, 0, len(g.Args(i)))
+	if n := len(g.Args(i)); cap(b.argBuf)-len(b.argBuf) < n {
+		// Room for this task's arguments and, typically, the batch's next tasks': one
+		// allocation per batch rather than per task.
+		b.argBuf = make([]worker.Arg, 0, max(n, min(2*c.curSize, 4096), 16))
+	}
+	start := len(b.argBuf)
+	args := b.argBuf[start:start:cap(b.argBuf)]
 	if n := len(g.Args(i)); n > 16 {
 		// A gathering task: room for its inputs at once rather than growing for each.
 		b.msg.Puts = slices.Grow(b.msg.Puts, n)
@@ -280,6 +300,17 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	for _, a := range g.Args(i) {
 		key := js.key(a)
 		if c.holds(js, a, w) {
+			args = append(args, worker.Arg{Key: key})
+			continue
+		}
+		if body, typ, ok := js.small.get(a); ok {
+			// Its bytes stay valid for the message: the chunk is never overwritten.
+			if g.IsData(a) && len(g.Users(a)) == 1 && js.flags[a]&flagOutput == 0 && len(body) <= inlineLimit {
+				args = append(args, worker.Arg{Body: body})
+				continue
+			}
+			b.msg.Puts = append(b.msg.Puts, worker.Put{Key: key, Type: typ, Body: body})
+			c.addHolder(js, a, w)
 			args = append(args, worker.Arg{Key: key})
 			continue
 		}
@@ -321,14 +352,21 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 		c.addHolder(js, a, w)
 		args = append(args, worker.Arg{Key: key})
 	}
-	f := g.Func(i)
-	fk := funcKey{name: f.Name, elem: f.Elem}
-	id, ok := w.funcs[fk]
-	if !ok {
-		id = uint32(len(w.funcs) + 1)
-		w.funcs[fk] = id
-		b.msg.Functions = append(b.msg.Functions, worker.FunctionDef{ID: id, Name: f.Name, Elem: f.Elem})
+	// The batch's tasks mostly share a function: one map lookup per change of function.
+	id := b.fnID
+	if fi := g.funcs[i]; fi != b.fn {
+		f := g.Func(i)
+		fk := funcKey{name: f.Name, elem: f.Elem}
+		var ok bool
+		if id, ok = w.funcs[fk]; !ok {
+			id = uint32(len(w.funcs) + 1)
+			w.funcs[fk] = id
+			b.msg.Functions = append(b.msg.Functions, worker.FunctionDef{ID: id, Name: f.Name, Elem: f.Elem})
+		}
+		b.fn, b.fnID = fi, id
 	}
+	args = args[:len(args):len(args)]
+	b.argBuf = b.argBuf[:start+len(args)]
 	var stream []byte
 	if js.Streams != nil {
 		stream = js.Streams[i]
@@ -346,7 +384,14 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 // valueAt returns the coordinator's copy of a's value (data are encoded at submission), or nil
 // when a computed value is only on workers.
 func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
-	if e := js.at[a]; e != nil {
+	if e := js.enc(a); e != nil {
+		return e, nil
+	}
+	if body, typ, ok := js.small.get(a); ok {
+		// As an Encoded, for the rare callers needing one (local tasks).
+		e := NewEncoded(wire.Value{Body: body}, typ)
+		js.setEnc(a, e)
+		js.small.drop(a)
 		return e, nil
 	}
 	if key, ok := js.External[a]; ok {
@@ -355,7 +400,7 @@ func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
 			return nil, fmt.Errorf("value %d is no longer kept in the cluster", key)
 		}
 		e.Retain()
-		js.at[a] = e
+		js.setEnc(a, e)
 		js.size[a] = int64(e.Value.Size())
 		return e, nil
 	}
@@ -427,6 +472,7 @@ func (c *Coordinator) sendBatch() {
 	}
 	b.msg.Job = js.id
 	b.msg.Release, w.released = w.released, nil
+	js.markSent(w.id)
 	c.send(w, worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)
 }
 

@@ -37,6 +37,19 @@
 // value (the worker that computed it, and the few it was sent to), so placing a task and
 // releasing a value look at its holders only.
 //
+// Ready tasks wait in a computation's shared queue or in the queue of the worker they prefer;
+// both are FIFO today, and every take goes through next (dispatch.go), the one place a
+// priority order would slot in. A computation's end is told only to the workers that were
+// sent something of it.
+//
+// # Memory per task
+//
+// A computation's bookkeeping is dense arrays indexed by task (state, counts, first holder),
+// over the graph's own CSR arrays. Values the coordinator keeps (data, and small results that
+// came back for tasks on other workers) are bytes appended to shared chunks with one packed
+// reference per task (small.go), not an object each; a value's holders beyond the first are
+// linked lists in one pooled array (extra.go), not a map.
+//
 // # Task states
 //
 // Each task of a computation is in one state; every change goes through one function that checks

@@ -82,7 +82,7 @@ func (c *Coordinator) preferred(js *Job, i int32) *Worker {
 		if id := js.where[a]; id >= 0 {
 			tally(id, bytes)
 		}
-		for _, id := range js.extra[a] {
+		for id := range js.extra.of(a) {
 			tally(id, bytes)
 		}
 	}
@@ -164,8 +164,12 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		w.heldBytes += r.Size - js.size[i]
 		js.size[i] = r.Size
 		if r.Sent {
-			js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
-			c.tellKeep(js, i, js.at[i])
+			if js.flags[i]&flagOutput == 0 && js.small.fits(r.Body, len(mine)) && js.holdSmall(i, r.Body, js.Graph.Func(i).Result) {
+				c.tellKeepBody(js, i)
+			} else {
+				js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
+				c.tellKeep(js, i, js.enc(i))
+			}
 		}
 		if js.flags[i]&flagOutput != 0 && !js.stopped() {
 			if !r.Sent {
@@ -174,7 +178,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 				c.failTask(js, i, &TaskFailure{Task: i, Err: fmt.Errorf("output did not come back")})
 				continue
 			}
-			c.output(js, i, js.at[i])
+			c.output(js, i, js.enc(i))
 		}
 		c.completed(js, i)
 	}
@@ -365,14 +369,21 @@ func (c *Coordinator) finish(js *Job) {
 		}
 		js.drop(a)
 	}
+	js.extra.reset()
+	js.small.reset()
 	clear(js.fetchers)
 	js.ready = nil
 	clear(js.local)
 	js.localTotal = 0
-	for _, w := range c.alive {
-		w.finished = append(w.finished, js.id)
-		c.notePending(w)
-	}
+	// Only workers that were sent something of the computation have state of it to forget: a
+	// computation that used a few of a thousand workers costs a few messages.
+	js.eachSent(func(id int32) {
+		if w := c.workers[id]; w.live() {
+			w.finished = append(w.finished, js.id)
+			c.notePending(w)
+		}
+	})
+	js.sentTo = nil
 	c.tellFinished(js, js.outcome())
 }
 

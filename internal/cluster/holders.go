@@ -15,10 +15,7 @@ func (c *Coordinator) holds(js *Job, a int32, w *Worker) bool {
 	if js.where[a] == w.id {
 		return true
 	}
-	if len(js.extra) == 0 {
-		return false
-	}
-	return slices.Contains(js.extra[a], w.id)
+	return js.extra.has(a, w.id)
 }
 
 // addHolder records that w holds (or will hold) a's value.
@@ -39,10 +36,10 @@ func (c *Coordinator) addHolder(js *Job, a int32, w *Worker) {
 		js.where[a] = w.id
 		js.flags[a] |= flagUnconfirmed
 	default:
-		if slices.Contains(js.extra[a], w.id) {
+		if js.extra.has(a, w.id) {
 			return
 		}
-		js.extra[a] = append(js.extra[a], w.id)
+		js.extra.add(a, w.id, js.Graph.Len())
 	}
 	w.heldKeys++
 	w.heldBytes += js.size[a]
@@ -53,17 +50,14 @@ func (c *Coordinator) forEachHolder(js *Job, a int32, f func(w *Worker)) {
 	if id := js.where[a]; id >= 0 {
 		f(c.workers[id])
 	}
-	if len(js.extra) == 0 {
-		return
-	}
-	for _, id := range js.extra[a] {
+	for id := range js.extra.of(a) {
 		f(c.workers[id])
 	}
 }
 
 // releaseHolders tells every worker holding a's value to forget it (computation values only).
 func (c *Coordinator) releaseHolders(js *Job, a int32) {
-	if js.where[a] < 0 && (len(js.extra) == 0 || js.extra[a] == nil) {
+	if _, more := js.extra.first(a); js.where[a] < 0 && !more {
 		return
 	}
 	key := js.key(a)
@@ -74,9 +68,7 @@ func (c *Coordinator) releaseHolders(js *Job, a int32) {
 	})
 	js.where[a] = -1
 	js.flags[a] &^= flagUnconfirmed
-	if len(js.extra) > 0 {
-		delete(js.extra, a)
-	}
+	js.extra.clear(a)
 }
 
 // anyHolder returns a live worker holding a's value, or nil.
@@ -90,8 +82,8 @@ func (c *Coordinator) anyHolder(js *Job, a int32) *Worker {
 	if id := js.where[a]; id >= 0 {
 		return c.workers[id]
 	}
-	if ids := js.extra[a]; len(ids) > 0 {
-		return c.workers[ids[0]]
+	if id, ok := js.extra.first(a); ok {
+		return c.workers[id]
 	}
 	return nil
 }
@@ -103,26 +95,17 @@ func (c *Coordinator) dropHolder(js *Job, a int32, w *Worker) {
 		return // it runs there: the record is its placement, not a value held
 	case js.where[a] == w.id:
 		js.where[a] = -1
-		if more := js.extra[a]; len(more) > 0 {
-			js.where[a] = more[0]
+		if id, ok := js.extra.first(a); ok {
+			js.where[a] = id
 			js.flags[a] |= flagUnconfirmed
-			c.setExtra(js, a, more[1:])
+			js.extra.remove(a, id)
 		}
-	case slices.Contains(js.extra[a], w.id):
-		c.setExtra(js, a, slices.DeleteFunc(js.extra[a], func(id int32) bool { return id == w.id }))
+	case js.extra.remove(a, w.id):
 	default:
 		return
 	}
 	w.heldKeys--
 	w.heldBytes -= js.size[a]
-}
-
-func (c *Coordinator) setExtra(js *Job, a int32, ids []int32) {
-	if len(ids) == 0 {
-		delete(js.extra, a)
-		return
-	}
-	js.extra[a] = ids
 }
 
 // forgetWorker removes a worker that left from every holder record. Values only it held are
@@ -134,8 +117,8 @@ func (c *Coordinator) forgetWorker(w *Worker) {
 				c.dropHolder(js, a, w)
 			}
 		}
-		for a, ids := range js.extra {
-			if slices.Contains(ids, w.id) {
+		for a := range int32(len(js.extra.head)) {
+			if js.extra.has(a, w.id) {
 				c.dropHolder(js, a, w)
 			}
 		}

@@ -47,6 +47,7 @@ type instr struct {
 	ns     int64
 	rec    *wire.ErrorRecord
 	args   []*Encoded
+	body   []byte
 }
 
 func (c *Coordinator) emit(in instr) { c.out = append(c.out, in) }
@@ -69,6 +70,15 @@ func (c *Coordinator) tellKeep(js *Job, i int32, e *Encoded) {
 	if _, ok := js.Owner.(Keeper); ok {
 		e.Retain()
 		c.emit(instr{kind: doKeep, js: js, i: i, e: e})
+	}
+}
+
+// tellKeepBody is tellKeep for a small result held as bytes (never overwritten, so the
+// instruction may carry them as they are).
+func (c *Coordinator) tellKeepBody(js *Job, i int32) {
+	if _, ok := js.Owner.(Keeper); ok {
+		b, _, _ := js.small.get(i)
+		c.emit(instr{kind: doKeep, js: js, i: i, body: b})
 	}
 }
 
@@ -96,8 +106,12 @@ func (c *Coordinator) execute() {
 			in.js.Owner.Output(in.i, in.e, in.key)
 			in.e.Release()
 		case doKeep:
-			in.js.Owner.(Keeper).Keep(in.i, in.e.Value)
-			in.e.Release()
+			if in.e != nil {
+				in.js.Owner.(Keeper).Keep(in.i, in.e.Value)
+				in.e.Release()
+			} else {
+				in.js.Owner.(Keeper).Keep(in.i, wire.Value{Body: in.body})
+			}
 		case doTaskDone:
 			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.rec)
 		case doFinished:
@@ -105,14 +119,16 @@ func (c *Coordinator) execute() {
 		case doStart:
 			c.super.wake()
 		case doRunLocal:
+			// Copies, so that in (one per instruction) does not escape to the heap.
+			js, i, args := in.js, in.i, in.args
 			c.locals.Add(1)
 			go func() {
 				defer c.locals.Done()
-				v, done, err := in.js.Owner.RunLocal(in.i, in.args)
-				for _, e := range in.args {
+				v, done, err := js.Owner.RunLocal(i, args)
+				for _, e := range args {
 					e.Release()
 				}
-				if done && !c.do(func() { c.onLocalDone(in.js, in.i, v, err) }) && v != nil {
+				if done && !c.do(func() { c.onLocalDone(js, i, v, err) }) && v != nil {
 					v.Release()
 				}
 			}()

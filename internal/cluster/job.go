@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"math/bits"
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
@@ -45,12 +46,14 @@ type Job struct {
 	// where: queued, the worker running it; done (and data), a worker holding its value (or -1);
 	// otherwise -1. Other workers holding the value are in extra.
 	where   []int32
-	extra   map[int32][]int32
+	extra   extraHolders
 	waiting []int32 // arguments not computed yet
 	uses    []int32 // uses of the result still to come (arguments, outputs)
 	retries []uint8
-	size    []int64    // size of the encoded result, once known
-	at      []*Encoded // values the coordinator holds, to put on workers
+	size    []int64     // size of the encoded result, once known
+	at      []*Encoded  // values the coordinator holds, to put on workers
+	small   smallValues // small results the coordinator holds (at is nil for them)
+	sentTo  []uint64    // bit per worker id: workers sent a batch of this computation
 
 	fetchers  map[int32][]int32 // tasks waiting for a value to come back from its worker
 	fetchFrom map[int32]int32   // the worker each value was asked of
@@ -79,8 +82,6 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	js.uses = make([]int32, n)
 	js.retries = make([]uint8, n)
 	js.size = make([]int64, n)
-	js.at = make([]*Encoded, n)
-	js.extra = map[int32][]int32{}
 	js.fetchers = map[int32][]int32{}
 	js.fetchFrom = map[int32]int32{}
 	js.local = map[int32]*graph.ReadyQueue{}
@@ -177,16 +178,70 @@ func (js *Job) supply() bool { return !js.stopped() && (js.ready.Len() > 0 || js
 
 // hold stores a value at the coordinator, replacing (and releasing) any earlier one.
 func (js *Job) hold(i int32, e *Encoded) {
-	if old := js.at[i]; old != nil {
+	if old := js.enc(i); old != nil {
 		old.Release()
+	}
+	js.small.drop(i)
+	js.setEnc(i, e)
+}
+
+// holdSmall stores a small value (a copy of body) at the coordinator, replacing any earlier
+// one; false (nothing changed) when it is not small after all.
+func (js *Job) holdSmall(i int32, body []byte, typ string) bool {
+	if js.small.has(i) || js.enc(i) != nil {
+		js.drop(i)
+	}
+	return js.small.put(i, body, typ, js.Graph.Len())
+}
+
+// held reports whether the coordinator holds a's value.
+func (js *Job) held(a int32) bool { return js.enc(a) != nil || js.small.has(a) }
+
+// enc returns the coordinator's Encoded copy of i's value, or nil.
+func (js *Job) enc(i int32) *Encoded {
+	if js.at == nil {
+		return nil
+	}
+	return js.at[i]
+}
+
+// setEnc sets the coordinator's Encoded copy of i's value (the array is allocated at the first
+// value: most computations keep theirs as small values).
+func (js *Job) setEnc(i int32, e *Encoded) {
+	if js.at == nil {
+		if e == nil {
+			return
+		}
+		js.at = make([]*Encoded, js.Graph.Len())
 	}
 	js.at[i] = e
 }
 
 // drop releases the coordinator's copy of a value.
 func (js *Job) drop(i int32) {
-	if e := js.at[i]; e != nil {
+	if e := js.enc(i); e != nil {
 		e.Release()
 		js.at[i] = nil
+	}
+	js.small.drop(i)
+}
+
+// markSent records that worker id was sent a batch of the computation.
+func (js *Job) markSent(id int32) {
+	k := int(id) / 64
+	if k >= len(js.sentTo) {
+		js.sentTo = append(js.sentTo, make([]uint64, k+1-len(js.sentTo))...)
+	}
+	js.sentTo[k] |= 1 << (uint(id) % 64)
+}
+
+// eachSent calls f with the id of every worker sent a batch of the computation.
+func (js *Job) eachSent(f func(id int32)) {
+	for k, word := range js.sentTo {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << b
+			f(int32(k*64 + b))
+		}
 	}
 }

@@ -121,7 +121,7 @@ func (c *Coordinator) available(js *Job, a int32) bool {
 	if js.state[a] != stDone {
 		return false
 	}
-	return js.at[a] != nil || c.anyHolder(js, a) != nil
+	return js.held(a) || c.anyHolder(js, a) != nil
 }
 
 // recompute brings a computation back to a consistent state after a value was lost: the tasks

@@ -77,10 +77,19 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 		errs = append(errs, fmt.Errorf("job %d: "+format, append([]any{js.id}, args...)...))
 	}
 	g := js.Graph
+	if err := js.extra.check(g.Len()); err != nil {
+		bad("extra holders: %v", err)
+	}
 	var count [numStates]int
 	for i := range int32(g.Len()) {
 		st := js.state[i]
 		count[st]++
+		if js.enc(i) != nil && js.small.has(i) {
+			bad("task %d: value held twice at the coordinator", i)
+		}
+		if js.small.has(i) && st != stDone {
+			bad("task %d is %s but a result is held for it", i, st)
+		}
 		if g.IsData(i) && st != stDone {
 			bad("data node %d is %s", i, st)
 		}
@@ -98,7 +107,7 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 		} else if st == stQueued {
 			bad("task %d queued on no worker", i)
 		}
-		for _, id := range js.extra[i] {
+		for id := range js.extra.of(i) {
 			w := c.workers[id]
 			if !w.live() || id == js.where[i] || js.where[i] < 0 {
 				bad("task %d: extra holder %s gone, duplicated, or without a first holder", i, w.Name)

@@ -41,15 +41,25 @@ func testRole() bool {
 
 // testCluster is a scheduler in the test process and worker processes of the test binary.
 type testCluster struct {
-	server *distributed.Server
-	file   string
-	logs   *observer.ObservedLogs
-	procs  []*exec.Cmd
+	server  *distributed.Server
+	file    string
+	logs    *observer.ObservedLogs
+	logWake chan struct{} // signalled after each log entry is recorded
+	procs   []*exec.Cmd
 }
 
 func newTestCluster(t *testing.T, workers int, opts ...func(*distributed.ServerOptions)) *testCluster {
 	t.Helper()
 	core, logs := observer.New(zapcore.InfoLevel)
+	wake := make(chan struct{}, 1)
+	// The hook runs after the observer recorded the entry: a waiter woken by it sees the entry.
+	core = zapcore.RegisterHooks(core, func(zapcore.Entry) error {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+		return nil
+	})
 	so := distributed.ServerOptions{Listen: "127.0.0.1:0", Log: zap.New(core), SchedulerFile: filepath.Join(t.TempDir(), "scheduler.json")}
 	for _, o := range opts {
 		o(&so)
@@ -58,7 +68,7 @@ func newTestCluster(t *testing.T, workers int, opts ...func(*distributed.ServerO
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc := &testCluster{server: s, file: so.SchedulerFile, logs: logs}
+	tc := &testCluster{server: s, file: so.SchedulerFile, logs: logs, logWake: wake}
 	t.Cleanup(tc.close)
 	for range workers {
 		tc.addWorker(t, os.Args[0])
@@ -115,6 +125,20 @@ func (tc *testCluster) logged(s string) bool {
 		}
 	}
 	return false
+}
+
+// waitLogged waits until the server has logged a line containing s, woken by each entry (no
+// polling); false if none came within the hang guard.
+func (tc *testCluster) waitLogged(s string, guard time.Duration) bool {
+	timeout := time.After(guard)
+	for !tc.logged(s) {
+		select {
+		case <-tc.logWake:
+		case <-timeout:
+			return tc.logged(s)
+		}
+	}
+	return true
 }
 
 // startSchedulerProcess runs a scheduler in a child process, to kill it.
