@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,10 +27,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scheduler := fs.String("scheduler", delayed.DefaultScheduler, "scheduler name (default: $LAZYGRAPH_SCHEDULER, else threads)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "number of workers (default: $LAZYGRAPH_WORKERS, else one per core)")
 	chunksize := fs.Int("chunksize", 0, "tasks per message to a worker process (default: $LAZYGRAPH_CHUNKSIZE, else 0: adaptive)")
-	shapeName := fs.String("shape", "wide", "graph shape: wide, chain, shared, balance or slow (n tasks of $LAZYGRAPH_BENCH_SLEEP ms)")
+	shapeName := fs.String("shape", "wide", "graph shape: wide, chain, shared, balance, spill or slow (n tasks of $LAZYGRAPH_BENCH_SLEEP ms)")
 	n := fs.Int("n", 100_000, "number of tasks (wide, chain)")
-	size := fs.Int("size", 50_000_000, "float64 elements of the shared array (shared)")
-	tasks := fs.Int("tasks", 8, "tasks sharing the array (shared)")
+	size := fs.Int("size", 50_000_000, "float64 elements of the shared array (shared), of each block (spill: default 2Mi)")
+	tasks := fs.Int("tasks", 8, "tasks sharing the array (shared), blocks (spill: default 4.5× the workers' memory)")
 	progress := fs.Bool("progress", false, "draw a progress bar on standard error")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process to `file`")
 	schedulerFile := fs.String("scheduler-file", "", "run on the distributed scheduler described by this `file` instead of a local cluster")
@@ -50,6 +51,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	s, err := findShape(*shapeName)
 	if err != nil {
 		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if s.name == "spill" {
+		w := *workers
+		if n, err := strconv.Atoi(os.Getenv(delayed.EnvWorkers)); err == nil && n > 0 && !set["workers"] {
+			w = n
+		}
+		if _, err := spillDefaults(&p, w, set["size"], set["tasks"]); err != nil {
+			return err
+		}
 	}
 	// Flags given override the environment (LAZYGRAPH_SCHEDULER and friends); the others leave
 	// it in charge, so that a launched program runs on the cluster it was launched on.
@@ -91,7 +103,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start := time.Now()
 	root := s.build(p, data)
 	results, err := delayed.Compute(ctx, []delayed.Node{root}, opts...)
-	seconds := time.Since(start).Seconds()
+	ended := time.Now()
+	seconds := ended.Sub(start).Seconds()
 	heapGrowth := peak()
 	if err != nil {
 		return err
@@ -115,7 +128,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// in-process scheduler's.
 		line = append(line, fmt.Sprintf("heap_bytes_per_task=%.0f", float64(heapGrowth)/float64(s.perTask(p))))
 	}
-	line = append(line, fmt.Sprintf("bytes_sent=%d", info.BytesSent), fmt.Sprintf("result=%v", results[0]))
+	line = append(line, fmt.Sprintf("bytes_sent=%d", info.BytesSent))
+	if s.name == "spill" {
+		line = append(line, workerMemoryFigures(info.Scheduler, ended)...)
+	}
+	line = append(line, fmt.Sprintf("result=%v", results[0]))
 	fmt.Fprintln(stdout, strings.Join(line, " "))
 	return s.check(p, results[0])
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers/distributed"
 )
 
@@ -101,6 +102,8 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 		"what this worker has for tasks needing resources, as `name=amount,...` (gpu=1,mem=64e9; default $"+distributed.EnvWorkerResources+")")
 	lifetime := fs.Duration("lifetime", 0, "retire gracefully after serving this long: stop taking tasks, finish those sent, hand the values only this worker holds over, exit (default: $"+distributed.EnvWorkerLifetime+"; in a Slurm job also the job's end time less -lifetime-margin; SIGTERM retires too, a second SIGTERM stops at once)")
 	margin := fs.Duration("lifetime-margin", distributed.DefaultLifetimeMargin, "in a Slurm job, retire this long before the job's end time ($SLURM_JOB_END_TIME or scontrol)")
+	memoryLimit := fs.String("memory-limit", os.Getenv(worker.EnvMemory), "this worker's memory `budget`, such as 256MB or 2GiB: GOMEMLIMIT, spilling and pausing follow it (default: $"+worker.EnvMemory+", else the machine's memory)")
+	noSpill := fs.Bool("no-spill", false, "never spill values to disk, whatever the budget (as $"+worker.EnvSpill+"=off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -112,7 +115,12 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout, Resources: declared}
+	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout, Resources: declared, NoSpill: *noSpill}
+	if *memoryLimit != "" {
+		if opts.MemoryLimit, err = worker.ParseSize(*memoryLimit); err != nil {
+			return fmt.Errorf("-memory-limit: %w", err)
+		}
+	}
 	switch {
 	case *file != "":
 		opts.SchedulerFile = *file // read (and waited for) when connecting

@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // The benchmark graphs' functions: package-level wrappers, so worker processes of this binary
@@ -133,6 +135,14 @@ var shapes = []shape{
 		},
 		check:  func(_ params, r any) error { return expect(r, 120) },
 		fields: func(params) string { return "tasks=16 ideal_seconds=2.300" },
+	},
+	{
+		name:  "spill",
+		build: func(p params, _ any) delayed.Node { return buildSpill(p) },
+		check: checkSpill,
+		fields: func(p params) string {
+			return fmt.Sprintf("size=%d tasks=%d held_bytes=%d memory_limit=%s", p.size, p.tasks, int64(p.size)*8*int64(p.tasks), os.Getenv(worker.EnvMemory))
+		},
 	},
 }
 

@@ -88,6 +88,8 @@ type Coordinator struct {
 	turn       uint64
 	res        *resIndex // nil until a worker or a computation has resources
 
+	memory memoryRecords // workers' last memory reports (memory.go)
+
 	check func(*Coordinator) // tests: called after every event
 	// Benchmarks: the clock of the loop's thread (CPU time; the loop then keeps its OS thread),
 	// read around each event to add its cost to busy.

@@ -87,7 +87,7 @@ func (c *Coordinator) schedule() {
 		c.dirty[len(c.dirty)-1] = nil
 		c.dirty = c.dirty[:len(c.dirty)-1]
 		w.dirty = false
-		if w.serving() {
+		if w.takesTasks() {
 			c.fillWorker(w)
 		}
 	}
@@ -284,7 +284,7 @@ func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
 		if id == w.id || q.Len() <= most {
 			continue
 		}
-		if owner := c.workers[id]; owner.live() && owner.queue.Len() < limit && compatible(js, owner) {
+		if owner := c.workers[id]; owner.takesTasks() && owner.queue.Len() < limit && compatible(js, owner) {
 			continue // its worker will take it
 		}
 		victim, most = id, q.Len()

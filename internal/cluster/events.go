@@ -94,7 +94,7 @@ func (c *Coordinator) preferred(js *Job, i int32) *Worker {
 	var best *Worker
 	var bestBytes int64
 	for _, id := range c.touched {
-		if w := c.workers[id]; w.serving() && compatible(js, w) && c.prefer[id] > bestBytes {
+		if w := c.workers[id]; w.serving() && compatible(js, w) && (c.prefer[id] > bestBytes || c.prefer[id] == bestBytes && best != nil && roomier(w, best)) {
 			best, bestBytes = w, c.prefer[id]
 		}
 		c.prefer[id] = 0

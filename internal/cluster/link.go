@@ -59,6 +59,8 @@ type Worker struct {
 	free      graph.Resources // Resources not held by its queued tasks; nil when it declares none
 	out       bool            // taken out of the live list (gone or retiring)
 	retiring  *retirement     // retiring (retire.go); nil while it serves
+	paused    bool            // it said it starts no task until its memory falls (memory.go)
+	memLimit  int64           // its memory budget as it reported it, 0 when unknown
 }
 
 type funcKey struct {

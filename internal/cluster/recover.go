@@ -33,6 +33,9 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 	c.retire(w)
 	c.kill(w)
 	crashed = crashed && !w.killed
+	if crashed {
+		cause = c.deathCause(w, cause)
+	}
 	if crashed && !c.closed {
 		c.log.Warn("worker died", zap.String("worker", w.Name), zap.Error(cause))
 	}
@@ -54,7 +57,7 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 				if int(js.retries[i]) >= c.opts.Retries {
 					js.set(i, stFailed)
 					f := TaskFailure{Task: i,
-						Err: fmt.Errorf("%w %d times while running it, last: %v", ErrWorkerDied, js.retries[i], cause)}
+						Err: fmt.Errorf("%w %d times while running it, last: %w", ErrWorkerDied, js.retries[i], cause)}
 					if js.KeepGoing {
 						gaveUp[js] = append(gaveUp[js], f)
 						continue

@@ -145,7 +145,7 @@ func (c *Coordinator) placeFunc(js *Job, f int32) {
 		if q.Len() == 0 || js.stopped() {
 			break
 		}
-		if !w.serving() || !compatible(js, w) {
+		if !w.takesTasks() || !compatible(js, w) {
 			continue
 		}
 		for q.Len() > 0 && !js.stopped() && w.free.Lacks(need) == "" {

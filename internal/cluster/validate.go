@@ -49,7 +49,7 @@ func (c *Coordinator) validate() error {
 		if queued[w] != w.queue.Len() {
 			bad("worker %s: %d tasks queued, %d tasks queued on it", w.Name, w.queue.Len(), queued[w])
 		}
-		if w.queue.Len() == 0 && w.hungryAt < 0 {
+		if w.queue.Len() == 0 && w.hungryAt < 0 && !w.paused {
 			bad("worker %s: idle and not hungry: nothing would give it work", w.Name)
 		}
 		if s := c.hungry[w.Group]; w.hungryAt >= 0 && (s == nil || w.hungryAt >= len(s.list) || s.list[w.hungryAt] != w) {

@@ -44,6 +44,7 @@ type Executor struct {
 	jobs      map[uint32]*jobContext
 	cancelled map[uint32]bool
 	closed    bool
+	mem       *memState // nil without a memory budget (see ManageMemory)
 }
 
 // item is a task to run, or keys to release once the tasks before them have run.
@@ -110,16 +111,22 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 		x.mu.Unlock()
 	}
 	for _, p := range b.Puts {
-		v, err := decodePut(p, attachments[:p.Attachments])
+		mine := attachments[:p.Attachments]
+		v, err := decodePut(p, mine)
 		attachments = attachments[p.Attachments:]
 		x.mu.Lock()
 		if err != nil {
 			x.log.Debug("value not decoded", zap.Uint64("key", p.Key), zap.Error(err))
 			delete(x.values, p.Key)
+			x.forgetHeld(p.Key)
 			x.bad[p.Key] = fmt.Errorf("decoding its input %d: %w", p.Key, err)
 		} else {
 			delete(x.bad, p.Key)
 			x.values[p.Key] = v
+			if x.mem != nil {
+				t, _ := wire.TypeByName(p.Type)
+				x.noteHeld(p.Key, t, int64(wire.Value{Body: p.Body, Attachments: mine}.Size()))
+			}
 		}
 		x.mu.Unlock()
 	}
@@ -127,6 +134,9 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 	defer x.mu.Unlock()
 	if b.Store != nil && len(b.Tasks) > 0 {
 		x.useStore(x.jobContext(b.Job), b.Store)
+	}
+	if len(b.Puts) > 0 {
+		x.spill(false)
 	}
 	for _, t := range b.Tasks {
 		x.queue = append(x.queue, item{task: t})
@@ -205,10 +215,23 @@ func (x *Executor) Fetch(f *Fetch) (*Values, [][]byte) {
 	var attachments [][]byte
 	for i, k := range f.Keys {
 		out.Puts[i].Key = k
+		if i >= len(f.Types) {
+			continue
+		}
 		x.mu.Lock()
-		v, ok := x.values[k]
+		if put, atts, ok := x.spilledPut(k, f.Types[i]); ok {
+			// Spilled: sent from disk as it was written, not decoded.
+			x.mu.Unlock()
+			out.Puts[i] = put
+			attachments = append(attachments, atts...)
+			continue
+		}
+		v, ok, err := x.value(k)
 		x.mu.Unlock()
-		if !ok || i >= len(f.Types) {
+		if err != nil {
+			x.log.Warn("fetch of a spilled value", zap.Uint64("key", k), zap.Error(err))
+		}
+		if !ok || err != nil {
 			continue
 		}
 		t, ok := wire.TypeByName(f.Types[i])
@@ -225,10 +248,13 @@ func (x *Executor) Fetch(f *Fetch) (*Values, [][]byte) {
 	return out, attachments
 }
 
-// Held reports how many values the executor keeps.
+// Held reports how many values the executor keeps, in memory or spilled to disk.
 func (x *Executor) Held() int {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if x.mem != nil {
+		return len(x.values) + len(x.mem.onDisk)
+	}
 	return len(x.values)
 }
 
@@ -252,6 +278,17 @@ func (x *Executor) Run() error {
 		oldest      time.Time
 		args        []any
 	)
+	if x.mem != nil {
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go x.monitor(stop, &wg)
+		defer func() {
+			close(stop)
+			wg.Wait()
+			x.closeMemory()
+		}()
+	}
 	flush := func() error {
 		if len(out.Items) == 0 {
 			return nil
@@ -287,6 +324,19 @@ func (x *Executor) Run() error {
 			}
 			return err
 		}
+		if !x.mayStart(&x.queue[x.head]) {
+			// Paused for memory: report what ran, then wait until CheckMemory resumes.
+			if len(out.Items) > 0 {
+				x.mu.Unlock()
+				if err := flush(); err != nil {
+					return err
+				}
+				continue
+			}
+			x.wake.Wait()
+			x.mu.Unlock()
+			continue
+		}
 		it := x.queue[x.head]
 		x.queue[x.head] = item{}
 		x.head++
@@ -295,6 +345,7 @@ func (x *Executor) Run() error {
 			for _, k := range it.release {
 				delete(x.values, k)
 				delete(x.bad, k)
+				x.forgetHeld(k)
 			}
 			x.mu.Unlock()
 			continue
@@ -311,6 +362,9 @@ func (x *Executor) Run() error {
 			x.mu.Unlock()
 			for _, f := range cleanups {
 				f()
+			}
+			if r := x.MemoryReport(); r != nil {
+				x.sendMemory(r) // fresh figures for whoever reads them once the job is over
 			}
 			continue
 		}
@@ -331,6 +385,10 @@ func (x *Executor) Run() error {
 		// as tasks remain queued, so the next batch arrives before this one runs out.
 		x.mu.Lock()
 		left := len(x.queue) - x.head
+		if x.mem != nil {
+			x.unpin()
+			x.spill(false)
+		}
 		x.mu.Unlock()
 		if len(out.Items) >= left || len(out.Items) >= maxBatch || time.Since(oldest) > maxDelay || r.Err != nil {
 			if err := flush(); err != nil {
@@ -373,7 +431,11 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 			a = append(a, nil) // decoded below, outside the lock
 			continue
 		}
-		v, ok := x.values[arg.Key]
+		v, ok, err := x.value(arg.Key)
+		if err != nil {
+			missing = err
+			break
+		}
 		if !ok {
 			if missing = x.bad[arg.Key]; missing == nil {
 				missing = fmt.Errorf("input %d is not held by this worker", arg.Key)
@@ -381,6 +443,9 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 			break
 		}
 		a = append(a, v)
+	}
+	if x.mem != nil {
+		x.pin(fn, t)
 	}
 	x.mu.Unlock()
 	*args = a
@@ -439,8 +504,8 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 			return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
 		}
 		res.Stored = x.keepInStore(st, t.StoreKey, enc)
-		x.keep(t.Key, v)
 		res.Size = int64(enc.Size())
+		x.keep(t.Key, v, rt, res.Size)
 		if t.Send == SendAlways || t.Send == SendIfSmall && res.Size <= SmallResult {
 			res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
 			return res, enc.Attachments
@@ -449,18 +514,25 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 	}
 	if t.Send == SendNever {
 		// Kept here, sent later if ever: check now that it could be.
-		if err := wire.CheckValue(v, rt); err != nil {
+		if x.mem != nil {
+			// With a budget the size is needed: encoding checks too (large slices are not copied).
+			enc, err := wire.Encode(v, rt)
+			if err != nil {
+				return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
+			}
+			res.Size = int64(enc.Size())
+		} else if err := wire.CheckValue(v, rt); err != nil {
 			return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
 		}
-		x.keep(t.Key, v)
+		x.keep(t.Key, v, rt, res.Size)
 		return res, nil
 	}
 	enc, err := wire.Encode(v, rt)
 	if err != nil {
 		return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
 	}
-	x.keep(t.Key, v)
 	res.Size = int64(enc.Size())
+	x.keep(t.Key, v, rt, res.Size)
 	if t.Send == SendAlways || res.Size <= SmallResult {
 		res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
 		return res, enc.Attachments
@@ -468,10 +540,11 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 	return res, nil
 }
 
-func (x *Executor) keep(key uint64, v any) {
+func (x *Executor) keep(key uint64, v any, t reflect.Type, size int64) {
 	x.mu.Lock()
 	x.values[key] = v
 	delete(x.bad, key)
+	x.noteHeld(key, t, size)
 	x.mu.Unlock()
 }
 

@@ -23,6 +23,7 @@ const (
 	KindValues  byte = 5 // worker to parent: Values, answering a Fetch
 	KindCancel  byte = 6 // parent to worker: Cancel
 	KindRefuse  byte = 7 // parent to worker: Refuse, then the connection closes
+	KindMemory  byte = 8 // worker to parent: MemoryReport
 )
 
 // Hello is the first message of a worker: who it is.
@@ -151,4 +152,18 @@ type Values struct {
 // reported as cancelled without running.
 type Cancel struct {
 	Job uint32 `msgpack:"j"`
+}
+
+// MemoryReport is a worker's memory as it sees it, sent when it pauses or resumes, when a job
+// ends, and every MemoryReportInterval while it has a limit.
+type MemoryReport struct {
+	Limit        int64  `msgpack:"l,omitempty"` // the worker's budget (Memory.Limit), 0 for none
+	RSS          int64  `msgpack:"r,omitempty"` // resident memory now
+	PeakRSS      int64  `msgpack:"h,omitempty"` // resident memory at its highest (VmHWM)
+	Held         int64  `msgpack:"m,omitempty"` // encoded bytes of the values held in memory
+	Spilled      int64  `msgpack:"d,omitempty"` // encoded bytes of the values on disk now
+	SpilledTotal int64  `msgpack:"t,omitempty"` // bytes written to disk in all
+	Paused       bool   `msgpack:"p,omitempty"` // it starts no new task until memory falls
+	Terminated   bool   `msgpack:"x,omitempty"` // it is ending itself for memory (Memory.Terminate)
+	Running      string `msgpack:"n,omitempty"` // the task running, when one is: function and key
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // trickleAfterHello accepts connections on ln, authenticates them with token, reads the
@@ -79,7 +81,7 @@ func TestDialerHelloHasTheHandshakeDeadline(t *testing.T) {
 					}
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					done <- serveSession(ctx, WorkerOptions{Address: ln.Addr().String(), Token: token}, c, time.Time{})
+					done <- serveSession(ctx, WorkerOptions{Address: ln.Addr().String(), Token: token}, worker.Memory{}, c, time.Time{})
 				case roleClient:
 					c, _, err := handshakeClient(ln.Addr().String(), token, ClientOptions{})
 					if err == nil {

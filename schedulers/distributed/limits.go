@@ -19,6 +19,7 @@ var kindLimits = func() (l [256]int64) {
 	l[worker.KindHello] = 64 << 10
 	l[worker.KindCancel] = 64 << 10
 	l[worker.KindRefuse] = 64 << 10
+	l[worker.KindMemory] = 4 << 10
 	return l
 }()
 

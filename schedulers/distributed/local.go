@@ -208,6 +208,7 @@ func (lc *LocalCluster) startWorkerLocked(slot int) error {
 		EnvWorkerListen+"=127.0.0.1:0",
 		EnvWorkerResources+"="+resources.String(),
 	)
+	cmd.Env = localMemoryEnv(cmd.Env, lc.opts.Workers)
 	cmd.Stdout = subprocess.Stdout
 	tail := subprocess.NewTail(subprocess.Stderr)
 	cmd.Stderr = tail

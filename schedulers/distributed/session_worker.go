@@ -96,6 +96,13 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 			s.coord.Values(w, &vals, f.Attachments)
 		case kindRetire:
 			s.onRetireRequest(w, f.Body)
+		case worker.KindMemory:
+			var rep worker.MemoryReport
+			if err := decodeMessage(f.Body, &rep); err != nil {
+				s.coord.WorkerDown(w, err, true)
+				return
+			}
+			s.coord.Memory(w, &rep)
 		default:
 			s.coord.WorkerDown(w, fmt.Errorf("worker %s sent frame kind %d", name, f.Kind), true)
 			return

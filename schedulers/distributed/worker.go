@@ -46,6 +46,11 @@ type WorkerOptions struct {
 	RetireAt time.Time
 	// Retire, when closed, retires the worker the same way (SIGTERM).
 	Retire <-chan struct{}
+	// MemoryLimit is the worker's memory budget in bytes (see memory.go): when zero,
+	// $LAZYGRAPH_WORKER_MEMORY, else the machine's memory.
+	MemoryLimit int64
+	// NoSpill keeps every value in memory, whatever the budget (as $LAZYGRAPH_WORKER_SPILL=off).
+	NoSpill bool
 }
 
 // RunWorker serves as a worker of the scheduler at opts.Address (or in opts.SchedulerFile) until
@@ -75,6 +80,11 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 	defer stopConnecting()
 	stopWatch := watchRetire(opts.Retire, stopConnecting)
 	defer stopWatch()
+	mem, err := workerMemory(opts)
+	if err != nil {
+		return err
+	}
+	worker.ApplyGoLimit(mem)
 	explicitToken := opts.Token
 	for {
 		c, err := connectWorker(connectCtx, &opts, explicitToken)
@@ -84,7 +94,7 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 			}
 			return err
 		}
-		err = serveSession(ctx, opts, c, retireAt)
+		err = serveSession(ctx, opts, mem, c, retireAt)
 		if errors.Is(err, errToldToStop) {
 			opts.Log.Info("the scheduler told this worker to stop", zap.Error(err))
 			return nil
@@ -104,7 +114,7 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 }
 
 // serveSession serves one connection to the scheduler. The connection ending is a *lostScheduler.
-func serveSession(ctx context.Context, opts WorkerOptions, c *conn, retireAt time.Time) error {
+func serveSession(ctx context.Context, opts WorkerOptions, mem worker.Memory, c *conn, retireAt time.Time) error {
 	defer c.Close()
 	if err := authenticate(c, opts.Token, roleWorker); err != nil {
 		return lostOr(opts.Address, err)
@@ -129,6 +139,7 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn, retireAt tim
 	w := &workerRun{opts: opts, c: c, fetcher: newPeerFetcher(opts.Token, opts.TLS)}
 	defer w.fetcher.close()
 	w.x = worker.NewExecutor(resultSink{c}, opts.Log)
+	w.x.ManageMemory(mem)
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

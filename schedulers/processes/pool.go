@@ -37,6 +37,7 @@ type pool struct {
 
 	resources graph.Resources // the machine's, dealt out among the workers by slot
 	slots     []bool          // slots taken by live or starting workers
+	oomKills  int64           // the cgroup's OOM kill count when the pool started, -1 when unknown
 }
 
 // maxStartFailures is how many workers may fail to start in a row before computations fail.
@@ -54,7 +55,7 @@ func newPool(size int, exe string, resources graph.Resources, log *zap.Logger) (
 	}
 	worker.RegisterFunctionTypes()
 	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: subprocess.NewSpawner(), live: map[*proc]bool{},
-		resources: resources, slots: make([]bool, size)}
+		resources: resources, slots: make([]bool, size), oomKills: oomKills()}
 	p.coord = cluster.New(cluster.Options{Log: log, WorkersNeeded: p.ensureWorkers})
 	return p, nil
 }
@@ -98,7 +99,7 @@ func (p *pool) start() {
 	p.mu.Lock()
 	slot := p.takeSlotLocked()
 	p.mu.Unlock()
-	w, err := start(p.spawner, p.exe)
+	w, err := start(p.spawner, p.exe, memoryEnv(p.size)...)
 	if err != nil {
 		p.mu.Lock()
 		p.starting--
@@ -186,6 +187,15 @@ func (p *pool) serve(w *proc) {
 				return
 			}
 			p.coord.Values(w.cw, &vals, f.Attachments)
+		case worker.KindMemory:
+			var rep worker.MemoryReport
+			if err := decodeMessage(f.Body, &rep); err != nil {
+				w.Kill()
+				p.forget(w)
+				p.coord.WorkerDown(w.cw, err, true)
+				return
+			}
+			p.coord.Memory(w.cw, &rep)
 		default:
 			w.Kill()
 			p.forget(w)
@@ -230,6 +240,9 @@ func (p *pool) freeSlotLocked(k int) {
 func (p *pool) crashReason(w *proc, err error) error {
 	select {
 	case <-w.exited:
+		if oom := memoryDeath(fmt.Sprintf("process %d", w.cmd.Process.Pid), w.exit, w.stderr.String(), p.oomKills); oom != nil {
+			return oom
+		}
 		if w.exit != nil {
 			return fmt.Errorf("worker process %d died: %w", w.cmd.Process.Pid, w.exit)
 		}

@@ -43,7 +43,6 @@ func serve() error {
 		return fmt.Errorf("worker socket: %w", err)
 	}
 	defer c.Close()
-	c.mapFiles = true
 	worker.RegisterFunctionTypes()
 	id, err := buildid.Self()
 	if err != nil {
@@ -53,6 +52,13 @@ func serve() error {
 		return fmt.Errorf("hello: %w", err)
 	}
 	x := worker.NewExecutor(resultSink{c}, zap.NewNop())
+	mem, err := serveMemory(x)
+	if err != nil {
+		return err
+	}
+	// Large inputs arrive in memory files, mapped until their job ends. A worker that spills
+	// copies them instead, so that a spilled input leaves its memory.
+	c.mapFiles = mem.Limit <= 0 || mem.Spill < 0
 	readerDone := make(chan error, 1)
 	go func() { readerDone <- readInstructions(c, x) }()
 	runDone := make(chan error, 1)

@@ -42,7 +42,7 @@ func (p *proc) Kill() {
 }
 
 // start starts exe as a worker with its end of a socket pair as descriptor 3.
-func start(sp *subprocess.Spawner, exe string) (*proc, error) {
+func start(sp *subprocess.Spawner, exe string, env ...string) (*proc, error) {
 	c, childEnd, err := socketPair()
 	if err != nil {
 		return nil, err
@@ -50,6 +50,7 @@ func start(sp *subprocess.Spawner, exe string) (*proc, error) {
 	defer childEnd.Close()
 	cmd := exec.Command(exe, workerArg)
 	cmd.Env = append(os.Environ(), schedulers.EnvWorkerRole+"="+Name, envWorkerFD+"=3")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.ExtraFiles = []*os.File{childEnd}
 	cmd.Stdout = subprocess.Stdout
 	errTail := subprocess.NewTail(subprocess.Stderr)
