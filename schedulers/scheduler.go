@@ -102,11 +102,20 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		args = append(args, j.results[a])
 	}
 	var start time.Time
+	var spans bool
 	if j.Observer != nil {
 		j.Observer.TaskStarted(i, worker)
+		_, spans = j.Observer.(SpanObserver)
 		start = time.Now()
 	}
 	v, attempts, err := j.call(ctx, task, args)
+	var span TaskSpan
+	if spans {
+		span = TaskSpan{Task: i, Worker: worker, Start: start, Elapsed: time.Since(start), BytesOut: ApproxSize(v)}
+		for _, a := range args {
+			span.BytesIn += ApproxSize(a)
+		}
+	}
 	clear(args)
 	if err != nil {
 		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err, Attempts: attempts}
@@ -116,7 +125,11 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 			j.OnResult(i, v)
 		}
 	}
-	if j.Observer != nil {
+	switch {
+	case spans:
+		span.Err = err
+		j.Observer.(SpanObserver).TaskSpan(span)
+	case j.Observer != nil:
 		j.Observer.TaskFinished(i, worker, time.Since(start), err)
 	}
 	if err != nil && j.keep != nil && ctx.Err() == nil {

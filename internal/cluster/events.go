@@ -153,7 +153,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		w.queue.remove(func(a assigned) bool { return a.js == js && a.i == i })
 		w.ran++
 		c.recent.add(js.Graph.Func(i).Name, r.Elapsed)
-		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Err)
+		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Size, r.Err)
 		if r.Err != nil {
 			js.set(i, stFailed)
 			c.dropHolder(js, i, w)

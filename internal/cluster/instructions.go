@@ -45,6 +45,7 @@ type instr struct {
 	worker int
 	start  int64
 	ns     int64
+	size   int64
 	rec    *wire.ErrorRecord
 	args   []*Encoded
 }
@@ -72,8 +73,8 @@ func (c *Coordinator) tellKeep(js *Job, i int32, e *Encoded) {
 	}
 }
 
-func (c *Coordinator) tellTaskDone(js *Job, i int32, worker int, start, ns int64, rec *wire.ErrorRecord) {
-	c.emit(instr{kind: doTaskDone, js: js, i: i, worker: worker, start: start, ns: ns, rec: rec})
+func (c *Coordinator) tellTaskDone(js *Job, i int32, worker int, start, ns, size int64, rec *wire.ErrorRecord) {
+	c.emit(instr{kind: doTaskDone, js: js, i: i, worker: worker, start: start, ns: ns, size: size, rec: rec})
 }
 
 func (c *Coordinator) tellFinished(js *Job, err error) {
@@ -99,7 +100,7 @@ func (c *Coordinator) execute() {
 			in.js.Owner.(Keeper).Keep(in.i, in.e.Value)
 			in.e.Release()
 		case doTaskDone:
-			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.rec)
+			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.size, in.rec)
 		case doFinished:
 			in.js.Owner.Finished(in.err)
 		case doStart:

@@ -241,7 +241,7 @@ func (cl *Client) readLoop() error {
 			}
 			if j := cl.job(m.Job); j != nil {
 				for _, ev := range m.Items {
-					j.pj.TaskDone(ev.Task, ev.Worker, ev.Start, ev.Elapsed, ev.Err)
+					j.pj.TaskDone(ev.Task, ev.Worker, ev.Start, ev.Elapsed, ev.Size, ev.Err)
 				}
 			}
 		case kindLocalRun:

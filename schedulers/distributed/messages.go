@@ -104,6 +104,7 @@ type taskEvent struct {
 	Worker  int               `msgpack:"w"`
 	Start   int64             `msgpack:"s"`
 	Elapsed int64             `msgpack:"d"`
+	Size    int64             `msgpack:"z,omitempty"` // encoded size of its result, when encoded
 	Err     *wire.ErrorRecord `msgpack:"e,omitempty"`
 }
 

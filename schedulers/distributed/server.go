@@ -74,6 +74,8 @@ type Server struct {
 	conns   map[*conn]bool
 	workers map[string]int // connected workers by function fingerprint
 	joined  chan struct{}  // closed and replaced whenever a worker joins
+
+	profiles profileHub // the workers cluster profiles ask (profile_cluster.go)
 }
 
 // SchedulerFile is what a scheduler writes for workers and clients to find it.
@@ -273,6 +275,7 @@ func (s *Server) serveStatus(addr string) error {
 		_ = enc.Encode(s.Status())
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	s.registerProfiling(mux, needToken)
 	s.status = &http.Server{Addr: ln.Addr().String(), Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	s.wg.Add(1)
 	go func() {

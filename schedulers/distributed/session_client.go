@@ -326,12 +326,12 @@ func (rj *remoteJob) Output(i int32, e *cluster.Encoded, key uint64) {
 		e.Value.Attachments, e)
 }
 
-func (rj *remoteJob) TaskDone(i int32, worker int, startNs, elapsedNs int64, failure *wire.ErrorRecord) {
+func (rj *remoteJob) TaskDone(i int32, worker int, startNs, elapsedNs, size int64, failure *wire.ErrorRecord) {
 	if !rj.events {
 		return
 	}
 	rj.evMu.Lock()
-	rj.pending = append(rj.pending, taskEvent{Task: i, Worker: worker, Start: startNs, Elapsed: elapsedNs, Err: failure})
+	rj.pending = append(rj.pending, taskEvent{Task: i, Worker: worker, Start: startNs, Elapsed: elapsedNs, Size: size, Err: failure})
 	full := len(rj.pending) >= 512
 	rj.evMu.Unlock()
 	if full {

@@ -62,6 +62,7 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 		defer changed(h.PID, false)
 	}
 	s.coord.AddWorker(w)
+	defer s.profiles.addWorker(c, name)()
 	s.log.Info("worker joined", zap.String("worker", name), zap.String("peer", h.PeerAddress))
 	for {
 		f, err := c.receive()
@@ -85,6 +86,11 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 				return
 			}
 			s.coord.Values(w, &vals, f.Attachments)
+		case kindProfileData:
+			if err := s.profiles.deliver(c, f.Body); err != nil {
+				s.coord.WorkerDown(w, err, true)
+				return
+			}
 		default:
 			s.coord.WorkerDown(w, fmt.Errorf("worker %s sent frame kind %d", name, f.Kind), true)
 			return

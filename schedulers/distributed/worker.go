@@ -136,6 +136,7 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	}
 	close(stop)
 	wg.Wait()
+	w.bg.close()
 	if errors.Is(result, errToldToStop) || errors.Is(result, ctx.Err()) && ctx.Err() != nil {
 		return result
 	}
@@ -147,6 +148,7 @@ type workerRun struct {
 	c       *conn
 	x       *worker.Executor
 	fetcher *peerFetcher
+	bg      background // profiles being taken (profile_cluster.go)
 }
 
 type batchFrame struct {
@@ -192,6 +194,13 @@ func (w *workerRun) read(batches chan<- batchFrame) error {
 				return err
 			}
 			w.x.Cancel(req.Job)
+		case kindProfileRequest:
+			body := f.Body
+			w.bg.start(func(stop <-chan struct{}) {
+				if err := serveProfileRequest(w.c, body, stop); err != nil {
+					w.opts.Log.Warn("sending a CPU profile", zap.Error(err))
+				}
+			})
 		case kindShutdown:
 			var m shutdownNotice
 			_ = decodeMessage(f.Body, &m)

@@ -33,6 +33,9 @@ type Job struct {
 	finished atomic.Int64
 	mu       sync.Mutex
 	outErr   error
+	// sizes are the encoded sizes of data and results, for the spans of a SpanObserver (nil
+	// without one): a task's bytes in are its arguments' sizes.
+	sizes []atomic.Int64
 }
 
 var _ cluster.Owner = (*Job)(nil)
@@ -50,6 +53,9 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 		}
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
+	if _, ok := j.Observer.(schedulers.SpanObserver); ok {
+		pj.sizes = make([]atomic.Int64, j.Plan.Len())
+	}
 	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing()}
 	if err := pj.checkData(); err != nil {
 		return nil, err
@@ -132,6 +138,9 @@ func (pj *Job) Data(i int32) (*cluster.Encoded, error) {
 		return nil, err
 	}
 	e := cluster.NewEncoded(v, typ)
+	if pj.sizes != nil {
+		pj.sizes[i].Store(int64(v.Size()))
+	}
 	if pj.memFiles {
 		for k, att := range v.Attachments {
 			if len(att) < memfile.Threshold {
@@ -255,8 +264,9 @@ func resultType(fn *graph.Function) reflect.Type {
 	return reflect.TypeFor[any]()
 }
 
-// TaskDone reports a finished task to the job's observer.
-func (pj *Job) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.ErrorRecord) {
+// TaskDone reports a finished task to the job's observer: its span, with the time it started
+// on its worker and its bytes in and out, to a schedulers.SpanObserver.
+func (pj *Job) TaskDone(i int32, w int, startNs, elapsedNs, size int64, failure *wire.ErrorRecord) {
 	pj.finished.Add(1)
 	obs := pj.job.Observer
 	if obs == nil {
@@ -267,7 +277,16 @@ func (pj *Job) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.ErrorR
 		err = pj.taskError(i, DecodeTaskError(failure), failure.Attempts)
 	}
 	obs.TaskStarted(i, w)
-	obs.TaskFinished(i, w, time.Duration(elapsedNs), err)
+	if pj.sizes == nil || i < 0 || int(i) >= len(pj.sizes) {
+		obs.TaskFinished(i, w, time.Duration(elapsedNs), err)
+		return
+	}
+	span := schedulers.TaskSpan{Task: i, Worker: w, Start: time.Unix(0, startNs), Elapsed: time.Duration(elapsedNs), BytesOut: size, Err: err}
+	for _, a := range pj.job.Plan.Args(i) {
+		span.BytesIn += pj.sizes[a].Load()
+	}
+	pj.sizes[i].Store(size)
+	schedulers.FinishTask(obs, span)
 }
 
 // Finished delivers the outcome, with failures named by task key.
