@@ -47,6 +47,7 @@ const (
 	settingKeepGoing
 	settingCache
 	settingTrace
+	settingRelay
 	settingCount
 )
 
@@ -64,8 +65,10 @@ type settings struct {
 	retries       int    // WithRetries
 	keepGoing     bool   // WithKeepGoing
 	cacheDir      string
-	progressFuncs bool   // WithFunctionProgress, LAZYGRAPH_PROGRESS=functions
-	trace         string // WithTrace, LAZYGRAPH_TRACE: file to write a trace to
+	progressFuncs bool         // WithFunctionProgress, LAZYGRAPH_PROGRESS=functions
+	trace         string       // WithTrace, LAZYGRAPH_TRACE: file to write a trace to
+	noRelay       bool         // WithOutputRelay(false), LAZYGRAPH_RELAY_OUTPUT=0
+	relayOut      [2]io.Writer // WithRelayedOutputTo: where relayed output goes
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -234,6 +237,7 @@ func fromEnvironment(s *settings) {
 	}
 	seedFromEnvironment(s)
 	traceFromEnvironment(s)
+	relayFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
 		s.cacheDir = strings.TrimSpace(v)
 		s.assign(settingCache, nil)

@@ -2,6 +2,7 @@ package schedulers
 
 import (
 	"context"
+	"io"
 	"sync/atomic"
 	"time"
 
@@ -51,6 +52,12 @@ type Job struct {
 	// there when it is shared with them.
 	StoreDir  string
 	StoreKeys []string
+
+	// NoOutputRelay leaves what tasks write to standard output and error in worker processes
+	// where the workers' own output goes, instead of relaying it here tagged with the task's key.
+	NoOutputRelay bool
+	// Stdout and Stderr receive tasks' relayed output (os.Stdout and os.Stderr when nil).
+	Stdout, Stderr io.Writer
 
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.

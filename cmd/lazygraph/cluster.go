@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers/distributed"
 )
 
@@ -89,7 +90,11 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout}
+	relay, err := worker.RelayOutputFromEnvironment()
+	if err != nil {
+		return err
+	}
+	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout, RelayOutput: relay}
 	switch {
 	case *file != "":
 		opts.SchedulerFile = *file // read (and waited for) when connecting

@@ -153,6 +153,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		w.queue.remove(func(a assigned) bool { return a.js == js && a.i == i })
 		w.ran++
 		c.recent.add(js.Graph.Func(i).Name, r.Elapsed)
+		if r.Output != nil {
+			c.tellTaskOutput(js, i, r.Output)
+		}
 		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Size, r.Err)
 		if r.Err != nil {
 			js.set(i, stFailed)

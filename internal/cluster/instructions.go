@@ -20,9 +20,10 @@ const (
 	doStart                     // ask for workers (on the supervisor's goroutine)
 	doRunLocal                  // run a task at its owner (on a goroutine of its own)
 	doKeep                      // hand a result that came back to its owner's Keeper
+	doTaskOutput                // hand what a task wrote to its owner's OutputRelay
 )
 
-var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep"}
+var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "task output"}
 
 func (k instrKind) String() string {
 	if int(k) < len(instrNames) {
@@ -77,6 +78,14 @@ func (c *Coordinator) tellTaskDone(js *Job, i int32, worker int, start, ns, size
 	c.emit(instr{kind: doTaskDone, js: js, i: i, worker: worker, start: start, ns: ns, size: size, rec: rec})
 }
 
+// tellTaskOutput hands what task i wrote (worker.Result.Output) to its owner, when the owner
+// relays output. The bytes travel in the instruction's value.
+func (c *Coordinator) tellTaskOutput(js *Job, i int32, out []byte) {
+	if _, ok := js.Owner.(OutputRelay); ok {
+		c.emit(instr{kind: doTaskOutput, js: js, i: i, e: &Encoded{Value: wire.Value{Body: out}}})
+	}
+}
+
 func (c *Coordinator) tellFinished(js *Job, err error) {
 	c.emit(instr{kind: doFinished, js: js, err: err})
 }
@@ -99,6 +108,8 @@ func (c *Coordinator) execute() {
 		case doKeep:
 			in.js.Owner.(Keeper).Keep(in.i, in.e.Value)
 			in.e.Release()
+		case doTaskOutput:
+			in.js.Owner.(OutputRelay).TaskOutput(in.i, in.e.Value.Body)
 		case doTaskDone:
 			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.size, in.rec)
 		case doFinished:

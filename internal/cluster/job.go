@@ -36,6 +36,9 @@ type Job struct {
 	// KeepGoing records a failed task and skips the tasks needing its result instead of
 	// stopping the computation (see Failures).
 	KeepGoing bool
+	// NoRelay leaves what tasks write to standard output and error on their workers' own,
+	// instead of relaying it to the owner (see OutputRelay).
+	NoRelay bool
 
 	id      uint32
 	keyBase uint64

@@ -64,6 +64,14 @@ type Owner interface {
 	Sent(n int64)
 }
 
+// OutputRelay is an Owner that takes what its tasks write to standard output and error on their
+// workers (see worker.OutputCapture). TaskOutput is called on the coordinator's goroutine, before
+// the task's TaskDone, with records that worker.EachOutputLine reads; out is valid only during
+// the call.
+type OutputRelay interface {
+	TaskOutput(i int32, out []byte)
+}
+
 // TaskFailure is a computation's failure at one task: the task's own error, as a worker sent it,
 // or a failure around it (its worker kept dying, an argument could not be sent).
 type TaskFailure struct {

@@ -48,6 +48,9 @@ type Batch struct {
 	Tasks     []Task        `msgpack:"t,omitempty"`
 	Release   []uint64      `msgpack:"r,omitempty"`
 	Finished  []uint32      `msgpack:"x,omitempty"` // jobs that are over: forget their state
+	// NoRelay says that the job's tasks' output is not to be relayed: the worker leaves it on its
+	// own standard output and error.
+	NoRelay bool `msgpack:"o,omitempty"`
 }
 
 // FunctionDef enters a function into the connection's function table under ID.
@@ -123,6 +126,9 @@ type Result struct {
 	Size        int64             `msgpack:"z,omitempty"`
 	Start       int64             `msgpack:"t"` // Unix nanoseconds
 	Elapsed     int64             `msgpack:"d"` // nanoseconds
+	// Output is what the task wrote to standard output and error, when the worker relays it:
+	// records of a stream byte (Stdout, Stderr), a line and '\n' (see EachOutputLine).
+	Output []byte `msgpack:"o,omitempty"`
 }
 
 // Fetch asks for kept values, encoded with the given types.

@@ -48,6 +48,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
 	"github.com/lazygraph/lazygraph/schedulers/synchronous"
 )
@@ -188,6 +189,9 @@ func serveFromEnvironment() error {
 	}
 	for _, v := range []string{EnvSchedulerFile, EnvAddress, EnvToken} {
 		os.Unsetenv(v)
+	}
+	if opts.RelayOutput, err = worker.RelayOutputFromEnvironment(); err != nil {
+		return err
 	}
 	opts.Log = zap.NewNop()
 	if os.Getenv("LAZYGRAPH_WORKER_LOG") != "" {

@@ -64,6 +64,7 @@ type submit struct {
 	Retries   int                `msgpack:"y,omitempty"`  // the computation's retries for failed tasks
 	KeepGoing bool               `msgpack:"k,omitempty"`  // record failures and skip what needs them
 	Store     *storeSpec         `msgpack:"st,omitempty"` // the client's result store (store.go)
+	NoRelay   bool               `msgpack:"nr,omitempty"` // leave tasks' output on the workers (output.go)
 }
 
 // streamEntry is the key of one task's random stream (see worker.Task.Stream).

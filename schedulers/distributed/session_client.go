@@ -183,7 +183,7 @@ func (sess *clientSession) submit(m *submit, atts [][]byte) error {
 		rj.data[d.Task] = e
 		rj.sizes[d.Task] = int64(e.Value.Size())
 	}
-	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist, Retries: m.Retries, KeepGoing: m.KeepGoing}
+	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist, Retries: m.Retries, KeepGoing: m.KeepGoing, NoRelay: m.NoRelay}
 	if len(m.Streams) > 0 {
 		job.Streams = make([][]byte, len(m.Funcs))
 		for _, st := range m.Streams {

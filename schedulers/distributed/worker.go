@@ -32,6 +32,13 @@ type WorkerOptions struct {
 	// ConnectTimeout is how long the worker keeps trying (with backoff) to reach its scheduler
 	// before it fails: DefaultConnectTimeout when zero.
 	ConnectTimeout time.Duration
+	// RelayOutput sends what tasks write to standard output and error (and log there) to the
+	// client whose task it is, tagged with the task's key, unless the client's computation says
+	// otherwise. It takes over the process's descriptors 1 and 2 while the worker runs (see
+	// worker.OutputCapture), so leave it off when RunWorker runs inside a program that does other
+	// things. The worker role (LAZYGRAPH_WORKER=distributed) and `lazygraph worker` set it unless
+	// LAZYGRAPH_RELAY_OUTPUT=0.
+	RelayOutput bool
 }
 
 // RunWorker serves as a worker of the scheduler at opts.Address (or in opts.SchedulerFile) until
@@ -49,13 +56,22 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 		opts.ConnectTimeout = DefaultConnectTimeout
 	}
 	worker.RegisterFunctionTypes()
+	var capture *worker.OutputCapture
+	if opts.RelayOutput {
+		var err error
+		if capture, err = worker.StartOutputCapture(); err != nil {
+			opts.Log.Warn("tasks' output is not relayed", zap.Error(err))
+		} else {
+			defer capture.Close()
+		}
+	}
 	explicitToken := opts.Token
 	for {
 		c, err := connectWorker(ctx, &opts, explicitToken)
 		if err != nil {
 			return err
 		}
-		err = serveSession(ctx, opts, c)
+		err = serveSession(ctx, opts, c, capture)
 		if errors.Is(err, errToldToStop) {
 			opts.Log.Info("the scheduler told this worker to stop", zap.Error(err))
 			return nil
@@ -73,7 +89,7 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 }
 
 // serveSession serves one connection to the scheduler. The connection ending is a *lostScheduler.
-func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
+func serveSession(ctx context.Context, opts WorkerOptions, c *conn, capture *worker.OutputCapture) error {
 	defer c.Close()
 	if err := authenticate(c, opts.Token, roleWorker); err != nil {
 		return lostOr(opts.Address, err)
@@ -97,6 +113,9 @@ func serveSession(ctx context.Context, opts WorkerOptions, c *conn) error {
 	w := &workerRun{opts: opts, c: c, fetcher: newPeerFetcher(opts.Token, opts.TLS)}
 	defer w.fetcher.close()
 	w.x = worker.NewExecutor(resultSink{c}, opts.Log)
+	if capture != nil {
+		w.x.CaptureOutput(capture)
+	}
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

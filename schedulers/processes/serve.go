@@ -53,6 +53,14 @@ func serve() error {
 		return fmt.Errorf("hello: %w", err)
 	}
 	x := worker.NewExecutor(resultSink{c}, zap.NewNop())
+	if relay, _ := worker.RelayOutputFromEnvironment(); relay {
+		// Tasks' output goes to the parent with their results; a failure to take over the
+		// descriptors leaves it where it went.
+		if capture, err := worker.StartOutputCapture(); err == nil {
+			defer capture.Close()
+			x.CaptureOutput(capture)
+		}
+	}
 	readerDone := make(chan error, 1)
 	go func() { readerDone <- readInstructions(c, x) }()
 	runDone := make(chan error, 1)

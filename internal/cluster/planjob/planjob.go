@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -56,7 +57,7 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 	if _, ok := j.Observer.(schedulers.SpanObserver); ok {
 		pj.sizes = make([]atomic.Int64, j.Plan.Len())
 	}
-	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing()}
+	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing(), NoRelay: j.NoOutputRelay}
 	if err := pj.checkData(); err != nil {
 		return nil, err
 	}
@@ -386,3 +387,22 @@ func (pj *Job) record(f *cluster.Failures) error {
 // errBadReport is matched by the error of a computation whose report of failed tasks names
 // tasks it does not have (a scheduler speaking another protocol, or a broken one).
 var errBadReport = errors.New("malformed report of failed tasks")
+
+var _ cluster.OutputRelay = (*Job)(nil)
+
+// TaskOutput writes what task i wrote on its worker to the job's standard output and error, each
+// line prefixed with the task's key in brackets.
+func (pj *Job) TaskOutput(i int32, out []byte) {
+	p := pj.job.Plan
+	if i < 0 || int(i) >= p.Len() || p.IsData(i) {
+		return
+	}
+	stdout, stderr := pj.job.Stdout, pj.job.Stderr
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	worker.RelayOutput(out, string(p.Task(i).Key()), stdout, stderr)
+}
