@@ -12,15 +12,15 @@ import (
 type instrKind uint8
 
 const (
-	doSend     instrKind = iota // queue a frame on a worker's link
-	doKill                      // end a worker
-	doOutput                    // hand an output to its owner
-	doTaskDone                  // tell an owner a task finished
-	doFinished                  // tell an owner its computation is over
-	doStart                     // ask for workers (on the supervisor's goroutine)
-	doRunLocal                  // run a task at its owner (on a goroutine of its own)
-	doKeep                      // hand a result that came back to its owner's Keeper
-	doTaskOutput                // hand what a task wrote to its owner's OutputRelay
+	doSend       instrKind = iota // queue a frame on a worker's link
+	doKill                        // end a worker
+	doOutput                      // hand an output to its owner
+	doTaskDone                    // tell an owner a task finished
+	doFinished                    // tell an owner its computation is over
+	doStart                       // ask for workers (on the supervisor's goroutine)
+	doRunLocal                    // run a task at its owner (on a goroutine of its own)
+	doKeep                        // hand a result that came back to its owner's Keeper
+	doTaskOutput                  // hand what a task wrote to its owner's OutputRelay
 )
 
 var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "task output"}
