@@ -114,12 +114,13 @@ func (c *OutputCapture) Close() {
 		c.drainLocked(s)
 	}
 	c.closed = true
+	c.mu.Unlock()
+	// Outside the lock: closing waits for a reader inside its callback, which takes the lock.
 	for s := Stdout; s <= Stderr; s++ {
 		if c.readers[s] != nil {
 			c.readers[s].Close()
 		}
 	}
-	c.mu.Unlock()
 	c.wg.Wait()
 	_ = debug.SetCrashOutput(nil, debug.CrashOptions{})
 	for s := Stdout; s <= Stderr; s++ {
