@@ -38,6 +38,14 @@ type TaskInfo struct {
 	Worker  int           // which worker ran it, numbered from 0 within the computation
 	Elapsed time.Duration // TaskEnd only
 	Err     error         // TaskEnd only: the task's failure
+	// TaskEnd only: when the task's call began, by the clock of the machine that ran it (on
+	// processes and distributed, measured by the worker; zero when the scheduler does not say).
+	Start time.Time
+	// TaskEnd only: the sizes of the task's arguments and result. On processes and distributed
+	// they are encoded sizes, as the values cross between processes (a result kept on the worker
+	// that made it and used only there is never encoded and counts 0); on synchronous and threads
+	// an estimate of the values' memory (slices' elements, strings' bytes).
+	BytesIn, BytesOut int64
 }
 
 // observer relays a scheduler's task events to callbacks and the progress bar.
@@ -48,7 +56,7 @@ type observer struct {
 	finished  atomic.Int64
 }
 
-var _ schedulers.Observer = (*observer)(nil)
+var _ schedulers.SpanObserver = (*observer)(nil)
 
 func (o *observer) TaskStarted(i int32, worker int) {
 	if len(o.callbacks) == 0 {
@@ -63,15 +71,19 @@ func (o *observer) TaskStarted(i int32, worker int) {
 }
 
 func (o *observer) TaskFinished(i int32, worker int, elapsed time.Duration, err error) {
+	o.TaskSpan(schedulers.TaskSpan{Task: i, Worker: worker, Elapsed: elapsed, Err: err})
+}
+
+func (o *observer) TaskSpan(s schedulers.TaskSpan) {
 	o.finished.Add(1)
 	if o.progress != nil && o.progress.funcs != nil {
-		o.progress.funcs.finished(i)
+		o.progress.funcs.finished(s.Task)
 	}
 	if len(o.callbacks) == 0 {
 		return
 	}
-	info := o.info(i, worker)
-	info.Elapsed, info.Err = elapsed, err
+	info := o.info(s.Task, s.Worker)
+	info.Elapsed, info.Err, info.Start, info.BytesIn, info.BytesOut = s.Elapsed, s.Err, s.Start, s.BytesIn, s.BytesOut
 	for _, cb := range o.callbacks {
 		if cb.TaskEnd != nil {
 			cb.TaskEnd(info)

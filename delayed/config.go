@@ -50,6 +50,7 @@ const (
 	settingTrace
 	settingPriority
 	settingResources
+	settingRelay
 	settingCount
 )
 
@@ -71,6 +72,8 @@ type settings struct {
 	trace         string          // WithTrace, LAZYGRAPH_TRACE: file to write a trace to
 	priority      int             // WithPriority
 	resources     graph.Resources // WithResources, LAZYGRAPH_RESOURCES
+	noRelay       bool            // WithOutputRelay(false), LAZYGRAPH_RELAY_OUTPUT=0
+	relayOut      [2]io.Writer    // WithRelayedOutputTo: where relayed output goes
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -240,6 +243,7 @@ func fromEnvironment(s *settings) {
 	seedFromEnvironment(s)
 	traceFromEnvironment(s)
 	resourcesFromEnvironment(s)
+	relayFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
 		s.cacheDir = strings.TrimSpace(v)
 		s.assign(settingCache, nil)

@@ -24,8 +24,10 @@ const EnvTrace = "LAZYGRAPH_TRACE"
 // tracing off. The file is written also when the computation fails; failing to write it is an
 // error of the computation.
 //
-// Schedulers running tasks in other processes report each task when its result arrives, with
-// the time the task ran: a span there ends when the result reached this process.
+// A span starts when the task's call began and lasts as long as the call, both measured where
+// it ran: on processes and distributed by the worker, whose clock (on another machine) may be
+// set differently from this one's. Its arguments are the task's "key" and "function", its
+// "bytes_in" and "bytes_out" (see [TaskInfo]) and its "error" when it failed.
 func WithTrace(path string) Option {
 	return func(s *settings) {
 		s.trace = path
@@ -82,10 +84,14 @@ func (tr *tracer) callbacks() Callbacks {
 }
 
 func (tr *tracer) taskEnd(info TaskInfo) {
-	end := time.Since(tr.start)
-	begin := max(end-info.Elapsed, 0)
+	var begin time.Duration
+	if info.Start.IsZero() {
+		begin = max(time.Since(tr.start)-info.Elapsed, 0)
+	} else {
+		begin = max(info.Start.Sub(tr.start), 0)
+	}
 	dur := micros(info.Elapsed)
-	args := map[string]any{"key": string(info.Key), "function": info.Func}
+	args := map[string]any{"key": string(info.Key), "function": info.Func, "bytes_in": info.BytesIn, "bytes_out": info.BytesOut}
 	if info.Err != nil {
 		args["error"] = info.Err.Error()
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/internal/tracecheck"
 )
 
 // traceFile is the part of the trace-event format a viewer needs.
@@ -73,6 +74,15 @@ func checkTrace(t *testing.T, path string, tasks int, perFunc []int) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	tr, err := tracecheck.Check(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range tr.Spans {
+		if s.Function != "" && strings.HasSuffix(s.Name, "norm2") && s.BytesIn == 0 {
+			t.Errorf("span of %s has no bytes in", s.Key)
+		}
 	}
 	var tf traceFile
 	if err := json.Unmarshal(data, &tf); err != nil {

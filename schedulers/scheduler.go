@@ -2,6 +2,7 @@ package schedulers
 
 import (
 	"context"
+	"io"
 	"sync/atomic"
 	"time"
 
@@ -57,6 +58,12 @@ type Job struct {
 	StoreDir  string
 	StoreKeys []string
 
+	// NoOutputRelay leaves what tasks write to standard output and error in worker processes
+	// where the workers' own output goes, instead of relaying it here tagged with the task's key.
+	NoOutputRelay bool
+	// Stdout and Stderr receive tasks' relayed output (os.Stdout and os.Stderr when nil).
+	Stdout, Stderr io.Writer
+
 	// BytesSent counts the bytes that crossed into worker processes for this job, for schedulers
 	// that have them.
 	BytesSent atomic.Int64
@@ -107,11 +114,20 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		args = append(args, j.results[a])
 	}
 	var start time.Time
+	var spans bool
 	if j.Observer != nil {
 		j.Observer.TaskStarted(i, worker)
+		_, spans = j.Observer.(SpanObserver)
 		start = time.Now()
 	}
 	v, attempts, err := j.call(ctx, task, args)
+	var span TaskSpan
+	if spans {
+		span = TaskSpan{Task: i, Worker: worker, Start: start, Elapsed: time.Since(start), BytesOut: ApproxSize(v)}
+		for _, a := range args {
+			span.BytesIn += ApproxSize(a)
+		}
+	}
 	clear(args)
 	if err != nil {
 		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err, Attempts: attempts}
@@ -121,7 +137,11 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 			j.OnResult(i, v)
 		}
 	}
-	if j.Observer != nil {
+	switch {
+	case spans:
+		span.Err = err
+		j.Observer.(SpanObserver).TaskSpan(span)
+	case j.Observer != nil:
 		j.Observer.TaskFinished(i, worker, time.Since(start), err)
 	}
 	if err != nil && j.keep != nil && ctx.Err() == nil {

@@ -115,7 +115,11 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout, Resources: declared, NoSpill: *noSpill}
+	relay, err := worker.RelayOutputFromEnvironment()
+	if err != nil {
+		return err
+	}
+	opts := distributed.WorkerOptions{Listen: *listen, Name: *name, ConnectTimeout: timeout, Resources: declared, NoSpill: *noSpill, RelayOutput: relay}
 	if *memoryLimit != "" {
 		if opts.MemoryLimit, err = worker.ParseSize(*memoryLimit); err != nil {
 			return fmt.Errorf("-memory-limit: %w", err)

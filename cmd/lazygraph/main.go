@@ -34,6 +34,7 @@ func commands() []command {
 		{"launch", "start a cluster of your program on Slurm or over SSH", runLaunch},
 		{"vet", "report tasks that would misbehave on worker processes (see analysis/lazyvet)", runVet},
 		{"cache", "list, measure or prune a result store (ls|du|prune DIR)", runCache},
+		{"profile", "write one CPU profile of a distributed scheduler and all its workers, merged", runProfile},
 	}
 }
 

@@ -490,6 +490,7 @@ func (c *Coordinator) sendBatch() {
 		b.msg.Tasks[k].Send = send
 	}
 	b.msg.Job = js.id
+	b.msg.NoRelay = js.NoRelay
 	b.msg.Release, w.released = w.released, nil
 	js.markSent(w.id)
 	c.send(w, worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)

@@ -159,7 +159,10 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		c.giveBack(w, js, i)
 		w.ran++
 		c.recent.add(js.Graph.Func(i).Name, r.Elapsed)
-		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Err)
+		if r.Output != nil {
+			c.tellTaskOutput(js, i, r.Output)
+		}
+		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Size, r.Err)
 		if r.Err != nil {
 			js.set(i, stFailed)
 			c.dropHolder(js, i, w)

@@ -307,7 +307,7 @@ func (o *fakeOwner) Output(i int32, v *Encoded, _ uint64) {
 	o.mu.Unlock()
 }
 
-func (o *fakeOwner) TaskDone(int32, int, int64, int64, *wire.ErrorRecord) {
+func (o *fakeOwner) TaskDone(int32, int, int64, int64, int64, *wire.ErrorRecord) {
 	o.mu.Lock()
 	o.tasks++
 	o.mu.Unlock()

@@ -12,18 +12,19 @@ import (
 type instrKind uint8
 
 const (
-	doSend     instrKind = iota // queue a frame on a worker's link
-	doKill                      // end a worker
-	doOutput                    // hand an output to its owner
-	doTaskDone                  // tell an owner a task finished
-	doFinished                  // tell an owner its computation is over
-	doStart                     // ask for workers (on the supervisor's goroutine)
-	doRunLocal                  // run a task at its owner (on a goroutine of its own)
-	doKeep                      // hand a result that came back to its owner's Keeper
-	doRetired                   // tell a retired worker it may exit (retire.go)
+	doSend       instrKind = iota // queue a frame on a worker's link
+	doKill                        // end a worker
+	doOutput                      // hand an output to its owner
+	doTaskDone                    // tell an owner a task finished
+	doFinished                    // tell an owner its computation is over
+	doStart                       // ask for workers (on the supervisor's goroutine)
+	doRunLocal                    // run a task at its owner (on a goroutine of its own)
+	doKeep                        // hand a result that came back to its owner's Keeper
+	doRetired                     // tell a retired worker it may exit (retire.go)
+	doTaskOutput                  // hand what a task wrote to its owner's OutputRelay
 )
 
-var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "retired"}
+var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "retired", "task output"}
 
 func (k instrKind) String() string {
 	if int(k) < len(instrNames) {
@@ -46,6 +47,7 @@ type instr struct {
 	worker int
 	start  int64
 	ns     int64
+	size   int64
 	rec    *wire.ErrorRecord
 	args   []*Encoded
 	body   []byte
@@ -83,8 +85,16 @@ func (c *Coordinator) tellKeepBody(js *Job, i int32) {
 	}
 }
 
-func (c *Coordinator) tellTaskDone(js *Job, i int32, worker int, start, ns int64, rec *wire.ErrorRecord) {
-	c.emit(instr{kind: doTaskDone, js: js, i: i, worker: worker, start: start, ns: ns, rec: rec})
+func (c *Coordinator) tellTaskDone(js *Job, i int32, worker int, start, ns, size int64, rec *wire.ErrorRecord) {
+	c.emit(instr{kind: doTaskDone, js: js, i: i, worker: worker, start: start, ns: ns, size: size, rec: rec})
+}
+
+// tellTaskOutput hands what task i wrote (worker.Result.Output) to its owner, when the owner
+// relays output. The bytes travel in the instruction's value.
+func (c *Coordinator) tellTaskOutput(js *Job, i int32, out []byte) {
+	if _, ok := js.Owner.(OutputRelay); ok {
+		c.emit(instr{kind: doTaskOutput, js: js, i: i, e: &Encoded{Value: wire.Value{Body: out}}})
+	}
 }
 
 func (c *Coordinator) tellFinished(js *Job, err error) {
@@ -113,8 +123,10 @@ func (c *Coordinator) execute() {
 			} else {
 				in.js.Owner.(Keeper).Keep(in.i, wire.Value{Body: in.body})
 			}
+		case doTaskOutput:
+			in.js.Owner.(OutputRelay).TaskOutput(in.i, in.e.Value.Body)
 		case doTaskDone:
-			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.rec)
+			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.size, in.rec)
 		case doFinished:
 			in.js.Owner.Finished(in.err)
 		case doRetired:

@@ -47,6 +47,9 @@ type Job struct {
 	// others); nil when none. A result a worker kept is not handed to the owner's Keeper.
 	Store     *worker.StoreSpec
 	StoreKeys []string
+	// NoRelay leaves what tasks write to standard output and error on their workers' own,
+	// instead of relaying it to the owner (see OutputRelay).
+	NoRelay bool
 
 	id      uint32
 	keyBase uint64

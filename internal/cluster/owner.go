@@ -54,12 +54,22 @@ type Owner interface {
 	// Output receives an output's value. The coordinator keeps its reference; retain to keep it.
 	// key is where the value is kept when the computation persists its outputs, else 0.
 	Output(i int32, v *Encoded, key uint64)
-	// TaskDone tells of a finished task, with the error record of a failure.
-	TaskDone(i int32, worker int, startNs, elapsedNs int64, failure *wire.ErrorRecord)
+	// TaskDone tells of a finished task: when it started (Unix nanoseconds, by its worker's
+	// clock) and ran for, the encoded size of its result (0 when it was not encoded: kept on its
+	// worker), and the error record of a failure.
+	TaskDone(i int32, worker int, startNs, elapsedNs, size int64, failure *wire.ErrorRecord)
 	// Finished says the computation is over: nil, a *TaskFailure, or the cancellation's cause.
 	Finished(err error)
 	// Sent counts bytes sent to workers for the computation. It may be called from any goroutine.
 	Sent(n int64)
+}
+
+// OutputRelay is an Owner that takes what its tasks write to standard output and error on their
+// workers (see worker.OutputCapture). TaskOutput is called on the coordinator's goroutine, before
+// the task's TaskDone, with records that worker.EachOutputLine reads; out is valid only during
+// the call.
+type OutputRelay interface {
+	TaskOutput(i int32, out []byte)
 }
 
 // TaskFailure is a computation's failure at one task: the task's own error, as a worker sent it,

@@ -45,6 +45,9 @@ type Executor struct {
 	cancelled map[uint32]bool
 	closed    bool
 	mem       *memState // nil without a memory budget (see ManageMemory)
+
+	capture *OutputCapture  // nil unless tasks' output is relayed (output.go)
+	quiet   map[uint32]bool // jobs whose tasks' output is not relayed
 }
 
 // item is a task to run, or keys to release once the tasks before them have run.
@@ -137,6 +140,12 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 	}
 	if len(b.Puts) > 0 {
 		x.spill(false)
+	}
+	if b.NoRelay {
+		if x.quiet == nil {
+			x.quiet = map[uint32]bool{}
+		}
+		x.quiet[b.Job] = true
 	}
 	for _, t := range b.Tasks {
 		x.queue = append(x.queue, item{task: t})
@@ -358,6 +367,7 @@ func (x *Executor) Run() error {
 				}
 				delete(x.jobs, j)
 				delete(x.cancelled, j)
+				delete(x.quiet, j)
 			}
 			x.mu.Unlock()
 			for _, f := range cleanups {
@@ -424,6 +434,7 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 	if t.StoreKey != "" {
 		st = jc.store
 	}
+	relay := x.capture != nil && !x.quiet[t.Job]
 	a := (*args)[:0]
 	var missing error
 	for _, arg := range t.Args {
@@ -453,9 +464,25 @@ func (x *Executor) run(t *Task, args *[]any) (Result, [][]byte) {
 		clear(a)
 		return x.failed(res, missing), nil
 	}
+	if x.capture == nil {
+		r, atts := x.call(jc.ctx, fn, t, a, res, st)
+		clear(a)
+		return r, atts
+	}
+	x.capture.begin(relay)
 	r, atts := x.call(jc.ctx, fn, t, a, res, st)
+	r.Output = x.capture.end()
 	clear(a)
 	return r, atts
+}
+
+// CaptureOutput makes each task's result carry what the task wrote to standard output and error,
+// as c captures it (see [OutputCapture]), except for the tasks of batches marked NoRelay. Call it
+// before Run.
+func (x *Executor) CaptureOutput(c *OutputCapture) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.capture = c
 }
 
 // call decodes a task's inline arguments, calls its function and encodes its result, keeping it

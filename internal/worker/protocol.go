@@ -52,6 +52,9 @@ type Batch struct {
 	// Store is the job's result store, when the worker may write its tasks' results there
 	// itself (see Task.StoreKey).
 	Store *StoreSpec `msgpack:"st,omitempty"`
+	// NoRelay says that the job's tasks' output is not to be relayed: the worker leaves it on its
+	// own standard output and error.
+	NoRelay bool `msgpack:"o,omitempty"`
 }
 
 // FunctionDef enters a function into the connection's function table under ID.
@@ -135,6 +138,9 @@ type Result struct {
 	// Stored says the worker kept the result in its job's result store (or found it there).
 	Stored  bool  `msgpack:"st,omitempty"`
 	Elapsed int64 `msgpack:"d"` // nanoseconds
+	// Output is what the task wrote to standard output and error, when the worker relays it:
+	// records of a stream byte (Stdout, Stderr), a line and '\n' (see EachOutputLine).
+	Output []byte `msgpack:"o,omitempty"`
 }
 
 // Fetch asks for kept values, encoded with the given types.

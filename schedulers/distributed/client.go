@@ -242,8 +242,12 @@ func (cl *Client) readLoop() error {
 			}
 			if j := cl.job(m.Job); j != nil {
 				for _, ev := range m.Items {
-					j.pj.TaskDone(ev.Task, ev.Worker, ev.Start, ev.Elapsed, ev.Err)
+					j.pj.TaskDone(ev.Task, ev.Worker, ev.Start, ev.Elapsed, ev.Size, ev.Err)
 				}
+			}
+		case kindTaskOutput:
+			if err := cl.taskOutput(f.Body); err != nil {
+				return err
 			}
 		case kindLocalRun:
 			var m localRun
@@ -406,7 +410,7 @@ func (cl *Client) run(ctx context.Context, job *schedulers.Job, outputs func(int
 func (cl *Client) describe(id uint64, pj *planjob.Job, job *schedulers.Job, persist bool) (*submit, [][]byte, error) {
 	argStart, args, funcs, functions, outputs := pj.Job().Graph.Description()
 	msg := &submit{Job: id, ArgStart: argStart, Args: args, Funcs: funcs, Functions: functions, Outputs: outputs,
-		Chunksize: job.Chunksize, Events: job.Observer != nil, Persist: persist, Retries: job.Retries, KeepGoing: job.KeepsGoing(), Priority: job.Priority}
+		Chunksize: job.Chunksize, Events: job.Observer != nil, Persist: persist, Retries: job.Retries, KeepGoing: job.KeepsGoing(), Priority: job.Priority, NoRelay: job.NoOutputRelay}
 	for i, key := range pj.Job().Streams {
 		if key != nil {
 			msg.Streams = append(msg.Streams, streamEntry{Task: int32(i), Key: key})

@@ -81,7 +81,7 @@ func TestDialerHelloHasTheHandshakeDeadline(t *testing.T) {
 					}
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					done <- serveSession(ctx, WorkerOptions{Address: ln.Addr().String(), Token: token}, worker.Memory{}, c, time.Time{})
+					done <- serveSession(ctx, WorkerOptions{Address: ln.Addr().String(), Token: token}, worker.Memory{}, c, time.Time{}, nil)
 				case roleClient:
 					c, _, err := handshakeClient(ln.Addr().String(), token, ClientOptions{})
 					if err == nil {

@@ -49,6 +49,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers"
 	"github.com/lazygraph/lazygraph/schedulers/synchronous"
 )
@@ -210,6 +211,9 @@ func serveFromEnvironment() error {
 	}
 	for _, v := range []string{EnvSchedulerFile, EnvAddress, EnvToken} {
 		os.Unsetenv(v)
+	}
+	if opts.RelayOutput, err = worker.RelayOutputFromEnvironment(); err != nil {
+		return err
 	}
 	opts.Log = zap.NewNop()
 	if os.Getenv("LAZYGRAPH_WORKER_LOG") != "" {

@@ -68,6 +68,7 @@ type submit struct {
 	KeepGoing bool               `msgpack:"k,omitempty"`  // record failures and skip what needs them
 	Store     *storeSpec         `msgpack:"st,omitempty"` // the client's result store (store.go)
 	Priority  int                `msgpack:"pr,omitempty"` // the computation's priority (cluster.Job.Priority)
+	NoRelay   bool               `msgpack:"nr,omitempty"` // leave tasks' output on the workers (output.go)
 }
 
 // streamEntry is the key of one task's random stream (see worker.Task.Stream).
@@ -108,6 +109,7 @@ type taskEvent struct {
 	Worker  int               `msgpack:"w"`
 	Start   int64             `msgpack:"s"`
 	Elapsed int64             `msgpack:"d"`
+	Size    int64             `msgpack:"z,omitempty"` // encoded size of its result, when encoded
 	Err     *wire.ErrorRecord `msgpack:"e,omitempty"`
 }
 

@@ -80,6 +80,8 @@ type Server struct {
 
 	adapt     *adaptor // nil unless adaptive
 	adaptStop context.CancelFunc
+
+	profiles profileHub // the workers cluster profiles ask (profile_cluster.go)
 }
 
 // SchedulerFile is what a scheduler writes for workers and clients to find it.
@@ -312,6 +314,7 @@ func (s *Server) serveStatus(addr string) error {
 		}{s.AdaptiveStatus(), s.RetireStats()})
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	s.registerProfiling(mux, needToken)
 	s.status = &http.Server{Addr: ln.Addr().String(), Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	s.wg.Add(1)
 	go func() {

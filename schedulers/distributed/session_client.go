@@ -183,7 +183,7 @@ func (sess *clientSession) submit(m *submit, atts [][]byte) error {
 		rj.data[d.Task] = e
 		rj.sizes[d.Task] = int64(e.Value.Size())
 	}
-	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist, Retries: m.Retries, KeepGoing: m.KeepGoing, Priority: m.Priority}
+	job := &cluster.Job{Graph: g, Owner: rj, Chunksize: m.Chunksize, Group: sess.fingerprint, Persist: m.Persist, Retries: m.Retries, KeepGoing: m.KeepGoing, Priority: m.Priority, NoRelay: m.NoRelay}
 	job.Store, job.StoreKeys = workerStore(m.Store, g.Len())
 	if len(m.Streams) > 0 {
 		job.Streams = make([][]byte, len(m.Funcs))
@@ -327,12 +327,12 @@ func (rj *remoteJob) Output(i int32, e *cluster.Encoded, key uint64) {
 		e.Value.Attachments, e)
 }
 
-func (rj *remoteJob) TaskDone(i int32, worker int, startNs, elapsedNs int64, failure *wire.ErrorRecord) {
+func (rj *remoteJob) TaskDone(i int32, worker int, startNs, elapsedNs, size int64, failure *wire.ErrorRecord) {
 	if !rj.events {
 		return
 	}
 	rj.evMu.Lock()
-	rj.pending = append(rj.pending, taskEvent{Task: i, Worker: worker, Start: startNs, Elapsed: elapsedNs, Err: failure})
+	rj.pending = append(rj.pending, taskEvent{Task: i, Worker: worker, Start: startNs, Elapsed: elapsedNs, Size: size, Err: failure})
 	full := len(rj.pending) >= 512
 	rj.evMu.Unlock()
 	if full {

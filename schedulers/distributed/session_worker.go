@@ -71,6 +71,7 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 	s.names.add(h.Name, w)
 	defer s.names.remove(h.Name, w)
 	s.coord.AddWorker(w)
+	defer s.profiles.addWorker(c, name)()
 	s.log.Info("worker joined", zap.String("worker", name), zap.String("peer", h.PeerAddress))
 	for {
 		f, err := c.receive()
@@ -103,6 +104,11 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 				return
 			}
 			s.coord.Memory(w, &rep)
+		case kindProfileData:
+			if err := s.profiles.deliver(c, f.Body); err != nil {
+				s.coord.WorkerDown(w, err, true)
+				return
+			}
 		default:
 			s.coord.WorkerDown(w, fmt.Errorf("worker %s sent frame kind %d", name, f.Kind), true)
 			return

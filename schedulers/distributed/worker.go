@@ -51,6 +51,13 @@ type WorkerOptions struct {
 	MemoryLimit int64
 	// NoSpill keeps every value in memory, whatever the budget (as $LAZYGRAPH_WORKER_SPILL=off).
 	NoSpill bool
+	// RelayOutput sends what tasks write to standard output and error (and log there) to the
+	// client whose task it is, tagged with the task's key, unless the client's computation says
+	// otherwise. It takes over the process's descriptors 1 and 2 while the worker runs (see
+	// worker.OutputCapture), so leave it off when RunWorker runs inside a program that does other
+	// things. The worker role (LAZYGRAPH_WORKER=distributed) and `lazygraph worker` set it unless
+	// LAZYGRAPH_RELAY_OUTPUT=0.
+	RelayOutput bool
 }
 
 // RunWorker serves as a worker of the scheduler at opts.Address (or in opts.SchedulerFile) until
@@ -85,6 +92,15 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 		return err
 	}
 	worker.ApplyGoLimit(mem)
+	var capture *worker.OutputCapture
+	if opts.RelayOutput {
+		var err error
+		if capture, err = worker.StartOutputCapture(); err != nil {
+			opts.Log.Warn("tasks' output is not relayed", zap.Error(err))
+		} else {
+			defer capture.Close()
+		}
+	}
 	explicitToken := opts.Token
 	for {
 		c, err := connectWorker(connectCtx, &opts, explicitToken)
@@ -94,7 +110,7 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 			}
 			return err
 		}
-		err = serveSession(ctx, opts, mem, c, retireAt)
+		err = serveSession(ctx, opts, mem, c, retireAt, capture)
 		if errors.Is(err, errToldToStop) {
 			opts.Log.Info("the scheduler told this worker to stop", zap.Error(err))
 			return nil
@@ -114,7 +130,7 @@ func RunWorker(ctx context.Context, opts WorkerOptions) error {
 }
 
 // serveSession serves one connection to the scheduler. The connection ending is a *lostScheduler.
-func serveSession(ctx context.Context, opts WorkerOptions, mem worker.Memory, c *conn, retireAt time.Time) error {
+func serveSession(ctx context.Context, opts WorkerOptions, mem worker.Memory, c *conn, retireAt time.Time, capture *worker.OutputCapture) error {
 	defer c.Close()
 	if err := authenticate(c, opts.Token, roleWorker); err != nil {
 		return lostOr(opts.Address, err)
@@ -140,6 +156,9 @@ func serveSession(ctx context.Context, opts WorkerOptions, mem worker.Memory, c 
 	defer w.fetcher.close()
 	w.x = worker.NewExecutor(resultSink{c}, opts.Log)
 	w.x.ManageMemory(mem)
+	if capture != nil {
+		w.x.CaptureOutput(capture)
+	}
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -190,6 +209,7 @@ func serveSession(ctx context.Context, opts WorkerOptions, mem worker.Memory, c 
 	}
 	close(stop)
 	wg.Wait()
+	w.bg.close()
 	if errors.Is(result, errToldToStop) || errors.Is(result, ctx.Err()) && ctx.Err() != nil {
 		return result
 	}
@@ -201,6 +221,7 @@ type workerRun struct {
 	c       *conn
 	x       *worker.Executor
 	fetcher *peerFetcher
+	bg      background // profiles being taken (profile_cluster.go)
 }
 
 type batchFrame struct {
@@ -246,6 +267,13 @@ func (w *workerRun) read(batches chan<- batchFrame) error {
 				return err
 			}
 			w.x.Cancel(req.Job)
+		case kindProfileRequest:
+			body := f.Body
+			w.bg.start(func(stop <-chan struct{}) {
+				if err := serveProfileRequest(w.c, body, stop); err != nil {
+					w.opts.Log.Warn("sending a CPU profile", zap.Error(err))
+				}
+			})
 		case kindShutdown:
 			var m shutdownNotice
 			_ = decodeMessage(f.Body, &m)

@@ -59,6 +59,14 @@ func serve() error {
 	// Large inputs arrive in memory files, mapped until their job ends. A worker that spills
 	// copies them instead, so that a spilled input leaves its memory.
 	c.mapFiles = mem.Limit <= 0 || mem.Spill < 0
+	if relay, _ := worker.RelayOutputFromEnvironment(); relay {
+		// Tasks' output goes to the parent with their results; a failure to take over the
+		// descriptors leaves it where it went.
+		if capture, err := worker.StartOutputCapture(); err == nil {
+			defer capture.Close()
+			x.CaptureOutput(capture)
+		}
+	}
 	readerDone := make(chan error, 1)
 	go func() { readerDone <- readInstructions(c, x) }()
 	runDone := make(chan error, 1)

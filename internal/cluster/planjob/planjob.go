@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -33,6 +34,9 @@ type Job struct {
 	finished atomic.Int64
 	mu       sync.Mutex
 	outErr   error
+	// sizes are the encoded sizes of data and results, for the spans of a SpanObserver (nil
+	// without one): a task's bytes in are its arguments' sizes.
+	sizes []atomic.Int64
 }
 
 var _ cluster.Owner = (*Job)(nil)
@@ -50,7 +54,10 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 		}
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
-	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing(), Priority: j.Priority}
+	if _, ok := j.Observer.(schedulers.SpanObserver); ok {
+		pj.sizes = make([]atomic.Int64, j.Plan.Len())
+	}
+	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing(), NoRelay: j.NoOutputRelay, Priority: j.Priority}
 	if err := pj.checkData(); err != nil {
 		return nil, err
 	}
@@ -133,6 +140,9 @@ func (pj *Job) Data(i int32) (*cluster.Encoded, error) {
 		return nil, err
 	}
 	e := cluster.NewEncoded(v, typ)
+	if pj.sizes != nil {
+		pj.sizes[i].Store(int64(v.Size()))
+	}
 	if pj.memFiles {
 		for k, att := range v.Attachments {
 			if len(att) < memfile.Threshold {
@@ -256,8 +266,9 @@ func resultType(fn *graph.Function) reflect.Type {
 	return reflect.TypeFor[any]()
 }
 
-// TaskDone reports a finished task to the job's observer.
-func (pj *Job) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.ErrorRecord) {
+// TaskDone reports a finished task to the job's observer: its span, with the time it started
+// on its worker and its bytes in and out, to a schedulers.SpanObserver.
+func (pj *Job) TaskDone(i int32, w int, startNs, elapsedNs, size int64, failure *wire.ErrorRecord) {
 	pj.finished.Add(1)
 	obs := pj.job.Observer
 	if obs == nil {
@@ -268,7 +279,16 @@ func (pj *Job) TaskDone(i int32, w int, _, elapsedNs int64, failure *wire.ErrorR
 		err = pj.taskError(i, DecodeTaskError(failure), failure.Attempts)
 	}
 	obs.TaskStarted(i, w)
-	obs.TaskFinished(i, w, time.Duration(elapsedNs), err)
+	if pj.sizes == nil || i < 0 || int(i) >= len(pj.sizes) {
+		obs.TaskFinished(i, w, time.Duration(elapsedNs), err)
+		return
+	}
+	span := schedulers.TaskSpan{Task: i, Worker: w, Start: time.Unix(0, startNs), Elapsed: time.Duration(elapsedNs), BytesOut: size, Err: err}
+	for _, a := range pj.job.Plan.Args(i) {
+		span.BytesIn += pj.sizes[a].Load()
+	}
+	pj.sizes[i].Store(size)
+	schedulers.FinishTask(obs, span)
 }
 
 // Finished delivers the outcome, with failures named by task key.
@@ -368,3 +388,22 @@ func (pj *Job) record(f *cluster.Failures) error {
 // errBadReport is matched by the error of a computation whose report of failed tasks names
 // tasks it does not have (a scheduler speaking another protocol, or a broken one).
 var errBadReport = errors.New("malformed report of failed tasks")
+
+var _ cluster.OutputRelay = (*Job)(nil)
+
+// TaskOutput writes what task i wrote on its worker to the job's standard output and error, each
+// line prefixed with the task's key in brackets.
+func (pj *Job) TaskOutput(i int32, out []byte) {
+	p := pj.job.Plan
+	if i < 0 || int(i) >= p.Len() || p.IsData(i) {
+		return
+	}
+	stdout, stderr := pj.job.Stdout, pj.job.Stderr
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	worker.RelayOutput(out, string(p.Task(i).Key()), stdout, stderr)
+}

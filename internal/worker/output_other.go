@@ -1,0 +1,18 @@
+//go:build !linux
+
+package worker
+
+import (
+	"errors"
+	"runtime"
+)
+
+// StartOutputCapture is not available on this system: tasks' output is not relayed.
+func StartOutputCapture() (*OutputCapture, error) {
+	return nil, errors.New("capturing the output of tasks is not supported on " + runtime.GOOS)
+}
+
+func (c *OutputCapture) drainLocked(byte) {}
+
+// Close does nothing here.
+func (c *OutputCapture) Close() {}

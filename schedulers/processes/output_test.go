@@ -1,0 +1,44 @@
+package processes_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/outputcheck"
+)
+
+var writeOutput = delayed.Func1(outputcheck.Write)
+
+// What tasks write on worker processes comes back to the program, each line tagged with its
+// task's key, on the stream the task used, a task's lines in the order written.
+func TestOutputRelayed(t *testing.T) {
+	var stdout, stderr outputcheck.Buffer
+	const n = 8
+	parts := make([]delayed.Delayed[int], n)
+	keys := make([]graph.Key, n)
+	for i := range parts {
+		parts[i] = writeOutput(delayed.Value(i))
+		keys[i] = parts[i].Key()
+	}
+	if _, err := delayed.All(parts).Compute(context.Background(), opts(2, delayed.WithRelayedOutputTo(&stdout, &stderr))...); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range outputcheck.Check(stdout.String(), stderr.String(), keys) {
+		t.Error(p)
+	}
+}
+
+// With relaying off, nothing comes back: the output stays the workers' own.
+func TestOutputRelayOff(t *testing.T) {
+	var stdout, stderr outputcheck.Buffer
+	_, err := writeOutput(delayed.Value(1)).Compute(context.Background(),
+		opts(1, delayed.WithRelayedOutputTo(&stdout, &stderr), delayed.WithOutputRelay(false))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout.String() != "" || stderr.String() != "" {
+		t.Errorf("relayed with relaying off: %q, %q", stdout.String(), stderr.String())
+	}
+}
