@@ -47,6 +47,7 @@ const (
 	settingKeepGoing
 	settingCache
 	settingTrace
+	settingDashboard
 	settingCount
 )
 
@@ -66,6 +67,7 @@ type settings struct {
 	cacheDir      string
 	progressFuncs bool   // WithFunctionProgress, LAZYGRAPH_PROGRESS=functions
 	trace         string // WithTrace, LAZYGRAPH_TRACE: file to write a trace to
+	dashboard     string // WithDashboard, LAZYGRAPH_DASHBOARD: address to serve the dashboard on
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -234,6 +236,7 @@ func fromEnvironment(s *settings) {
 	}
 	seedFromEnvironment(s)
 	traceFromEnvironment(s)
+	dashboardFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
 		s.cacheDir = strings.TrimSpace(v)
 		s.assign(settingCache, nil)
