@@ -69,6 +69,7 @@ type Coordinator struct {
 	storeHeld map[uint64][]int32  // workers holding each stored value
 	closed    bool
 	recent    recentTasks
+	tele      telemetry
 	dirty     []*Worker             // workers whose queue shrank or who joined: fill them
 	hungry    map[string]*workerSet // workers that found nothing to do, by group
 	out       []instr               // instructions of the event being handled

@@ -153,8 +153,10 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		w.queue.remove(func(a assigned) bool { return a.js == js && a.i == i })
 		w.ran++
 		c.recent.add(js.Graph.Func(i).Name, r.Elapsed)
+		c.recordTask(js, i, w, r.Start, r.Elapsed, r.Err != nil)
 		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Err)
 		if r.Err != nil {
+			c.recordFailure(js, i, w, r.Err.Message)
 			js.set(i, stFailed)
 			c.dropHolder(js, i, w)
 			c.failTask(js, i, &TaskFailure{Task: i, Record: r.Err})
@@ -373,6 +375,7 @@ func (c *Coordinator) finish(js *Job) {
 		w.finished = append(w.finished, js.id)
 		c.notePending(w)
 	}
+	c.telemetryFinished(js, js.outcome())
 	c.tellFinished(js, js.outcome())
 }
 

@@ -65,6 +65,7 @@ type Job struct {
 	skipped    []Skip        // keep-going: the tasks skipped
 	over       bool
 	starved    time.Time // since when no worker could run it (zero: one can)
+	tele       *jobTelemetry // per-function counters for dashboards, made with the first result
 }
 
 // init sets the per-task state; it runs on the submitter's goroutine.

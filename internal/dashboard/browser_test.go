@@ -117,7 +117,10 @@ func artifactDir(t *testing.T) string {
 }
 
 var (
-	load  = delayed.Func1E(func(i int) ([]float64, error) { time.Sleep(40 * time.Millisecond); return make([]float64, 1000*(i+1)), nil })
+	load = delayed.Func1E(func(i int) ([]float64, error) {
+		time.Sleep(40 * time.Millisecond)
+		return make([]float64, 1000*(i+1)), nil
+	})
 	fit   = delayed.Func1E(func(xs []float64) (float64, error) { time.Sleep(60 * time.Millisecond); return float64(len(xs)), nil })
 	total = delayed.Func1(func(xs []float64) float64 {
 		s := 0.0
@@ -235,4 +238,3 @@ func waitFor(t *testing.T, ctx context.Context, cond string) {
 		}
 	}
 }
-

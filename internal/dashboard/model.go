@@ -84,13 +84,13 @@ type Failure struct {
 
 // TaskSpan is one finished task of the stream.
 type TaskSpan struct {
-	ID      uint64 `json:"id,string"` // unique per source: the page keeps one bar per ID
-	Worker  int    `json:"w"`
-	Func    string `json:"f"`
-	Key     string `json:"k,omitempty"`
+	ID      uint64  `json:"id,string"` // unique per source: the page keeps one bar per ID
+	Worker  int     `json:"w"`
+	Func    string  `json:"f"`
+	Key     string  `json:"k,omitempty"`
 	StartMs float64 `json:"s"`
 	DurMs   float64 `json:"d"`
-	Failed  bool   `json:"x,omitempty"`
+	Failed  bool    `json:"x,omitempty"`
 }
 
 // ProcessStats is a process's resident memory and CPU use.
