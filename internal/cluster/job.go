@@ -64,7 +64,7 @@ type Job struct {
 	failed     []TaskFailure // keep-going: the tasks that failed, in the order they did
 	skipped    []Skip        // keep-going: the tasks skipped
 	over       bool
-	starved    time.Time // since when no worker could run it (zero: one can)
+	starved    time.Time     // since when no worker could run it (zero: one can)
 	tele       *jobTelemetry // per-function counters for dashboards, made with the first result
 }
 
