@@ -180,7 +180,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	if obs != nil {
 		obs.plan = plan
 		if dash != nil {
-			obs.dash = dash.Begin(plan, s.scheduler, job.Workers)
+			obs.dash = dash.Begin(plan, s.scheduler, job.Workers, &job.BytesSent)
 		}
 		if s.progress != nil {
 			var funcs *funcProgress

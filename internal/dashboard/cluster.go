@@ -86,10 +86,14 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 	}
 	for _, f := range tel.Failures {
 		snap.Failures = append(snap.Failures, Failure{Key: fmt.Sprintf("computation %d, task %d", f.Job, f.Task),
-			Func: shortName(f.Func), Error: f.Message, AtMs: c.ms(f.At)})
+			Func: shortName(f.Func), WorkerName: f.Worker, Error: f.Message, AtMs: c.ms(f.At)})
 	}
 	if cur != nil {
-		for _, r := range tel.Stream {
+		stream := tel.Stream
+		if len(stream) > maxStream {
+			stream = stream[len(stream)-maxStream:]
+		}
+		for _, r := range stream {
 			snap.Stream = append(snap.Stream, TaskSpan{ID: r.Seq, Worker: int(r.Worker), Func: shortName(r.Func),
 				StartMs: float64(r.Start.Sub(c.epoch)) / 1e6, DurMs: float64(r.Elapsed) / 1e6, Failed: r.Failed})
 		}

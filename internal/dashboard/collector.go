@@ -54,6 +54,7 @@ type Run struct {
 	totals []int64  // tasks per function slot
 	plan   atomic.Pointer[graph.Plan]
 	shards []shard
+	sent   *atomic.Int64 // bytes sent to worker processes, or nil
 
 	end atomic.Pointer[runEnd]
 }
@@ -91,10 +92,10 @@ type record struct {
 // maxShards bounds the shards of a run; workers beyond share them.
 const maxShards = 64
 
-// Begin registers a computation of plan on scheduler with the given number of workers. Call
-// Finish when it ends.
-func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int) *Run {
-	r := &Run{c: c, scheduler: scheduler, start: time.Now(), fnOf: make([]int32, plan.Len())}
+// Begin registers a computation of plan on scheduler with the given number of workers; sent,
+// when not nil, counts the bytes it sends to worker processes. Call Finish when it ends.
+func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent *atomic.Int64) *Run {
+	r := &Run{c: c, scheduler: scheduler, start: time.Now(), fnOf: make([]int32, plan.Len()), sent: sent}
 	slots := map[*graph.Function]int32{}
 	for i := range int32(plan.Len()) {
 		if plan.IsData(i) {

@@ -78,8 +78,10 @@ type Failure struct {
 	Key    string `json:"key"`
 	Func   string `json:"function"`
 	Worker int    `json:"worker"`
-	Error  string `json:"error"`
-	AtMs   int64  `json:"at_ms"`
+	// WorkerName names the worker where it has a name (a cluster's workers).
+	WorkerName string `json:"worker_name,omitempty"`
+	Error      string `json:"error"`
+	AtMs       int64  `json:"at_ms"`
 }
 
 // TaskSpan is one finished task of the stream.

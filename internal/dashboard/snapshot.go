@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// maxStream is about how many finished tasks one snapshot carries at most.
+const maxStream = 400
+
 // streamWindow is how far back the task stream reaches.
 const streamWindow = 90 * time.Second
 
@@ -33,6 +36,9 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 			}
 		} else if snap.Scheduler == "" {
 			snap.Scheduler = r.scheduler
+		}
+		if r.sent != nil {
+			snap.BytesSent += r.sent.Load()
 		}
 		fns := make([]FunctionStats, len(r.names))
 		for f, name := range r.names {
@@ -65,9 +71,11 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 				w.Done += s.done
 			}
 			if cur != nil {
+				// At most a share of maxStream per snapshot: under a flood of short tasks the
+				// stream shows the latest, and a browser's work stays bounded.
 				from := cur.seen[no]
-				if s.seq > ringSize && from < s.seq-ringSize {
-					from = s.seq - ringSize
+				if keep := uint64(max(maxStream/len(r.shards), 16)); s.seq > keep && from < s.seq-keep {
+					from = s.seq - keep
 				}
 				for q := from; q < s.seq; q++ {
 					rec := s.ring[q%ringSize]

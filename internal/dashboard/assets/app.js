@@ -3,7 +3,7 @@
 (function () {
   const WINDOW_MS = 60000;      // the task stream shows at most the last minute
   const MIN_WINDOW_MS = 2000;   // and zooms in on shorter histories
-  const MAX_SPANS = 6000;       // bars kept at most
+  const MAX_SPANS = 1500;       // bars kept at most
   const PALETTE = ["#5eb1ff", "#3ecf8e", "#f5b942", "#c58bff", "#ff8a5c", "#4dd4d4",
     "#ff6fb5", "#a3d65c", "#8f9cff", "#e6d25a", "#5ce0a0", "#ff9e9e"];
   const SVGNS = "http://www.w3.org/2000/svg";
@@ -179,7 +179,7 @@
     for (const f of [...s.failures].reverse()) {
       const li = el("li");
       const head = el("div");
-      head.append(el("span", "key", f.key || "(no key)"), el("span", "meta", "  " + f.function + " · worker " + f.worker));
+      head.append(el("span", "key", f.key || "(no key)"), el("span", "meta", "  " + f.function + " · " + (f.worker_name || "worker " + f.worker)));
       li.append(head, el("div", "err", f.error));
       list.appendChild(li);
     }
