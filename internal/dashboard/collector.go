@@ -67,9 +67,10 @@ type runEnd struct {
 // shard is one worker's counters and finished tasks, under its own lock (uncontended but for
 // snapshots).
 type shard struct {
+	started atomic.Int64   // tasks started: TaskStarted takes no lock
+	fnStart []atomic.Int64 // the same, by function slot
 	mu      sync.Mutex
 	counts  []fnCount
-	running int64
 	done    int64
 	ring    [ringSize]record
 	seq     uint64 // records written so far
@@ -77,8 +78,8 @@ type shard struct {
 }
 
 type fnCount struct {
-	started, done, failed, ns int64
-	buckets                   [NumBuckets]int64
+	done, failed, ns int64
+	buckets          [NumBuckets]int64
 }
 
 type record struct {
@@ -116,6 +117,7 @@ func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent 
 	r.shards = make([]shard, min(max(workers, 1), maxShards))
 	for k := range r.shards {
 		r.shards[k].counts = make([]fnCount, len(r.names))
+		r.shards[k].fnStart = make([]atomic.Int64, len(r.names))
 	}
 	r.plan.Store(plan)
 	c.mu.Lock()
@@ -148,13 +150,10 @@ func (r *Run) shard(worker int) *shard {
 // TaskStarted records that task i started on worker.
 func (r *Run) TaskStarted(i int32, worker int) {
 	s := r.shard(worker)
-	f := r.fnOf[i]
-	s.mu.Lock()
-	s.running++
-	if f >= 0 {
-		s.counts[f].started++
+	s.started.Add(1)
+	if f := r.fnOf[i]; f >= 0 {
+		s.fnStart[f].Add(1)
 	}
-	s.mu.Unlock()
 }
 
 // TaskFinished records that task i, started on worker, finished after elapsed, with err.
@@ -163,7 +162,6 @@ func (r *Run) TaskFinished(i int32, worker int, elapsed time.Duration, err error
 	s := r.shard(worker)
 	f := r.fnOf[i]
 	s.mu.Lock()
-	s.running--
 	s.done++
 	if f >= 0 {
 		fc := &s.counts[f]

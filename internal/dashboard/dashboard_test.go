@@ -29,7 +29,7 @@ func openLocal(t *testing.T) (*dashboard.Local, string) {
 // The collector counts every task of every function, on every local scheduler, and a cursor
 // gets each finished task once.
 func TestCollectorCounts(t *testing.T) {
-	for _, sched := range []string{"synchronous", "threads"} {
+	for _, sched := range []string{"synchronous", "threads", "processes", "distributed"} {
 		t.Run(sched, func(t *testing.T) {
 			l, addr := openLocal(t)
 			v, err := smallGraph().Compute(context.Background(), delayed.WithDashboard(addr), delayed.WithScheduler(sched))

@@ -50,12 +50,19 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 			s := &r.shards[k]
 			no := int(r.shardBase) + k
 			live[no] = true
+			// Starts are read before the ends, so that a task starting and ending in
+			// between counts as done, never as running twice.
+			started := s.started.Load()
+			fnStarted := make([]int64, len(s.fnStart))
+			for f := range s.fnStart {
+				fnStarted[f] = s.fnStart[f].Load()
+			}
 			s.mu.Lock()
 			for f := range s.counts {
 				fc := &s.counts[f]
 				fns[f].Done += fc.done
 				fns[f].Failed += fc.failed
-				fns[f].Running += fc.started - fc.done - fc.failed
+				fns[f].Running += max(fnStarted[f]-fc.done-fc.failed, 0)
 				fns[f].TotalNs += fc.ns
 				for b, n := range fc.buckets {
 					fns[f].Buckets[b] += n
@@ -67,7 +74,7 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 					w = &WorkerStats{ID: k, Name: fmt.Sprintf("worker %d", k), RSS: -1, CPU: -1}
 					workers[k] = w
 				}
-				w.Running += s.running
+				w.Running += max(started-s.done, 0)
 				w.Done += s.done
 			}
 			if cur != nil {
