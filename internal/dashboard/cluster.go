@@ -72,6 +72,8 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 			}
 			if comp.State == "running" {
 				agg.Queued += max(f.Total-f.Done-f.Failed-f.Running, 0)
+			} else {
+				agg.Skipped += max(f.Total-f.Done-f.Failed, 0)
 			}
 		}
 		snap.Computations = append(snap.Computations, comp)

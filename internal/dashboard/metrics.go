@@ -20,7 +20,7 @@ func MetricsHandler(src Source) http.Handler {
 
 var (
 	descTasks = prometheus.NewDesc("lazygraph_tasks",
-		"Tasks of the computations shown, by function and state (done, running, queued, failed).",
+		"Tasks of the computations shown, by function and state (done, running, queued, failed, skipped).",
 		[]string{"function", "state"}, nil)
 	descDuration = prometheus.NewDesc("lazygraph_task_duration_seconds",
 		"How long tasks that succeeded ran, by function.", []string{"function"}, nil)
@@ -57,7 +57,7 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		for _, st := range []struct {
 			name string
 			n    int64
-		}{{"done", f.Done}, {"running", f.Running}, {"queued", f.Queued}, {"failed", f.Failed}} {
+		}{{"done", f.Done}, {"running", f.Running}, {"queued", f.Queued}, {"failed", f.Failed}, {"skipped", f.Skipped}} {
 			ch <- prometheus.MustNewConstMetric(descTasks, prometheus.GaugeValue, float64(st.n), f.Name, st.name)
 		}
 		queued += f.Queued

@@ -36,8 +36,11 @@ type FunctionStats struct {
 	Done    int64  `json:"done"`
 	Running int64  `json:"running"`
 	Failed  int64  `json:"failed"`
-	// Queued counts the tasks neither finished nor running.
+	// Queued counts the tasks neither finished nor running, of computations still running.
 	Queued int64 `json:"queued"`
+	// Skipped counts the tasks of ended computations that never ran (skipped after a failure,
+	// or cancelled).
+	Skipped int64 `json:"skipped"`
 	// TotalNs is the time its finished tasks took, in nanoseconds.
 	TotalNs int64 `json:"total_ns"`
 	// Buckets counts finished tasks by duration: Buckets[k] those at most BucketBound(k).

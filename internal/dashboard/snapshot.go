@@ -106,6 +106,11 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 			}
 			s.mu.Unlock()
 		}
+		for f := range fns {
+			if comp.State != "running" {
+				fns[f].Skipped = max(fns[f].Total-fns[f].Done-fns[f].Failed, 0)
+			}
+		}
 		for _, fs := range fns {
 			comp.Done += fs.Done
 			comp.Failed += fs.Failed
@@ -120,6 +125,7 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 			agg.Done += fs.Done
 			agg.Failed += fs.Failed
 			agg.Running += max(fs.Running, 0)
+			agg.Skipped += fs.Skipped
 			agg.TotalNs += fs.TotalNs
 			for b, n := range fs.Buckets {
 				agg.Buckets[b] += n
@@ -129,7 +135,7 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 	}
 	for k := range snap.Functions {
 		f := &snap.Functions[k]
-		f.Queued = max(f.Total-f.Done-f.Failed-f.Running, 0)
+		f.Queued = max(f.Total-f.Done-f.Failed-f.Running-f.Skipped, 0)
 	}
 	for _, w := range workers {
 		snap.Workers = append(snap.Workers, *w)

@@ -118,9 +118,11 @@
       name.title = f.name;
       tr.appendChild(name);
       const cell = el("td", "bar-col");
-      const pct = f.total ? Math.floor(100 * (f.done + f.failed) / f.total) : 0;
-      cell.append(bar([["done", f.done, colourOf(f.name)], ["running", f.running], ["failed", f.failed]], f.total));
-      cell.lastChild.title = pct + "%";
+      // Finished: done, failed, or skipped (its computation ended without running it).
+      const pct = f.total ? Math.floor(100 * (f.done + f.failed + f.skipped) / f.total) : 0;
+      cell.append(bar([["done", f.done, colourOf(f.name)], ["running", f.running], ["failed", f.failed],
+        ["skipped", f.skipped]], f.total));
+      cell.lastChild.title = pct + "%" + (f.skipped ? " (" + f.skipped + " skipped)" : "");
       tr.appendChild(cell);
       tr.append(td(count(f.done), "num"), td(count(f.running), "num"), td(count(f.queued), "num"),
         td(count(f.failed), "num"));
