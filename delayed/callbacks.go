@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/dashboard"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
 
@@ -53,12 +54,16 @@ type observer struct {
 	plan      *graph.Plan
 	callbacks []Callbacks
 	progress  *progressBar
+	dash      *dashboard.Run // nil unless WithDashboard
 	finished  atomic.Int64
 }
 
 var _ schedulers.SpanObserver = (*observer)(nil)
 
 func (o *observer) TaskStarted(i int32, worker int) {
+	if o.dash != nil {
+		o.dash.TaskStarted(i, worker)
+	}
 	if len(o.callbacks) == 0 {
 		return
 	}
@@ -76,6 +81,9 @@ func (o *observer) TaskFinished(i int32, worker int, elapsed time.Duration, err 
 
 func (o *observer) TaskSpan(s schedulers.TaskSpan) {
 	o.finished.Add(1)
+	if o.dash != nil {
+		o.dash.TaskFinished(s.Task, s.Worker, s.Elapsed, s.Err)
+	}
 	if o.progress != nil && o.progress.funcs != nil {
 		o.progress.funcs.finished(s.Task)
 	}

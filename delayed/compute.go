@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/dashboard"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
 
@@ -88,12 +89,19 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		}()
 	}
 	var obs *observer
-	if len(s.callbacks) > 0 || s.progress != nil {
+	var dash *dashboard.Collector
+	if err == nil && s.dashboard != "" {
+		dash, err = openDashboard(s.dashboard)
+	}
+	if len(s.callbacks) > 0 || s.progress != nil || dash != nil {
 		obs = &observer{callbacks: s.callbacks}
 	}
 	defer func() {
 		if obs == nil {
 			return
+		}
+		if obs.dash != nil {
+			obs.dash.Finish(err)
 		}
 		if obs.progress != nil {
 			obs.progress.close(err != nil)
@@ -171,6 +179,9 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	}
 	if obs != nil {
 		obs.plan = plan
+		if dash != nil {
+			obs.dash = dash.Begin(plan, s.scheduler, job.Workers, &job.BytesSent)
+		}
 		if s.progress != nil {
 			var funcs *funcProgress
 			if s.progressFuncs {

@@ -51,6 +51,7 @@ const (
 	settingPriority
 	settingResources
 	settingRelay
+	settingDashboard
 	settingCount
 )
 
@@ -74,6 +75,7 @@ type settings struct {
 	resources     graph.Resources // WithResources, LAZYGRAPH_RESOURCES
 	noRelay       bool            // WithOutputRelay(false), LAZYGRAPH_RELAY_OUTPUT=0
 	relayOut      [2]io.Writer    // WithRelayedOutputTo: where relayed output goes
+	dashboard     string          // WithDashboard, LAZYGRAPH_DASHBOARD: address to serve the dashboard on
 
 	set  [settingCount]bool
 	errs [settingCount]error
@@ -244,6 +246,7 @@ func fromEnvironment(s *settings) {
 	traceFromEnvironment(s)
 	resourcesFromEnvironment(s)
 	relayFromEnvironment(s)
+	dashboardFromEnvironment(s)
 	if v, ok := os.LookupEnv(EnvCache); ok && v != "" {
 		s.cacheDir = strings.TrimSpace(v)
 		s.assign(settingCache, nil)

@@ -20,7 +20,7 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", distributed.DefaultListen, "address to accept workers and clients on (loopback by default)")
 	file := fs.String("scheduler-file", "", "write the address, token and protocol to this `file` (atomically)")
-	status := fs.String("status", "", "serve the JSON status endpoint on this `address` (e.g. 127.0.0.1:8787)")
+	status := fs.String("status", "", "serve the JSON status endpoint (/status), the live dashboard (/) and Prometheus metrics (/metrics) on this `address` (e.g. 127.0.0.1:8787); beyond loopback they need the token")
 	tokenFile := fs.String("token-file", "", "read the shared token from this `file` (default: $LAZYGRAPH_TOKEN, or a new one)")
 	cert := fs.String("tls-cert", "", "serve TLS with this certificate `file`")
 	key := fs.String("tls-key", "", "the certificate's key `file`")
@@ -73,6 +73,9 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, ", status %s", url)
 	}
 	fmt.Fprintln(stdout)
+	if url := s.DashboardURL(); url != "" {
+		fmt.Fprintf(stderr, "lazygraph: dashboard at %s (beyond loopback, add ?token=<token> once)\n", url)
+	}
 	<-ctx.Done()
 	reason := "interrupted"
 	if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {

@@ -80,6 +80,7 @@ type Coordinator struct {
 	touched     []int32
 	leaving     []*Worker // workers retiring (retire.go)
 	retireStats RetireStats
+	tele        telemetry
 
 	// Priorities and resources (priority.go, resources.go).
 	sorted     []*Job // jobs by priority, nil when it must be sorted again

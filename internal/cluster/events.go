@@ -162,8 +162,10 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		if r.Output != nil {
 			c.tellTaskOutput(js, i, r.Output)
 		}
+		c.recordTask(js, i, w, r.Start, r.Elapsed, r.Err != nil)
 		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Size, r.Err)
 		if r.Err != nil {
+			c.recordFailure(js, i, w, r.Err.Message)
 			js.set(i, stFailed)
 			c.dropHolder(js, i, w)
 			c.failTask(js, i, &TaskFailure{Task: i, Record: r.Err})
@@ -405,6 +407,7 @@ func (c *Coordinator) finish(js *Job) {
 		}
 	})
 	js.sentTo = nil
+	c.telemetryFinished(js, js.outcome())
 	c.tellFinished(js, js.outcome())
 }
 

@@ -80,8 +80,9 @@ type Job struct {
 	failed     []TaskFailure // keep-going: the tasks that failed, in the order they did
 	skipped    []Skip        // keep-going: the tasks skipped
 	over       bool
-	starved    time.Time  // since when no worker could run it (zero: one can)
-	res        *resQueues // ready tasks needing resources, nil when none
+	starved    time.Time     // since when no worker could run it (zero: one can)
+	res        *resQueues    // ready tasks needing resources, nil when none
+	tele       *jobTelemetry // per-function counters for dashboards, made with the first result
 }
 
 // init sets the per-task state; it runs on the submitter's goroutine.

@@ -19,6 +19,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/lazygraph/lazygraph/internal/cluster"
+	"github.com/lazygraph/lazygraph/internal/dashboard"
 )
 
 // ServerOptions configure a scheduler server.
@@ -30,8 +31,10 @@ type ServerOptions struct {
 	Token string
 	// TLS, when set, serves TLS with this configuration (see TLSConfigFromFiles).
 	TLS *tls.Config
-	// Status is the address of the HTTP status endpoint; none when empty. Beyond loopback,
-	// /status answers only requests carrying the token (Authorization: Bearer <token>).
+	// Status is the address of the HTTP status endpoint; none when empty. It also serves the
+	// live dashboard at "/" and Prometheus metrics at /metrics. Beyond loopback, they answer
+	// only requests carrying the token (Authorization: Bearer <token>; a browser opens the
+	// dashboard once as /?token=<token>, which sets a cookie).
 	Status string
 	// SchedulerFile, when set, is written (atomically) with the address, token and protocol.
 	SchedulerFile string
@@ -289,8 +292,23 @@ func (s *Server) serveStatus(addr string) error {
 	if err != nil {
 		return fmt.Errorf("status endpoint: %w", err)
 	}
+	s.status = &http.Server{Addr: ln.Addr().String(), Handler: s.statusMux(!loopback(ln.Addr())), ReadHeaderTimeout: 5 * time.Second}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := s.status.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Warn("status endpoint stopped", zap.Error(err))
+		}
+	}()
+	return nil
+}
+
+// statusMux is every route of the status address: /status (JSON), /healthz, the dashboard
+// ("/", its assets and /events) and /metrics. Beyond loopback (needToken), all but /healthz
+// require the scheduler's token; guard wraps a handler so. Add further routes here.
+func (s *Server) statusMux(needToken bool) *http.ServeMux {
 	mux := http.NewServeMux()
-	needToken := !loopback(ln.Addr())
+	guard := dashboard.Guard(s.opts.Token, needToken)
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
 		if needToken && !bearerMatches(r, s.opts.Token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="lazygraph"`)
@@ -315,15 +333,17 @@ func (s *Server) serveStatus(addr string) error {
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	s.registerProfiling(mux, needToken)
-	s.status = &http.Server{Addr: ln.Addr().String(), Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if err := s.status.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Warn("status endpoint stopped", zap.Error(err))
-		}
-	}()
-	return nil
+	dashboard.Register(mux, dashboard.ClusterSource(s.coord, "scheduler "+s.Address(), "distributed"), guard)
+	return mux
+}
+
+// DashboardURL returns the dashboard's address on the status endpoint, or "". Beyond loopback
+// the browser must be given the token once: open the URL with ?token=<token> appended.
+func (s *Server) DashboardURL() string {
+	if s.status == nil {
+		return ""
+	}
+	return "http://" + s.status.Addr + "/"
 }
 
 // Close stops the server: computations fail, connections close.

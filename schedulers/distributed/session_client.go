@@ -388,3 +388,8 @@ func (rj *remoteJob) Finished(err error) {
 }
 
 func (rj *remoteJob) Sent(n int64) { rj.sent.Add(n) }
+
+// Client names the client a computation came from, for the dashboard.
+func (rj *remoteJob) Client() string { return rj.sess.name }
+
+var _ cluster.Client = (*remoteJob)(nil)

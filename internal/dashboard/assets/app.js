@@ -1,0 +1,313 @@
+// lazygraph dashboard: renders the snapshots /events sends a few times a second.
+"use strict";
+(function () {
+  const WINDOW_MS = 60000;      // the task stream shows at most the last minute
+  const MIN_WINDOW_MS = 2000;   // and zooms in on shorter histories
+  const MAX_SPANS = 1500;       // bars kept at most
+  const PALETTE = ["#5eb1ff", "#3ecf8e", "#f5b942", "#c58bff", "#ff8a5c", "#4dd4d4",
+    "#ff6fb5", "#a3d65c", "#8f9cff", "#e6d25a", "#5ce0a0", "#ff9e9e"];
+  const SVGNS = "http://www.w3.org/2000/svg";
+
+  const colours = new Map();    // function name -> colour, in order of appearance
+  const spans = new Map();      // span id -> span
+  const rates = new Map();      // function name -> {done, at, rate}
+  let last = null;
+  let totalRate = { done: -1, at: 0, rate: 0 };
+
+  const $ = (id) => document.getElementById(id);
+  const colourOf = (name) => {
+    if (!colours.has(name)) colours.set(name, PALETTE[colours.size % PALETTE.length]);
+    return colours.get(name);
+  };
+
+  function bytes(n) {
+    if (n == null || n < 0) return "–";
+    const u = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let k = 0;
+    while (n >= 1024 && k < u.length - 1) { n /= 1024; k++; }
+    return (k === 0 ? n.toFixed(0) : n.toFixed(n < 10 ? 1 : 0)) + " " + u[k];
+  }
+  function dur(ms) {
+    if (ms == null || !isFinite(ms)) return "–";
+    if (ms < 1) return (ms * 1000).toFixed(ms < 0.01 ? 2 : 0) + " µs";
+    if (ms < 1000) return ms.toFixed(ms < 10 ? 1 : 0) + " ms";
+    const s = ms / 1000;
+    if (s < 60) return s.toFixed(s < 10 ? 1 : 0) + " s";
+    const m = Math.floor(s / 60);
+    if (m < 60) return m + " min " + Math.round(s - m * 60) + " s";
+    return Math.floor(m / 60) + " h " + (m % 60) + " min";
+  }
+  function count(n) {
+    if (n == null) return "–";
+    if (n >= 1e6) return (n / 1e6).toFixed(n >= 1e7 ? 0 : 1) + "M";
+    if (n >= 1e4) return (n / 1e3).toFixed(0) + "k";
+    return String(n);
+  }
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function td(text, cls) { return el("td", cls, text); }
+
+  // rate is a smoothed tasks-per-second figure from successive done counts.
+  function rate(state, done, now) {
+    if (state.done < 0 || done < state.done) { state.done = done; state.at = now; state.rate = 0; return 0; }
+    const dt = (now - state.at) / 1000;
+    if (dt >= 0.5) {
+      const r = (done - state.done) / dt;
+      state.rate = state.rate ? 0.6 * state.rate + 0.4 * r : r;
+      state.done = done; state.at = now;
+    }
+    return state.rate;
+  }
+
+  function bar(parts, total) {
+    const b = el("div", "bar");
+    for (const [cls, n, colour] of parts) {
+      if (!n) continue;
+      const seg = el("div", cls);
+      seg.style.width = (100 * n / Math.max(total, 1)) + "%";
+      if (colour) seg.style.background = colour;
+      b.appendChild(seg);
+    }
+    return b;
+  }
+
+  function renderTiles(s, workers) {
+    let total = 0, done = 0, failed = 0, running = 0, etaMs = 0, etaKnown = true, remaining = 0;
+    for (const f of s.functions) {
+      total += f.total; done += f.done; failed += f.failed; running += f.running;
+      const left = f.queued + f.running;
+      remaining += left;
+      if (left > 0) {
+        if (f.done > 0) etaMs += left * f.total_ns / f.done / 1e6;
+        else etaKnown = false;
+      }
+    }
+    const par = Math.max(workers, 1);
+    $("t-done").textContent = count(done);
+    $("t-total").textContent = total ? "of " + count(total) + " (" + Math.floor(100 * done / total) + "%)" : "";
+    const r = rate(totalRate, done + failed, performance.now());
+    $("t-rate").textContent = r ? count(Math.round(r)) : (remaining ? "…" : "–");
+    $("t-eta").textContent = remaining === 0 ? (total ? "done" : "–") : (etaKnown ? dur(etaMs / par) : "…");
+    $("t-running").textContent = count(running);
+    $("t-workers").textContent = workers + (workers === 1 ? " worker" : " workers");
+    $("t-failed").textContent = count(failed);
+    $("t-failed").classList.toggle("nonzero", failed > 0);
+    $("t-rss").textContent = bytes(s.process.rss);
+    $("t-heap").textContent = "heap " + bytes(s.process.heap_bytes) + " · " + s.process.goroutines + " goroutines";
+    $("t-cpu").textContent = s.process.cpu >= 0 ? s.process.cpu.toFixed(2) : "–";
+    return par;
+  }
+
+  function renderFunctions(s, par) {
+    const body = $("functions").tBodies[0];
+    body.replaceChildren();
+    const now = performance.now();
+    for (const f of s.functions) {
+      const tr = el("tr");
+      tr.dataset.function = f.name;
+      tr.dataset.done = f.done;
+      tr.dataset.total = f.total;
+      const name = td(null, "name");
+      const chip = el("span", "chip");
+      chip.style.background = colourOf(f.name);
+      name.append(chip, f.name);
+      name.title = f.name;
+      tr.appendChild(name);
+      const cell = el("td", "bar-col");
+      // Finished: done, failed, or skipped (its computation ended without running it).
+      const pct = f.total ? Math.floor(100 * (f.done + f.failed + f.skipped) / f.total) : 0;
+      cell.append(bar([["done", f.done, colourOf(f.name)], ["running", f.running], ["failed", f.failed],
+        ["skipped", f.skipped]], f.total));
+      cell.lastChild.title = pct + "%" + (f.skipped ? " (" + f.skipped + " skipped)" : "");
+      tr.appendChild(cell);
+      tr.append(td(count(f.done), "num"), td(count(f.running), "num"), td(count(f.queued), "num"),
+        td(count(f.failed), "num"));
+      const mean = f.done ? f.total_ns / f.done / 1e6 : null;
+      tr.append(td(dur(mean), "num"));
+      if (!rates.has(f.name)) rates.set(f.name, { done: -1, at: 0, rate: 0 });
+      const r = rate(rates.get(f.name), f.done + f.failed, now);
+      tr.append(td(r ? count(Math.round(r)) : "–", "num"));
+      const left = f.queued + f.running;
+      const eta = left === 0 ? "done" : (mean != null ? dur(left * mean / par) : "…");
+      const etaCell = td(eta, "num");
+      if (left === 0) etaCell.classList.add("state-done");
+      tr.append(etaCell);
+      tr.dataset.percent = pct;
+      body.appendChild(tr);
+    }
+    $("functions-empty").hidden = s.functions.length > 0;
+  }
+
+  function renderWorkers(s) {
+    const body = $("workers").tBodies[0];
+    body.replaceChildren();
+    let maxHeld = 0;
+    for (const w of s.workers) maxHeld = Math.max(maxHeld, w.held_bytes);
+    for (const w of s.workers) {
+      const tr = el("tr");
+      tr.append(td(w.name, "name"), td(count(w.running), "num"), td(count(w.done), "num"), td(count(w.queued), "num"),
+        td(bytes(w.held_bytes), "num"));
+      const cell = el("td", "bar-col");
+      if (maxHeld > 0) cell.appendChild(bar([["running", w.held_bytes, "var(--accent)"]], maxHeld));
+      else cell.append(el("span", "hint", "kept in this process"));
+      tr.append(cell, td(bytes(w.rss), "num"), td(w.cpu >= 0 ? w.cpu.toFixed(2) : "–", "num"));
+      body.appendChild(tr);
+    }
+    $("workers-empty").hidden = s.workers.length > 0;
+  }
+
+  function renderComputations(s) {
+    const body = $("computations").tBodies[0];
+    body.replaceChildren();
+    for (const c of [...s.computations].reverse()) {
+      const tr = el("tr");
+      const state = td(c.state, "state-" + c.state);
+      if (c.error) state.title = c.error;
+      const end = c.end_ms || s.now_ms;
+      tr.append(td(String(c.id)), td(c.client, "name"), td(c.scheduler), state, td(count(c.tasks), "num"),
+        td(count(c.done), "num"), td(count(c.failed), "num"), td(dur(end - c.start_ms), "num"));
+      body.appendChild(tr);
+    }
+    $("computations-empty").hidden = s.computations.length > 0;
+  }
+
+  function renderFailures(s) {
+    const list = $("failures");
+    list.replaceChildren();
+    for (const f of [...s.failures].reverse()) {
+      const li = el("li");
+      const head = el("div");
+      head.append(el("span", "key", f.key || "(no key)"), el("span", "meta", "  " + f.function + " · " + (f.worker_name || "worker " + f.worker)));
+      li.append(head, el("div", "err", f.error));
+      list.appendChild(li);
+    }
+    $("failures-empty").hidden = s.failures.length > 0;
+  }
+
+  function renderLegend() {
+    const legend = $("legend");
+    legend.replaceChildren();
+    for (const [name, colour] of colours) {
+      const item = el("span");
+      const chip = el("i", "sw");
+      chip.style.background = colour;
+      item.append(chip, name);
+      legend.appendChild(item);
+    }
+  }
+
+  function renderStream(s) {
+    for (const sp of s.stream) spans.set(sp.id, sp);
+    const oldest = s.now_ms - WINDOW_MS;
+    let first = s.now_ms;
+    for (const [id, sp] of spans) {
+      if (sp.s + sp.d < oldest) spans.delete(id);
+      else first = Math.min(first, sp.s);
+    }
+    // The window: the last minute, or less when the stream is younger, with a margin.
+    const win = Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, (s.now_ms - first) * 1.1));
+    const from = s.now_ms - win;
+    if (spans.size > MAX_SPANS) {
+      const extra = spans.size - MAX_SPANS;
+      let k = 0;
+      for (const id of spans.keys()) { if (k++ >= extra) break; spans.delete(id); }
+    }
+    const svg = $("stream");
+    const width = svg.clientWidth || 800;
+    const lanes = new Set(s.workers.map((w) => w.id));
+    for (const sp of spans.values()) lanes.add(sp.w);
+    const order = [...lanes].sort((a, b) => a - b);
+    const laneH = Math.max(14, Math.min(28, 220 / Math.max(order.length, 1)));
+    const left = 74, top = 6, axis = 18;
+    const height = top + order.length * laneH + axis;
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.style.height = height + "px";
+    const x = (ms) => left + (width - left - 8) * (ms - from) / win;
+    const row = new Map(order.map((w, k) => [w, k]));
+    const frag = document.createDocumentFragment();
+    const add = (tag, attrs, text) => {
+      const e = document.createElementNS(SVGNS, tag);
+      for (const k in attrs) e.setAttribute(k, attrs[k]);
+      if (text != null) e.textContent = text;
+      frag.appendChild(e);
+      return e;
+    };
+    const steps = [100, 200, 250, 500, 1000, 2000, 5000, 10000, 15000];
+    const step = steps.find((st) => win / st <= 8) || 10000;
+    for (let t = 0; t <= win; t += step) {
+      const gx = x(s.now_ms - t);
+      add("line", { x1: gx, x2: gx, y1: top, y2: top + order.length * laneH, class: "grid" });
+      add("text", { x: gx, y: height - 4, "text-anchor": t === 0 ? "end" : "middle", class: "axis" },
+        t === 0 ? "now" : "−" + (step < 1000 ? (t / 1000).toFixed(1) : t / 1000) + " s");
+    }
+    $("stream-hint").textContent = "one bar per task, a lane per worker, last " + dur(win);
+    for (const [w, k] of row) {
+      add("text", { x: 8, y: top + k * laneH + laneH / 2 + 4, class: "lane-label" }, "worker " + w);
+    }
+    let n = 0;
+    for (const sp of spans.values()) {
+      const k = row.get(sp.w);
+      const x0 = Math.max(x(sp.s), left);
+      const w = Math.max(x(sp.s + sp.d) - x0, 2);
+      const r = add("rect", { x: x0, y: top + k * laneH + 2, width: w, height: laneH - 4, rx: 2,
+        fill: colourOf(sp.f), class: sp.x ? "task failed" : "task" });
+      r.dataset.id = sp.id;
+      n++;
+    }
+    svg.replaceChildren(frag);
+    svg.dataset.bars = n;
+  }
+
+  function showTip(ev) {
+    const tip = $("tip");
+    const t = ev.target;
+    if (!(t instanceof SVGRectElement) || !t.dataset.id) { tip.hidden = true; return; }
+    const sp = spans.get(t.dataset.id);
+    if (!sp) { tip.hidden = true; return; }
+    tip.textContent = sp.f + (sp.k ? " · " + sp.k : "") + " · " + dur(sp.d) + (sp.x ? " · failed" : "");
+    const box = $("stream-wrap").getBoundingClientRect();
+    tip.style.left = (ev.clientX - box.left + 12) + "px";
+    tip.style.top = (ev.clientY - box.top + 12) + "px";
+    tip.hidden = false;
+  }
+
+  function render(s) {
+    last = s;
+    $("title").textContent = s.title || "";
+    const lastRun = s.computations.length ? s.computations[s.computations.length - 1] : null;
+    $("scheduler").textContent = s.scheduler || (lastRun ? lastRun.scheduler + " · idle" : "idle");
+    for (const f of s.functions) colourOf(f.name);
+    const workers = s.workers.filter((w) => w.running > 0 || w.done > 0 || w.queued > 0).length || s.workers.length;
+    const par = renderTiles(s, workers);
+    renderFunctions(s, par);
+    renderWorkers(s);
+    renderComputations(s);
+    renderFailures(s);
+    renderLegend();
+    renderStream(s);
+    document.body.dataset.snapshots = String((Number(document.body.dataset.snapshots) || 0) + 1);
+  }
+
+  function connect() {
+    const conn = $("conn"), text = $("conn-text");
+    const es = new EventSource("events");
+    es.onopen = () => { conn.dataset.state = "live"; text.textContent = "live"; };
+    es.onmessage = (ev) => {
+      let s;
+      try { s = JSON.parse(ev.data); } catch (e) { return; }
+      render(s);
+    };
+    es.onerror = () => { conn.dataset.state = "lost"; text.textContent = "reconnecting"; };
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("stream").addEventListener("mousemove", showTip);
+    $("stream").addEventListener("mouseleave", () => { $("tip").hidden = true; });
+    window.addEventListener("resize", () => { if (last) renderStream({ ...last, stream: [] }); });
+    connect();
+  });
+})();

@@ -1,0 +1,219 @@
+package dashboard
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lazygraph/lazygraph/graph"
+)
+
+// ringSize is how many finished tasks each stream shard (worker) remembers.
+const ringSize = 1024
+
+// keptRuns is how many computations a Collector shows: the running ones and the latest
+// finished.
+const keptRuns = 8
+
+// keptFailures is how many failed tasks a Collector remembers.
+const keptFailures = 50
+
+// Collector gathers what the computations of this process do, for a dashboard. It is safe for
+// concurrent use.
+type Collector struct {
+	title string
+	epoch time.Time
+	proc  procSampler
+
+	mu       sync.Mutex
+	runs     []*Run
+	nextID   int
+	failures []Failure
+	nextSeq  atomic.Uint64 // stream shard numbers: each run's shards take fresh ones
+}
+
+var _ Source = (*Collector)(nil)
+
+// NewCollector returns an empty collector; title names the program on the page.
+func NewCollector(title string) *Collector {
+	return &Collector{title: title, epoch: time.Now()}
+}
+
+// Run is one computation reporting to a Collector. TaskStarted and TaskFinished may be called
+// concurrently; each worker's events go to its own shard.
+type Run struct {
+	c         *Collector
+	id        int
+	scheduler string
+	start     time.Time
+	shardBase uint64
+
+	names  []string // display names of the functions
+	fnOf   []int32  // task index → function slot (-1 for data)
+	totals []int64  // tasks per function slot
+	plan   atomic.Pointer[graph.Plan]
+	shards []shard
+	sent   *atomic.Int64 // bytes sent to worker processes, or nil
+
+	end atomic.Pointer[runEnd]
+}
+
+type runEnd struct {
+	at  time.Time
+	err error
+}
+
+// shard is one worker's counters and finished tasks, under its own lock (uncontended but for
+// snapshots).
+type shard struct {
+	started atomic.Int64   // tasks started: TaskStarted takes no lock
+	fnStart []atomic.Int64 // the same, by function slot
+	mu      sync.Mutex
+	counts  []fnCount
+	done    int64
+	ring    [ringSize]record
+	seq     uint64 // records written so far
+	_       [64]byte
+}
+
+type fnCount struct {
+	done, failed, ns int64
+	buckets          [NumBuckets]int64
+}
+
+type record struct {
+	task   int32
+	worker int32
+	failed bool
+	start  int64 // nanoseconds since the collector's epoch
+	dur    int64
+}
+
+// maxShards bounds the shards of a run; workers beyond share them.
+const maxShards = 64
+
+// Begin registers a computation of plan on scheduler with the given number of workers; sent,
+// when not nil, counts the bytes it sends to worker processes. Call Finish when it ends.
+func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent *atomic.Int64) *Run {
+	r := &Run{c: c, scheduler: scheduler, start: time.Now(), fnOf: make([]int32, plan.Len()), sent: sent}
+	slots := map[*graph.Function]int32{}
+	for i := range int32(plan.Len()) {
+		if plan.IsData(i) {
+			r.fnOf[i] = -1
+			continue
+		}
+		fn := plan.Task(i).Func()
+		s, ok := slots[fn]
+		if !ok {
+			s = int32(len(r.names))
+			slots[fn] = s
+			r.names = append(r.names, shortName(fn.DisplayName()))
+			r.totals = append(r.totals, 0)
+		}
+		r.fnOf[i] = s
+		r.totals[s]++
+	}
+	r.shards = make([]shard, min(max(workers, 1), maxShards))
+	for k := range r.shards {
+		r.shards[k].counts = make([]fnCount, len(r.names))
+		r.shards[k].fnStart = make([]atomic.Int64, len(r.names))
+	}
+	r.plan.Store(plan)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.nextID++
+	r.id = c.nextID
+	r.shardBase = c.nextSeq.Add(uint64(len(r.shards))) - uint64(len(r.shards))
+	// Forget the oldest finished computations beyond keptRuns.
+	kept := c.runs[:0]
+	over := len(c.runs) + 1 - keptRuns
+	for _, old := range c.runs {
+		if over > 0 && old.end.Load() != nil {
+			over--
+			continue
+		}
+		kept = append(kept, old)
+	}
+	clear(c.runs[len(kept):])
+	c.runs = append(kept, r)
+	return r
+}
+
+func (r *Run) shard(worker int) *shard {
+	if worker < 0 {
+		worker = -worker
+	}
+	return &r.shards[worker%len(r.shards)]
+}
+
+// TaskStarted records that task i started on worker.
+func (r *Run) TaskStarted(i int32, worker int) {
+	s := r.shard(worker)
+	s.started.Add(1)
+	if f := r.fnOf[i]; f >= 0 {
+		s.fnStart[f].Add(1)
+	}
+}
+
+// TaskFinished records that task i, started on worker, finished after elapsed, with err.
+func (r *Run) TaskFinished(i int32, worker int, elapsed time.Duration, err error) {
+	end := time.Since(r.c.epoch)
+	s := r.shard(worker)
+	f := r.fnOf[i]
+	s.mu.Lock()
+	s.done++
+	if f >= 0 {
+		fc := &s.counts[f]
+		if err != nil {
+			fc.failed++
+		} else {
+			fc.done++
+			fc.ns += int64(elapsed)
+			fc.buckets[bucketOf(elapsed)]++
+		}
+	}
+	s.ring[s.seq%ringSize] = record{task: i, worker: int32(worker), failed: err != nil, start: int64(end - elapsed), dur: int64(elapsed)}
+	s.seq++
+	s.mu.Unlock()
+	if err != nil {
+		r.failed(i, worker, err)
+	}
+}
+
+func (r *Run) failed(i int32, worker int, err error) {
+	fl := Failure{Worker: worker, Error: err.Error(), AtMs: time.Since(r.c.epoch).Milliseconds()}
+	if f := r.fnOf[i]; f >= 0 {
+		fl.Func = r.names[f]
+	}
+	if p := r.plan.Load(); p != nil {
+		fl.Key = string(p.Task(i).Key())
+	}
+	var te *graph.TaskError
+	if errors.As(err, &te) {
+		fl.Key, fl.Error = string(te.Key), te.Err.Error()
+	}
+	c := r.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.failures) == keptFailures {
+		c.failures = append(c.failures[:0], c.failures[1:]...)
+	}
+	c.failures = append(c.failures, fl)
+}
+
+// Finish records that the computation ended, with err (nil when it succeeded).
+func (r *Run) Finish(err error) {
+	r.end.Store(&runEnd{at: time.Now(), err: err})
+	r.plan.Store(nil) // keys of the stream are no longer shown; the graph's data may go
+}
+
+// shortName is a function's name without its package path.
+func shortName(name string) string {
+	for k := len(name) - 1; k >= 0; k-- {
+		if name[k] == '/' {
+			return name[k+1:]
+		}
+	}
+	return name
+}

@@ -1,0 +1,19 @@
+// Package dashboard serves lazygraph's live dashboard and its Prometheus metrics.
+//
+// One [Source] describes what runs: the local [Collector], fed by the task observer of package
+// delayed (every scheduler reports task starts and ends to it), or a distributed scheduler's
+// coordinator. [Register] adds the dashboard's routes to an http.ServeMux: the page and its
+// embedded script and style ("/", "/assets/"), a server-sent event stream of snapshots
+// ("/events", a few a second while a browser is connected), one snapshot as JSON
+// ("/api/snapshot") and "/metrics" in the Prometheus text format. Nothing is fetched from the
+// network: the page is self-contained.
+//
+// Cost: the Collector keeps per-function counters and a bounded ring of finished tasks per
+// worker, each updated under that worker's own (uncontended) lock, with no allocation per task.
+// Snapshots are taken only when a browser or a metrics scraper asks, at most a few a second per
+// connection.
+//
+// Protection: [Guard] requires the token (an Authorization: Bearer header, a cookie set by
+// visiting the page once with ?token=, or that query parameter) when the listener is reachable
+// from other machines, as the scheduler's /status endpoint does.
+package dashboard

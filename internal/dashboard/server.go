@@ -1,0 +1,120 @@
+package dashboard
+
+import (
+	"crypto/subtle"
+	"embed"
+	"encoding/json"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// Interval is how often /events sends a snapshot to a connected browser.
+const Interval = 250 * time.Millisecond
+
+// Register adds the dashboard's routes to mux, each wrapped by guard (nil: none): "GET /" (the
+// page), "GET /assets/" (its script and style), "GET /events" (server-sent snapshots),
+// "GET /api/snapshot" and "GET /metrics" (Prometheus). Other handlers may share mux.
+func Register(mux *http.ServeMux, src Source, guard func(http.Handler) http.Handler) {
+	if guard == nil {
+		guard = func(h http.Handler) http.Handler { return h }
+	}
+	static, _ := fs.Sub(assets, "assets")
+	mux.Handle("GET /{$}", guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, _ := fs.ReadFile(static, "index.html")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'")
+		_, _ = w.Write(page)
+	})))
+	mux.Handle("GET /assets/", guard(http.StripPrefix("/assets/", http.FileServerFS(static))))
+	mux.Handle("GET /events", guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		serveEvents(w, r, src)
+	})))
+	mux.Handle("GET /api/snapshot", guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(src.Snapshot(&Cursor{}))
+	})))
+	mux.Handle("GET /metrics", guard(MetricsHandler(src)))
+}
+
+// serveEvents sends a snapshot every Interval until the browser goes away.
+func serveEvents(w http.ResponseWriter, r *http.Request, src Source) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	var cur Cursor
+	tick := time.NewTicker(Interval)
+	defer tick.Stop()
+	enc := json.NewEncoder(w)
+	for {
+		if _, err := w.Write([]byte("data: ")); err != nil {
+			return
+		}
+		if err := enc.Encode(src.Snapshot(&cur)); err != nil { // Encode ends the line
+			return
+		}
+		if _, err := w.Write([]byte("\n")); err != nil {
+			return
+		}
+		flusher.Flush()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// TokenCookie is the cookie the dashboard sets once a browser has shown the token.
+const TokenCookie = "lazygraph_token"
+
+// Guard returns a wrapper requiring token from every request when required is true (a
+// listener reachable beyond loopback): as "Authorization: Bearer <token>", as the cookie a
+// visit with "?token=<token>" sets (that visit is redirected to the same address without the
+// token), or as that query parameter. Other requests get 401 with an explanation.
+func Guard(token string, required bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		if !required {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if q := r.URL.Query().Get("token"); q != "" && equal(q, token) {
+				http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: token, Path: "/", HttpOnly: true,
+					SameSite: http.SameSiteStrictMode})
+				if r.Method == http.MethodGet && r.URL.Path == "/" {
+					u := *r.URL
+					v := u.Query()
+					v.Del("token")
+					u.RawQuery = v.Encode()
+					http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
+					return
+				}
+				next.ServeHTTP(w, r)
+				return
+			}
+			if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && equal(got, token) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if c, err := r.Cookie(TokenCookie); err == nil && equal(c.Value, token) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="lazygraph"`)
+			http.Error(w, "this endpoint listens beyond loopback: send the token as Authorization: Bearer <token>, or open the dashboard once as /?token=<token>", http.StatusUnauthorized)
+		})
+	}
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
