@@ -100,14 +100,11 @@ func chunkSpans(footer *tvalue, fileSize int64) ([]chunkSpan, error) {
 			if md == nil {
 				return nil, fmt.Errorf("%w: row group %d column %d has no metadata", errThrift, g, c)
 			}
-			data, size := md.field(cmDataPageOffset), md.field(cmCompressedBytes)
-			if data == nil || size == nil {
+			size := md.field(cmCompressedBytes)
+			if md.field(cmDataPageOffset) == nil || size == nil {
 				return nil, fmt.Errorf("%w: row group %d column %d lacks its offset or size", errThrift, g, c)
 			}
-			start := data.i
-			if dict := md.field(cmDictPageOffset); dict != nil && dict.i > 0 && dict.i < start {
-				start = dict.i
-			}
+			start := chunkStart(&md.tvalue)
 			if start < 4 || size.i < 0 || start+size.i > fileSize || start+size.i < start {
 				return nil, fmt.Errorf("%w: row group %d column %d at [%d, +%d) outside the file", errThrift, g, c, start, size.i)
 			}
@@ -115,6 +112,17 @@ func chunkSpans(footer *tvalue, fileSize int64) ([]chunkSpan, error) {
 		}
 	}
 	return spans, nil
+}
+
+// chunkStart returns where a column chunk's first page starts: its
+// dictionary page when it has one, else its first data page. (A chunk of
+// no rows can have a dictionary page and a data page offset of 0.)
+func chunkStart(md *tvalue) int64 {
+	start := md.field(cmDataPageOffset).i
+	if dict := md.field(cmDictPageOffset); dict != nil && dict.i > 0 && (dict.i < start || start <= 0) {
+		start = dict.i
+	}
+	return start
 }
 
 // page is one page of a chunk: its header (parsed) and its stored bytes.
@@ -257,6 +265,9 @@ func addChecksums(in []byte) ([]byte, error) {
 		}
 	}
 	rgs := footer.field(fmRowGroups)
+	if rgs == nil {
+		rgs = &tfield{}
+	}
 	for g := range rgs.elems {
 		rg := &rgs.elems[g]
 		if fo := rg.field(rgFileOffset); fo != nil {
@@ -264,13 +275,13 @@ func addChecksums(in []byte) ([]byte, error) {
 		}
 		move(rg, rgFileOffset)
 		cols := rg.field(rgColumns)
+		if cols == nil {
+			continue
+		}
 		for c := range cols.elems {
 			cc := &cols.elems[c]
 			md := &cc.field(ccMetaData).tvalue
-			start := md.field(cmDataPageOffset).i
-			if dict := md.field(cmDictPageOffset); dict != nil && dict.i > 0 && dict.i < start {
-				start = dict.i
-			}
+			start := chunkStart(md)
 			size := md.field(cmCompressedBytes)
 			size.i = newPos(start+size.i) - newPos(start)
 			// Page indexes and bloom filters hold page offsets of their

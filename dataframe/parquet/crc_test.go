@@ -197,3 +197,19 @@ func TestDamagedPageIsAnError(t *testing.T) {
 		t.Errorf("reading columns other than the damaged one: %v", err)
 	}
 }
+
+// FuzzVerifyChunks: checking the pages of arbitrary bytes never panics.
+func FuzzVerifyChunks(f *testing.F) {
+	dir := f.TempDir()
+	path := filepath.Join(dir, "x.parquet")
+	if err := Write(path, crcFrame(f, 50)); err != nil {
+		f.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	f.Add(raw)
+	f.Add([]byte("PAR1\x00\x00\x00\x00PAR1"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		verifyChunks(bytesReaderAt(b), int64(len(b)), nil)
+		addChecksums(b)
+	})
+}
