@@ -77,9 +77,10 @@
 //
 // # On the wire
 //
-// *Frame and *Column implement msgpack's CustomEncoder and CustomDecoder,
-// which lazygraph's wire codec uses when a frame is a task's argument or
-// result on the processes or distributed scheduler. Float64 data, Int64
+// This package registers the encoding of *Frame and *Column with
+// lazygraph's wire codec (it is not part of their API), which uses it when
+// a frame is a task's argument or result on the processes or distributed
+// scheduler. Float64 data, Int64
 // and Time data (nanoseconds), validity bitmaps, bool values (packed one
 // bit a row) and string bytes (one offsets array and one byte buffer per
 // column) are written as the codec's raw numeric slices, so they travel as

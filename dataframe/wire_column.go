@@ -27,15 +27,10 @@ import (
 // 64 KiB), never element by element.
 const columnWireItems = 5
 
-var (
-	_ msgpack.CustomEncoder = (*Column)(nil)
-	_ msgpack.CustomDecoder = (*Column)(nil)
-)
-
-// EncodeMsgpack writes the column for lazygraph's wire codec: numeric data,
-// validity and string bytes as raw slices. See the package documentation,
-// "On the wire".
-func (c *Column) EncodeMsgpack(enc *msgpack.Encoder) error {
+// encodeColumn writes the column for lazygraph's wire codec (registered
+// in wire_codec.go): numeric data, validity and string bytes as raw
+// slices. See the package documentation, "On the wire".
+func encodeColumn(enc *msgpack.Encoder, c *Column) error {
 	if err := enc.EncodeArrayLen(columnWireItems); err != nil {
 		return err
 	}
@@ -70,10 +65,11 @@ func (c *Column) EncodeMsgpack(enc *msgpack.Encoder) error {
 	return enc.Encode([]uint64(c.valid))
 }
 
-// DecodeMsgpack reads a column written by EncodeMsgpack. Malformed input
-// is an error wrapping ErrMalformed; it never panics. Numeric data is used
-// in place, without a copy, from the buffer the codec decoded it into.
-func (c *Column) DecodeMsgpack(dec *msgpack.Decoder) error {
+// decodeColumnInto reads a column written by encodeColumn into c.
+// Malformed input is an error wrapping ErrMalformed; it never panics.
+// Numeric data is used in place, without a copy, from the buffer the codec
+// decoded it into.
+func decodeColumnInto(dec *msgpack.Decoder, c *Column) error {
 	col, err := decodeColumn(dec)
 	if err != nil {
 		return err

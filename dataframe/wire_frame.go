@@ -27,18 +27,13 @@ const (
 // claim on the wire, where no data backs it.
 const maxColumnlessRows = 1 << 32
 
-var (
-	_ msgpack.CustomEncoder = (*Frame)(nil)
-	_ msgpack.CustomDecoder = (*Frame)(nil)
-)
-
-// EncodeMsgpack writes the frame for lazygraph's wire codec, so that a
-// *Frame can be a task's argument or result on the processes and
-// distributed schedulers: numeric columns, validity bitmaps and string
-// bytes travel as raw memory. A view travels as its backing columns plus
+// encodeFrame writes the frame for lazygraph's wire codec (registered in
+// wire_codec.go), so that a *Frame can be a task's argument or result on
+// the processes and distributed schedulers: numeric columns, validity
+// bitmaps and string bytes travel as raw memory. A view travels as its backing columns plus
 // its row index, or materialised, whichever is smaller. See the package
 // documentation, "On the wire".
-func (f *Frame) EncodeMsgpack(enc *msgpack.Encoder) error {
+func encodeFrame(enc *msgpack.Encoder, f *Frame) error {
 	columns, rows, baseLen := f.columns, f.rows, f.baseLen
 	if rows != nil && !f.viewTravelsAsIndex() {
 		columns = f.Columns()
@@ -57,7 +52,7 @@ func (f *Frame) EncodeMsgpack(enc *msgpack.Encoder) error {
 		return err
 	}
 	for _, c := range columns {
-		if err := c.EncodeMsgpack(enc); err != nil {
+		if err := encodeColumn(enc, c); err != nil {
 			return err
 		}
 	}
@@ -67,11 +62,11 @@ func (f *Frame) EncodeMsgpack(enc *msgpack.Encoder) error {
 	return enc.Encode(intsAsInt64s(rows))
 }
 
-// DecodeMsgpack reads a frame written by EncodeMsgpack, checking
+// decodeFrame reads a frame written by encodeFrame into f, checking
 // everything: malformed input is an error wrapping ErrMalformed, never a
 // panic. A view that travelled as an index comes back a view over the
 // decoded backing columns.
-func (f *Frame) DecodeMsgpack(dec *msgpack.Decoder) error {
+func decodeFrame(dec *msgpack.Decoder, f *Frame) error {
 	if err := expectArray(dec, frameWireItems, "frame"); err != nil {
 		return err
 	}

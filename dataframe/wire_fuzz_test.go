@@ -24,7 +24,7 @@ func (p *panicProbe) DecodeMsgpack(dec *msgpack.Decoder) error {
 			panic(r)
 		}
 	}()
-	return p.frame.DecodeMsgpack(dec)
+	return decodeFrame(dec, &p.frame)
 }
 
 // FuzzDecodeFrame feeds the frame decoder arbitrary bodies and an

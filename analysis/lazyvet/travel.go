@@ -77,7 +77,8 @@ func unencodable(t types.Type, seen map[types.Type]bool) string {
 func selfEncoding(t types.Type) bool {
 	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil {
 		switch n.Obj().Pkg().Path() + "." + n.Obj().Name() {
-		case "time.Time", "gonum.org/v1/gonum/mat.Dense", "gonum.org/v1/gonum/mat.VecDense":
+		case "time.Time", "gonum.org/v1/gonum/mat.Dense", "gonum.org/v1/gonum/mat.VecDense",
+			"github.com/lazygraph/lazygraph/dataframe.Frame", "github.com/lazygraph/lazygraph/dataframe.Column":
 			return true
 		}
 	}

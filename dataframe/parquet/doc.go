@@ -14,13 +14,22 @@
 //
 // # Damaged files
 //
-// Parquet can carry a CRC-32 for each page, but the Arrow Go library this
-// package uses (v18) neither writes nor verifies page checksums, so this
-// package cannot either. A damaged file is an error when the damage
-// breaks its structure (the footer, a page header, a compressed block
-// that does not decompress, a value count that does not add up), but a
-// flipped bit inside an uncompressed page, or one that Snappy
-// decompresses without complaint, can read back as different values
-// without an error. Keep checksums of Parquet files outside them (or in
-// the store that holds them) where that matters.
+// Parquet can carry a CRC-32 of each page's stored bytes in its header.
+// The Arrow Go library this package uses (v18.8) neither writes nor checks
+// them, so this package does both itself: Write puts a checksum in every
+// page header, and Read (and each ReadLazy partition) checks the checksum
+// of every page of the columns it reads that has one before decoding
+// anything. A mismatch is an error wrapping ErrChecksum and
+// dataframe.ErrMalformed, never different data.
+//
+// What the format cannot tell: pages of files written without checksums
+// (by Arrow Go, by pandas/pyarrow unless asked with
+// write_page_checksum=True, and by older writers) are read unchecked, and
+// a flipped bit inside such a page can read back as a different value
+// without an error when it does not break the page's structure. The
+// footer (schema, row counts, statistics) and the page headers themselves
+// carry no checksum in Parquet: damage there is an error only when it
+// makes them unparseable or inconsistent. Keep checksums of such files
+// outside them where that matters. Encrypted files and column chunks in
+// other files are refused.
 package parquet

@@ -1,6 +1,7 @@
 package parquet
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -78,6 +79,9 @@ func Read(path string, opts ...Option) (*dataframe.Frame, error) {
 			}
 		}
 		return nil, fmt.Errorf("parquet: %s: nested Parquet schemas are not supported: %w", path, dataframe.ErrColumnType)
+	}
+	if err := verifyFile(path, indices); err != nil {
+		return nil, err
 	}
 	table, err := fr.ReadRowGroups(context.Background(), indices, allRowGroups(pf.NumRowGroups()))
 	if err != nil {
@@ -387,21 +391,39 @@ func Write(path string, f *dataframe.Frame) (err error) {
 	table := array.NewTableFromRecords(schema, []arrow.RecordBatch{record})
 	defer table.Release()
 
-	out, err := os.Create(path)
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
+	// Arrow writes into memory (hiding Close, which it would call); the
+	// file gets that with a checksum in every page header (see crc.go).
+	var written bytes.Buffer
+	sink := struct{ io.Writer }{&written}
+	if err := pqarrow.WriteTable(table, sink, max(1, int64(n)), props, pqarrow.DefaultWriterProps()); err != nil {
+		return fmt.Errorf("parquet: Write %s: %w", path, err)
+	}
+	withCRC, err := addChecksums(written.Bytes())
+	if err != nil {
+		return fmt.Errorf("parquet: Write %s: adding page checksums: %w", path, err)
+	}
+	if err := os.WriteFile(path, withCRC, 0o666); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	return nil
+}
+
+// verifyFile checks the page checksums of the given columns of a file
+// (see crc.go). A mismatch, or page headers that do not parse, is an error
+// wrapping dataframe.ErrMalformed (and ErrChecksum for a mismatch).
+func verifyFile(path string, columns []int) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
 	}
-	defer func() {
-		if cerr := out.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("parquet: %w", cerr)
-		}
-	}()
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
-	// Hide Close from the writer, which would close the file itself; the
-	// deferred Close reports errors.
-	sink := struct{ io.Writer }{out}
-	if err := pqarrow.WriteTable(table, sink, max(1, int64(n)), props, pqarrow.DefaultWriterProps()); err != nil {
-		return fmt.Errorf("parquet: Write %s: %w", path, err)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	if _, _, err := verifyChunks(f, info.Size(), columns); err != nil {
+		return fmt.Errorf("parquet: %s: %w", path, errors.Join(dataframe.ErrMalformed, err))
 	}
 	return nil
 }
