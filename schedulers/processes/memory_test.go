@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers/processes"
 )
@@ -36,6 +37,21 @@ var (
 			total += a[j] * b[j]
 		}
 		return total
+	})
+	meanBlock = delayed.Func1(func(a []float64) float64 {
+		total := 0.0
+		for _, x := range a {
+			total += x
+		}
+		return total / float64(len(a))
+	})
+	// centredDot is a·b less m, run only once m (from every block) is known.
+	centredDot = delayed.Func3(func(a, b []float64, m float64) float64 {
+		total := 0.0
+		for j := range a {
+			total += a[j] * b[j]
+		}
+		return total - m
 	})
 	sumFloat64s = delayed.Func1(func(xs []float64) float64 {
 		total := 0.0
@@ -87,6 +103,9 @@ func TestWorkerKilledForMemoryIsNamed(t *testing.T) {
 // and fetched by the parent for the other worker, are identical to the originals.
 func TestSpilledValuesAreRight(t *testing.T) {
 	t.Setenv(worker.EnvMemory, "16MB")
+	// A worker built with -race is resident well above 16MB before it holds anything, so it
+	// would pause and the parent run the tasks itself: spilling, not pausing, is tested here.
+	t.Setenv(worker.EnvPause, "off")
 	t.Setenv(worker.EnvSpillDir, t.TempDir())
 	freshPools(t)
 	const n = 40 // 40 MiB of blocks, all held until their last user ran
@@ -94,10 +113,17 @@ func TestSpilledValuesAreRight(t *testing.T) {
 	for i := range blocks {
 		blocks[i] = spillBlockOf(delayed.Value(i))
 	}
+	// Every block is needed until the mean of all their means is known, so all of them are held
+	// at once, whatever order the workers run tasks in.
+	means := make([]delayed.Delayed[float64], n)
+	for i := range blocks {
+		means[i] = meanBlock(blocks[i])
+	}
+	grand := sumFloat64s(delayed.All(means))
 	dots := make([]delayed.Delayed[float64], 0, 2*n)
 	for i := range blocks {
 		// Pairs far apart, computed on any worker: inputs cross between workers.
-		dots = append(dots, dotBlocks(blocks[i], blocks[(i+n/2)%n]), dotBlocks(blocks[i], blocks[(i+1)%n]))
+		dots = append(dots, centredDot(blocks[i], blocks[(i+n/2)%n], grand), centredDot(blocks[i], blocks[(i+1)%n], grand))
 	}
 	got, err := sumFloat64s(delayed.All(dots)).Compute(context.Background(), opts(2)...)
 	if err != nil {
@@ -107,10 +133,20 @@ func TestSpilledValuesAreRight(t *testing.T) {
 	if got != want {
 		t.Fatalf("result %v, want %v", got, want)
 	}
-	reports := processes.WorkerMemory()
+	// Workers report their memory every 250 ms and at the end of each job, after its results:
+	// wait for the report that counts the spilling (a hang guard only, not a timing assertion).
+	var reports []cluster.WorkerMemory
 	var spilled int64
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		reports, spilled = processes.WorkerMemory(), 0
+		for _, r := range reports {
+			spilled += r.SpilledTotal
+		}
+		if spilled > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
 	for _, r := range reports {
-		spilled += r.SpilledTotal
 		if r.Limit != 16e6 {
 			t.Errorf("worker %s: limit %d, want 16MB", r.Worker, r.Limit)
 		}
