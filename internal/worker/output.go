@@ -143,6 +143,7 @@ type OutputCapture struct {
 	relay   bool        // the running task's output is relayed (else written through)
 	orig    [3]*os.File // the original descriptors 1 and 2, duplicated
 	readers [3]*os.File // the pipes' read ends
+	fds     [3]int      // their descriptors (os.File.Fd would make them blocking)
 	buf     []byte
 	wg      sync.WaitGroup
 	closed  bool
@@ -159,9 +160,7 @@ func (c *OutputCapture) begin(relay bool) {
 func (c *OutputCapture) end() []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for s := Stdout; s <= Stderr; s++ {
-		c.drainLocked(s)
-	}
+	c.drainPendingLocked()
 	t := c.cur
 	c.cur = nil
 	if t == nil || !c.relay {

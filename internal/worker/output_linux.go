@@ -68,6 +68,7 @@ func (c *OutputCapture) take(s byte) error {
 		return err
 	}
 	unix.Close(p[1])
+	c.fds[s] = p[0]
 	c.readers[s] = os.NewFile(uintptr(p[0]), fmt.Sprintf("tasks' descriptor %d", fd))
 	return nil
 }
@@ -85,6 +86,25 @@ func (c *OutputCapture) readLocked(s byte, fd int) bool {
 			continue
 		}
 		return !errors.Is(err, unix.EAGAIN)
+	}
+}
+
+// drainPendingLocked reads what the task left in either pipe. Most tasks write nothing: one
+// poll, which does not wait, tells which pipes hold anything, so such a task costs one system
+// call, not a read of each pipe.
+func (c *OutputCapture) drainPendingLocked() {
+	if c.closed || c.readers[Stdout] == nil || c.readers[Stderr] == nil {
+		return
+	}
+	fds := [2]unix.PollFd{{Fd: int32(c.fds[Stdout]), Events: unix.POLLIN}, {Fd: int32(c.fds[Stderr]), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds[:], 0)
+	if err == nil && n == 0 {
+		return
+	}
+	for k, s := range [2]byte{Stdout, Stderr} {
+		if err != nil || fds[k].Revents != 0 {
+			c.drainLocked(s)
+		}
 	}
 }
 

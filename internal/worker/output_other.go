@@ -14,5 +14,8 @@ func StartOutputCapture() (*OutputCapture, error) {
 
 func (c *OutputCapture) drainLocked(byte) {}
 
+// drainPendingLocked does nothing here.
+func (c *OutputCapture) drainPendingLocked() {}
+
 // Close does nothing here.
 func (c *OutputCapture) Close() {}
