@@ -178,6 +178,11 @@ func decodeRegistered(enc EncodedError) (result error) {
 	if !ok {
 		return nil
 	}
+	// Structure-checked first, as every body is: msgpack sizes what it allocates from the lengths
+	// the bytes announce (a fuzzer's workers grew by gigabytes on hostile error data).
+	if checkStructure(enc.Data) != nil {
+		return nil
+	}
 	ptr := reflect.New(t.Elem())
 	if err := msgpack.Unmarshal(enc.Data, ptr.Interface()); err != nil {
 		return nil
