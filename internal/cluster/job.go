@@ -161,6 +161,21 @@ func (js *Job) observe(ns int64) {
 	js.avgNs = 0.8*js.avgNs + 0.2*float64(ns)
 }
 
+// unpreferWorker moves the ready tasks preferring worker id (a worker leaving or retiring) to the
+// shared queue; both queues hold ranks, so they move as they are. It reports whether any moved.
+func (js *Job) unpreferWorker(id int32) bool {
+	q := js.local[id]
+	if q == nil {
+		return false
+	}
+	js.localTotal -= q.Len()
+	delete(js.local, id)
+	for _, r := range *q {
+		js.ready.Push(r)
+	}
+	return true
+}
+
 // pushLocal queues ready task i for worker id.
 func (js *Job) pushLocal(id int32, i int32) {
 	q := js.local[id]

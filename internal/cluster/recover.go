@@ -74,14 +74,7 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 	w.queue = taskQueue{}
 	c.forgetWorker(w)
 	for _, js := range c.jobs {
-		// Tasks preferring it go to the shared queue.
-		if q := js.local[w.id]; q != nil {
-			js.localTotal -= q.Len()
-			delete(js.local, w.id)
-			for _, i := range *q {
-				js.ready.Push(i)
-			}
-		}
+		js.unpreferWorker(w.id)
 	}
 	for _, js := range c.jobs {
 		if js.over {

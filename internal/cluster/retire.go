@@ -99,13 +99,7 @@ func (c *Coordinator) onRetire(w *Worker, reason string) {
 	c.leaving = append(c.leaving, w)
 	c.peerUsers(w)
 	for _, js := range c.jobs {
-		// Tasks preferring it go to the shared queue.
-		if q := js.local[w.id]; q != nil {
-			js.localTotal -= q.Len()
-			delete(js.local, w.id)
-			for _, i := range *q {
-				js.ready.Push(i)
-			}
+		if js.unpreferWorker(w.id) {
 			c.feedAll(js)
 		}
 		if !js.stopped() && c.eligible(js) == 0 && js.starved.IsZero() {

@@ -69,25 +69,18 @@ const (
 var ErrOutOfMemory = errors.New("worker killed for memory")
 
 // spillAt returns the held bytes from which values spill, 0 when they never do.
-func (m *Memory) spillAt() int64 {
-	if m.Limit <= 0 || m.Spill < 0 {
-		return 0
-	}
-	f := m.Spill
-	if f == 0 {
-		f = DefaultSpill
-	}
-	return int64(f * float64(m.Limit))
-}
+func (m *Memory) spillAt() int64 { return m.share(m.Spill, DefaultSpill) }
 
 // pauseAt returns the resident bytes from which no task starts, 0 when never.
-func (m *Memory) pauseAt() int64 {
-	if m.Limit <= 0 || m.Pause < 0 {
+func (m *Memory) pauseAt() int64 { return m.share(m.Pause, DefaultPause) }
+
+// share returns fraction f of the limit (def when f is 0), 0 without a limit or when f < 0.
+func (m *Memory) share(f, def float64) int64 {
+	if m.Limit <= 0 || f < 0 {
 		return 0
 	}
-	f := m.Pause
 	if f == 0 {
-		f = DefaultPause
+		f = def
 	}
 	return int64(f * float64(m.Limit))
 }
