@@ -524,47 +524,35 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 		return r, nil
 	}
 	rt := resultType(fn)
-	if st != nil {
-		// Kept in the store by this worker: the client need not write it.
-		enc, err := wire.Encode(v, rt)
-		if err != nil {
-			return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
-		}
-		res.Stored = x.keepInStore(st, t.StoreKey, enc)
-		res.Size = int64(enc.Size())
-		x.keep(t.Key, v, rt, res.Size)
-		if t.Send == SendAlways || t.Send == SendIfSmall && res.Size <= SmallResult {
-			res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
-			return res, enc.Attachments
-		}
-		return res, nil
-	}
-	if t.Send == SendNever {
+	if t.Send == SendNever && st == nil && x.mem == nil {
 		// Kept here, sent later if ever: check now that it could be.
-		if x.mem != nil {
-			// With a budget the size is needed: encoding checks too (large slices are not copied).
-			enc, err := wire.Encode(v, rt)
-			if err != nil {
-				return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
-			}
-			res.Size = int64(enc.Size())
-		} else if err := wire.CheckValue(v, rt); err != nil {
-			return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
+		if err := wire.CheckValue(v, rt); err != nil {
+			return x.unsendable(res, v, err), nil
 		}
-		x.keep(t.Key, v, rt, res.Size)
+		x.keep(t.Key, v, rt, 0)
 		return res, nil
 	}
+	// Encoded once, to send it, to keep it in the store (the client need not write it) or to
+	// know its size against the memory budget (large slices are not copied).
 	enc, err := wire.Encode(v, rt)
 	if err != nil {
-		return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err)), nil
+		return x.unsendable(res, v, err), nil
 	}
 	res.Size = int64(enc.Size())
+	if st != nil {
+		res.Stored = x.keepInStore(st, t.StoreKey, enc)
+	}
 	x.keep(t.Key, v, rt, res.Size)
-	if t.Send == SendAlways || res.Size <= SmallResult {
+	if t.Send == SendAlways || t.Send == SendIfSmall && res.Size <= SmallResult {
 		res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
 		return res, enc.Attachments
 	}
 	return res, nil
+}
+
+// unsendable fails a task whose result cannot travel to another process.
+func (x *Executor) unsendable(res Result, v any, err error) Result {
+	return x.failed(res, fmt.Errorf("its result of type %T cannot be sent to another process: %w", v, err))
 }
 
 func (x *Executor) keep(key uint64, v any, t reflect.Type, size int64) {
