@@ -139,7 +139,8 @@ func RelayOutput(out []byte, tag string, stdout, stderr io.Writer) {
 // process's original output.
 type OutputCapture struct {
 	mu      sync.Mutex
-	cur     *taskOutput // the running task's, nil between tasks
+	cur     taskOutput  // the running task's output (zero between tasks: no allocation per task)
+	running bool        // a task is running
 	relay   bool        // the running task's output is relayed (else written through)
 	orig    [3]*os.File // the original descriptors 1 and 2, duplicated
 	readers [3]*os.File // the pipes' read ends
@@ -152,7 +153,7 @@ type OutputCapture struct {
 // begin starts attributing output to a task; relay false writes its output through instead.
 func (c *OutputCapture) begin(relay bool) {
 	c.mu.Lock()
-	c.cur, c.relay = &taskOutput{}, relay
+	c.running, c.relay = true, relay
 	c.mu.Unlock()
 }
 
@@ -161,17 +162,19 @@ func (c *OutputCapture) end() []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.drainPendingLocked()
-	t := c.cur
-	c.cur = nil
-	if t == nil || !c.relay {
-		return nil
+	running := c.running
+	c.running = false
+	var out []byte
+	if running && c.relay {
+		out = c.cur.finish()
 	}
-	return t.finish()
+	c.cur = taskOutput{}
+	return out
 }
 
 // attribute hands bytes read from stream s to the running task, or writes them through.
 func (c *OutputCapture) attributeLocked(s byte, p []byte) {
-	if c.cur != nil && c.relay {
+	if c.running && c.relay {
 		c.cur.add(s, p)
 		return
 	}

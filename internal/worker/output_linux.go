@@ -129,7 +129,7 @@ func (c *OutputCapture) Close() {
 			_ = unix.Dup3(int(c.orig[s].Fd()), int(s), 0)
 		}
 	}
-	c.cur = nil
+	c.running, c.cur = false, taskOutput{}
 	for s := Stdout; s <= Stderr; s++ {
 		c.drainLocked(s)
 	}
