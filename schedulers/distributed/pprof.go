@@ -30,28 +30,18 @@ import (
 // maxProfileSeconds bounds a requested profile's length.
 const maxProfileSeconds = 3600
 
-// registerProfiling adds the profiling endpoints to the status endpoint's mux. With needToken,
-// every request must carry the scheduler's token, as /status requires beyond loopback.
-func (s *Server) registerProfiling(mux *http.ServeMux, needToken bool) {
-	guard := func(h http.HandlerFunc) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			if needToken && !bearerMatches(r, s.opts.Token) {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="lazygraph"`)
-				http.Error(w, "the status endpoint listens beyond loopback: send the scheduler's token as Authorization: Bearer <token>", http.StatusUnauthorized)
-				return
-			}
-			h(w, r)
-		}
-	}
-	mux.HandleFunc("GET /debug/pprof/{$}", guard(profileIndex))
-	mux.HandleFunc("GET /debug/pprof/profile", guard(cpuProfile))
-	mux.HandleFunc("GET /debug/pprof/trace", guard(executionTrace))
-	mux.HandleFunc("GET /debug/pprof/cmdline", guard(func(w http.ResponseWriter, _ *http.Request) {
+// registerProfiling adds the profiling endpoints to the status endpoint's mux, each behind guard:
+// the same token rule as the dashboard's (see statusMux).
+func (s *Server) registerProfiling(mux *http.ServeMux, guard func(http.Handler) http.Handler) {
+	mux.Handle("GET /debug/pprof/{$}", guard(http.HandlerFunc(profileIndex)))
+	mux.Handle("GET /debug/pprof/profile", guard(http.HandlerFunc(cpuProfile)))
+	mux.Handle("GET /debug/pprof/trace", guard(http.HandlerFunc(executionTrace)))
+	mux.Handle("GET /debug/pprof/cmdline", guard(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprint(w, strings.Join(os.Args, "\x00"))
-	}))
-	mux.HandleFunc("GET /debug/pprof/cluster", guard(s.clusterProfileHandler))
-	mux.HandleFunc("GET /debug/pprof/{name}", guard(namedProfile))
+	})))
+	mux.Handle("GET /debug/pprof/cluster", guard(http.HandlerFunc(s.clusterProfileHandler)))
+	mux.Handle("GET /debug/pprof/{name}", guard(http.HandlerFunc(namedProfile)))
 }
 
 // profileSeconds reads the seconds parameter: def when absent.

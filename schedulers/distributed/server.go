@@ -332,7 +332,7 @@ func (s *Server) statusMux(needToken bool) *http.ServeMux {
 		}{s.AdaptiveStatus(), s.RetireStats()})
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	s.registerProfiling(mux, needToken)
+	s.registerProfiling(mux, guard)
 	dashboard.Register(mux, dashboard.ClusterSource(s.coord, "scheduler "+s.Address(), "distributed"), guard)
 	return mux
 }
