@@ -272,14 +272,12 @@ func TestMalformedResultsTakeTheWorkerDown(t *testing.T) {
 	g, data := wideGraph(t, 2)
 	s.submit(g, data, "")
 	w.deliver()
-	s.event(func() {
-		s.c.onResults(w.w, &worker.Results{Items: []worker.Result{{Key: 1, Attachments: 3}}}, nil)
-	})
+	s.event(evResults{w.w, &worker.Results{Items: []worker.Result{{Key: 1, Attachments: 3}}}, nil})
 	if !w.w.dead {
 		t.Fatal("a worker announcing attachments it did not send stays in service")
 	}
 	w.gone = true
-	s.event(func() { s.c.onValues(w.w, &worker.Values{Puts: []worker.Put{{Key: 1, Attachments: -1}}}, nil) })
+	s.event(evValues{w.w, &worker.Values{Puts: []worker.Put{{Key: 1, Attachments: -1}}}, nil})
 	s.settle()
 	s.check()
 }
