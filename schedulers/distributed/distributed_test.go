@@ -62,12 +62,12 @@ var (
 )
 
 func TestConformanceLocalCluster(t *testing.T) {
-	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2})
+	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, WorkerProcesses: true})
 }
 
 func TestConformanceRemoteScheduler(t *testing.T) {
 	tc := newTestCluster(t, 2)
-	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, RemoteWorkers: true,
+	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, RemoteWorkers: true, WorkerProcesses: true,
 		Extra: []delayed.Option{delayed.WithAddress(tc.file)}})
 }
 
