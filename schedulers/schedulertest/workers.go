@@ -19,6 +19,7 @@ var writeOutput = delayed.Func1(outputcheck.Write)
 func (s *suite) workerCases(t *testing.T) {
 	t.Run("OutputRelayed", s.outputRelayed)
 	t.Run("OutputRelayOff", s.outputRelayOff)
+	t.Run("Trace", s.trace)
 }
 
 // What tasks write on worker processes comes back to the program, each line tagged with its
