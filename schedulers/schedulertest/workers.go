@@ -20,6 +20,9 @@ func (s *suite) workerCases(t *testing.T) {
 	t.Run("OutputRelayed", s.outputRelayed)
 	t.Run("OutputRelayOff", s.outputRelayOff)
 	t.Run("Trace", s.trace)
+	if !s.o.RemoteWorkers {
+		t.Run("WorkersWriteResultsIntoTheStore", s.workersWriteTheStore)
+	}
 }
 
 // What tasks write on worker processes comes back to the program, each line tagged with its
