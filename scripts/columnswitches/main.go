@@ -24,6 +24,7 @@ import (
 var typeNames = map[string]bool{
 	"Float64": true, "Int64": true, "String": true, "Bool": true, "Time": true,
 	"cellInt": true, "cellFloat": true, "cellBool": true, "cellTime": true, "cellString": true,
+	"float64Vec": true, "int64Vec": true, "stringVec": true, "boolVec": true, "timeVec": true,
 }
 
 func perType(e ast.Expr) bool {
