@@ -74,7 +74,8 @@ type Server struct {
 	wg      sync.WaitGroup
 	closing chan struct{}
 	once    sync.Once
-	byeOnce sync.Once // farewell's
+	byeOnce sync.Once  // farewell's
+	deaths  deathNotes // how nannies' workers died (nanny.go)
 
 	mu      sync.Mutex
 	conns   map[*conn]bool
