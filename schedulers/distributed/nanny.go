@@ -150,5 +150,9 @@ func (s *Server) lostWorker(w *cluster.Worker, h *hello, remote, name string, er
 			d.Memory = &m
 		}
 	}
+	if d.LikelyOutOfMemory() {
+		// Matchable as the processes scheduler's memory deaths are.
+		return &worker.OutOfMemoryError{Worker: name, How: "its nanny saw it die", Err: d}
+	}
 	return fmt.Errorf("worker %s: %w", name, d)
 }
