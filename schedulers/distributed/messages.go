@@ -99,6 +99,9 @@ type output struct {
 	Body        []byte `msgpack:"b"`
 	Attachments int    `msgpack:"n,omitempty"`
 	Key         uint64 `msgpack:"k,omitempty"` // where it is kept, when persisted
+	// Stored says the result is in the client's result store already (a worker or the
+	// scheduler wrote it there): the client need not write it.
+	Stored bool `msgpack:"s,omitempty"`
 }
 
 type events struct {
