@@ -24,6 +24,9 @@ func (s *suite) workerCases(t *testing.T) {
 		t.Run("WorkersWriteResultsIntoTheStore", s.workersWriteTheStore)
 		t.Run("Stuck", s.stuckCases)
 	}
+	if !s.o.RemoteWorkers && s.o.RestartWorkers != nil && s.o.WorkerMemory != nil {
+		t.Run("SpilledValuesAreRight", s.spilledValuesAreRight)
+	}
 }
 
 // What tasks write on worker processes comes back to the program, each line tagged with its
