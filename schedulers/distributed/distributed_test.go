@@ -62,7 +62,8 @@ var (
 )
 
 func TestConformanceLocalCluster(t *testing.T) {
-	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, WorkerProcesses: true})
+	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, WorkerProcesses: true,
+		RestartWorkers: distributed.Close, WorkerMemory: distributed.WorkerMemory})
 }
 
 func TestConformanceRemoteScheduler(t *testing.T) {

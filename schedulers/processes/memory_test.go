@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
-	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/worker"
 	"github.com/lazygraph/lazygraph/schedulers/processes"
 )
@@ -23,42 +22,6 @@ var (
 		}
 		time.Sleep(time.Minute)
 		return int(b[len(b)-1])
-	})
-	spillBlockOf = delayed.Func1(func(i int) []float64 {
-		b := make([]float64, 128<<10) // 1 MiB
-		for j := range b {
-			b[j] = float64(i*31+j%17) + 0.5
-		}
-		return b
-	})
-	dotBlocks = delayed.Func2(func(a, b []float64) float64 {
-		total := 0.0
-		for j := range a {
-			total += a[j] * b[j]
-		}
-		return total
-	})
-	meanBlock = delayed.Func1(func(a []float64) float64 {
-		total := 0.0
-		for _, x := range a {
-			total += x
-		}
-		return total / float64(len(a))
-	})
-	// centredDot is a·b less m, run only once m (from every block) is known.
-	centredDot = delayed.Func3(func(a, b []float64, m float64) float64 {
-		total := 0.0
-		for j := range a {
-			total += a[j] * b[j]
-		}
-		return total - m
-	})
-	sumFloat64s = delayed.Func1(func(xs []float64) float64 {
-		total := 0.0
-		for _, x := range xs {
-			total += x
-		}
-		return total
 	})
 )
 
@@ -95,63 +58,5 @@ func TestWorkerKilledForMemoryIsNamed(t *testing.T) {
 	// The pool still works afterwards.
 	if v, err := incOne(delayed.Value(1)).Compute(context.Background(), opts(1)...); err != nil || v != 2 {
 		t.Fatalf("after the deaths: %d, %v", v, err)
-	}
-}
-
-// TestSpilledValuesAreRight: workers with a budget far below what the computation holds spill,
-// and the result is the one computed in this process: values read back by their worker's tasks,
-// and fetched by the parent for the other worker, are identical to the originals.
-func TestSpilledValuesAreRight(t *testing.T) {
-	t.Setenv(worker.EnvMemory, "16MB")
-	// A worker built with -race is resident well above 16MB before it holds anything, so it
-	// would pause and the parent run the tasks itself: spilling, not pausing, is tested here.
-	t.Setenv(worker.EnvPause, "off")
-	t.Setenv(worker.EnvSpillDir, t.TempDir())
-	freshPools(t)
-	const n = 40 // 40 MiB of blocks, all held until their last user ran
-	blocks := make([]delayed.Delayed[[]float64], n)
-	for i := range blocks {
-		blocks[i] = spillBlockOf(delayed.Value(i))
-	}
-	// Every block is needed until the mean of all their means is known, so all of them are held
-	// at once, whatever order the workers run tasks in.
-	means := make([]delayed.Delayed[float64], n)
-	for i := range blocks {
-		means[i] = meanBlock(blocks[i])
-	}
-	grand := sumFloat64s(delayed.All(means))
-	dots := make([]delayed.Delayed[float64], 0, 2*n)
-	for i := range blocks {
-		// Pairs far apart, computed on any worker: inputs cross between workers.
-		dots = append(dots, centredDot(blocks[i], blocks[(i+n/2)%n], grand), centredDot(blocks[i], blocks[(i+1)%n], grand))
-	}
-	got, err := sumFloat64s(delayed.All(dots)).Compute(context.Background(), opts(2)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := sumFloat64s(delayed.All(dots)).Compute(context.Background(), delayed.WithScheduler("synchronous"))
-	if got != want {
-		t.Fatalf("result %v, want %v", got, want)
-	}
-	// Workers report their memory every 250 ms and at the end of each job, after its results:
-	// wait for the report that counts the spilling (a hang guard only, not a timing assertion).
-	var reports []cluster.WorkerMemory
-	var spilled int64
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		reports, spilled = processes.WorkerMemory(), 0
-		for _, r := range reports {
-			spilled += r.SpilledTotal
-		}
-		if spilled > 0 || time.Now().After(deadline) {
-			break
-		}
-	}
-	for _, r := range reports {
-		if r.Limit != 16e6 {
-			t.Errorf("worker %s: limit %d, want 16MB", r.Worker, r.Limit)
-		}
-	}
-	if spilled == 0 || len(reports) == 0 {
-		t.Fatalf("nothing spilled: %+v", reports)
 	}
 }

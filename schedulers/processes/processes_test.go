@@ -44,7 +44,8 @@ func opts(workers int, extra ...delayed.Option) []delayed.Option {
 }
 
 func TestConformance(t *testing.T) {
-	schedulertest.Run(t, schedulertest.Options{Scheduler: processes.Name, Workers: 2, WorkerProcesses: true})
+	schedulertest.Run(t, schedulertest.Options{Scheduler: processes.Name, Workers: 2, WorkerProcesses: true,
+		RestartWorkers: processes.Close, WorkerMemory: processes.WorkerMemory})
 }
 
 func TestConformanceChunked(t *testing.T) {

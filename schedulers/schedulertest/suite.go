@@ -31,6 +31,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/schedulers"
 )
 
@@ -59,6 +60,12 @@ type Options struct {
 	// a lane per worker, workers writing the result store (the last not with RemoteWorkers: it
 	// needs one worker).
 	WorkerProcesses bool
+	// RestartWorkers, when set with WorkerMemory, ends the scheduler's workers so that the next
+	// computations start workers reading the environment as it is then (processes.Close,
+	// distributed.Close); WorkerMemory returns the last memory report of each worker started
+	// since. With both, and WorkerProcesses, the spill case runs (workers under a memory budget).
+	RestartWorkers func() error
+	WorkerMemory   func() []cluster.WorkerMemory
 }
 
 // Run runs the conformance suite as subtests of t.

@@ -25,6 +25,9 @@ func (s *suite) workerCases(t *testing.T) {
 		t.Run("EachStoreEntryIsWrittenOnce", s.eachStoreEntryIsWrittenOnce)
 		t.Run("Stuck", s.stuckCases)
 	}
+	if !s.o.RemoteWorkers && s.o.RestartWorkers != nil && s.o.WorkerMemory != nil {
+		t.Run("SpilledValuesAreRight", s.spilledValuesAreRight)
+	}
 }
 
 // What tasks write on worker processes comes back to the program, each line tagged with its
