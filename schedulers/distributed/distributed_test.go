@@ -78,7 +78,8 @@ func TestWrongTokenIsRefusedAndServingGoesOn(t *testing.T) {
 	if !errors.Is(err, distributed.ErrAuth) {
 		t.Fatalf("err = %v, want ErrAuth", err)
 	}
-	if !tc.logged("dropped connection") {
+	// The client hears the refusal before the server has logged it: wait for the line.
+	if !tc.waitLogged("dropped connection", 30*time.Second) {
 		t.Error("the refusal was not logged")
 	}
 	cl := tc.client(t)
