@@ -76,6 +76,7 @@ func columnsBenchFrame(b *testing.B) *Frame {
 func BenchmarkColumnsTake(b *testing.B) {
 	f := columnsBenchFrame(b)
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		v, err := f.Take(columnsBench.perm)
 		if err != nil {
@@ -83,6 +84,7 @@ func BenchmarkColumnsTake(b *testing.B) {
 		}
 		_ = v.Materialize()
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkColumnsGroupBy(b *testing.B) {
@@ -90,11 +92,13 @@ func BenchmarkColumnsGroupBy(b *testing.B) {
 	for _, keys := range [][]string{{"i"}, {"s"}, {"f"}, {"b", "t"}} {
 		b.Run(keys[0], func(b *testing.B) {
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if _, err := f.GroupBy(keys...); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }
@@ -102,21 +106,25 @@ func BenchmarkColumnsGroupBy(b *testing.B) {
 func BenchmarkColumnsSort(b *testing.B) {
 	f := columnsBenchFrame(b)
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := f.Sort(Asc("s"), Desc("f")); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkColumnsHash(b *testing.B) {
 	f := columnsBenchFrame(b)
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := f.hashRows([]string{"f", "i", "s", "b", "t"}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkColumnsConcat(b *testing.B) {
@@ -136,39 +144,46 @@ func BenchmarkColumnsConcat(b *testing.B) {
 	}
 	parts[3], _ = parts[3].Take(shuffled) // a view: concatenated row by row
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := Concat(parts...); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkColumnsWriteCSV(b *testing.B) {
 	f := columnsBenchFrame(b)
 	var buf bytes.Buffer
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		buf.Reset()
 		if err := WriteCSV(&buf, f); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkColumnsReadCSV(b *testing.B) {
 	columnsBenchFrame(b)
 	b.SetBytes(int64(len(columnsBench.csv)))
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := ReadCSVFrom(bytes.NewReader(columnsBench.csv)); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkColumnsWireRoundTrip(b *testing.B) {
 	f := columnsBenchFrame(b)
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		v, err := wire.Encode(f, frameType)
 		if err != nil {
@@ -178,4 +193,5 @@ func BenchmarkColumnsWireRoundTrip(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }

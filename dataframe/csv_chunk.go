@@ -51,11 +51,12 @@ type chunkParser struct {
 	fields    [][]byte
 	scratch   []byte
 	res       chunkResult
-	line      int            // chunk-local 0-based line of the current record
-	rowsGuess int            // expected rows, to size bool and string slices
-	words     []*columnWords // per column: shared 8-byte storage, or nil
-	strict    []bool         // per column: numeric by majority (see chunkColumn.strict), or nil
-	region8   chunkRegion    // this chunk's region of every columnWords
+	line      int              // chunk-local 0-based line of the current record
+	rowsGuess int              // expected rows, to size bool and string slices
+	words     []*columnWords   // per column: shared 8-byte storage, or nil
+	strs      []*columnStrings // per column: shared string storage, or nil
+	strict    []bool           // per column: numeric by majority (see chunkColumn.strict), or nil
+	region8   chunkRegion      // this chunk's region of every columnWords
 }
 
 // outcome of adding one value.
@@ -85,7 +86,7 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 		case cellBool:
 			c.b = make([]bool, 0, p.rowsGuess)
 		case cellString:
-			c.str = make([]string, 0, p.rowsGuess)
+			c.str = p.stringRegion(j, 0)
 		}
 	}
 	data := p.data
@@ -502,7 +503,7 @@ func (c *chunkColumn) begin(field []byte, p *chunkParser) addOutcome {
 		}
 		c.kind = cellString
 		c.count(field)
-		c.str = append(make([]string, c.n, capacity), s)
+		c.str = append(p.stringRegion(c.index, c.n), s)
 	}
 	c.n++
 	return addOK
@@ -534,6 +535,6 @@ func (c *chunkColumn) fill(kind cellKind, p *chunkParser) {
 	case cellBool:
 		c.b = make([]bool, n)
 	case cellString:
-		c.str = make([]string, n)
+		c.str = p.stringRegion(c.index, n)
 	}
 }

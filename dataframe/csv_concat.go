@@ -58,6 +58,14 @@ func concatChunks(names []string, kinds []cellKind, results []*chunkResult, pars
 			}
 			data = out
 		case kinds[j] == cellString:
+			var strs *columnStrings
+			if len(parsers) > 0 {
+				strs = parsers[0].strs[j]
+			}
+			if s, ok := assembleStrings(strs, regions, results, j); ok {
+				data = s
+				break
+			}
 			out := make([]string, 0, total)
 			for _, r := range results {
 				out = append(out, r.cols[j].str[:r.rows]...)

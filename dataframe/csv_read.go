@@ -243,15 +243,17 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 		capacity += regions[c].capacity
 	}
 	words := make([]*columnWords, len(names))
+	strs := make([]*columnStrings, len(names))
 	for j := range words {
 		words[j] = &columnWords{size: capacity}
+		strs[j] = &columnStrings{size: capacity}
 	}
 	parsers := make([]*chunkParser, len(bounds)-1)
 	failed := new(atomic.Int64)
 	for c := range parsers {
 		chunk := body[bounds[c]:bounds[c+1]]
 		parsers[c] = &chunkParser{data: chunk, delimiter: cfg.delimiter, names: names, header: all, use: use, cfg: cfg,
-			missing: matcher, index: c, failed: failed, words: words, region8: regions[c],
+			missing: matcher, index: c, failed: failed, words: words, strs: strs, region8: regions[c],
 			rowsGuess: int(float64(len(chunk))*float64(rowsGuess)/float64(max(1, len(body)))) + 16}
 	}
 	lineBase := func(c int) int {

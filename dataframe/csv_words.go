@@ -111,3 +111,54 @@ func assembleWords(w *columnWords, regions []chunkRegion, results []*chunkResult
 	}
 	return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(words))), total), true
 }
+
+// columnStrings is columnWords for a string column: one []string for the
+// whole input, a region per chunk, assembled by closing the gaps in place,
+// so a string column is not copied once more when the chunks are joined.
+type columnStrings struct {
+	once sync.Once
+	size int
+	strs []string
+}
+
+func (w *columnStrings) get() []string {
+	w.once.Do(func() { w.strs = make([]string, w.size) })
+	return w.strs
+}
+
+// stringRegion views the chunk's region of string column j holding n
+// empty strings, capped so that an append past it reallocates.
+func (p *chunkParser) stringRegion(j, n int) []string {
+	if p.strs == nil || n > p.region8.capacity {
+		return make([]string, n, max(n+1, p.rowsGuess))
+	}
+	r := p.region8
+	s := p.strs[j].get()[r.start : r.start+n : r.start+r.capacity]
+	clear(s)
+	return s
+}
+
+// assembleStrings is assembleWords for a string column.
+func assembleStrings(w *columnStrings, regions []chunkRegion, results []*chunkResult, j int) ([]string, bool) {
+	if w == nil || w.strs == nil {
+		return nil, false
+	}
+	strs := w.strs
+	total := 0
+	for c, r := range results {
+		col := &r.cols[j]
+		if r.rows > regions[c].capacity || (r.rows > 0 && unsafe.SliceData(col.str) != &strs[regions[c].start]) {
+			return nil, false
+		}
+		total += r.rows
+	}
+	dst := 0
+	for c, r := range results {
+		if start := regions[c].start; start != dst {
+			copy(strs[dst:dst+r.rows], strs[start:start+r.rows])
+		}
+		dst += r.rows
+	}
+	clear(strs[total:]) // nothing kept alive past the column's end
+	return strs[:total:total], true
+}

@@ -50,6 +50,12 @@ func (v float64Vec) concat(parts []vector, rows [][]int, total int) vector {
 }
 
 func (v float64Vec) hashInto(hashes []uint64, rows []int, valid Bitmap) {
+	if rows == nil && valid == nil { // the common case, inlined
+		for i := range hashes {
+			hashes[i] = foldHash(hashes[i], hashFloat64(v[i]))
+		}
+		return
+	}
 	hashSlice(hashes, v, rows, valid, hashFloat64)
 }
 

@@ -36,6 +36,12 @@ func (v int64Vec) concat(parts []vector, rows [][]int, total int) vector {
 }
 
 func (v int64Vec) hashInto(hashes []uint64, rows []int, valid Bitmap) {
+	if rows == nil && valid == nil { // the common case, inlined
+		for i := range hashes {
+			hashes[i] = foldHash(hashes[i], hashInt64(v[i]))
+		}
+		return
+	}
 	hashSlice(hashes, v, rows, valid, hashInt64)
 }
 

@@ -38,6 +38,12 @@ func (v stringVec) concat(parts []vector, rows [][]int, total int) vector {
 }
 
 func (v stringVec) hashInto(hashes []uint64, rows []int, valid Bitmap) {
+	if rows == nil && valid == nil { // the common case, inlined
+		for i := range hashes {
+			hashes[i] = foldHash(hashes[i], fnv1a(v[i]))
+		}
+		return
+	}
 	hashSlice(hashes, v, rows, valid, fnv1a)
 }
 

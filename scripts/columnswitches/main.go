@@ -27,26 +27,37 @@ var typeNames = map[string]bool{
 	"float64Vec": true, "int64Vec": true, "stringVec": true, "boolVec": true, "timeVec": true,
 }
 
-func perType(e ast.Expr) bool {
+// Kinds of per-type switch.
+const (
+	notPerType = iota
+	columnKind // on a column Type, CSV cell kind, storage type or Go slice type
+	arrowKind  // on an Arrow data or array type (inside the Parquet mapping)
+)
+
+func perType(e ast.Expr) int {
 	switch x := e.(type) {
 	case *ast.Ident:
-		return typeNames[x.Name]
+		if typeNames[x.Name] {
+			return columnKind
+		}
 	case *ast.SelectorExpr:
 		if id, ok := x.X.(*ast.Ident); ok && (id.Name == "array" || id.Name == "arrow") {
-			return true
+			return arrowKind
 		}
-		return typeNames[x.Sel.Name] && fmt.Sprint(x.X) == "dataframe"
+		if typeNames[x.Sel.Name] && fmt.Sprint(x.X) == "dataframe" {
+			return columnKind
+		}
 	case *ast.StarExpr:
 		return perType(x.X)
 	case *ast.ArrayType:
 		if id, ok := x.Elt.(*ast.Ident); ok {
 			switch id.Name {
 			case "float64", "int64", "string", "bool":
-				return true
+				return columnKind
 			}
 		}
 	}
-	return false
+	return notPerType
 }
 
 func main() {
@@ -58,7 +69,7 @@ func main() {
 	}
 	fset := token.NewFileSet()
 	perFile := map[string]int{}
-	total := 0
+	total, arrow := 0, 0
 	for _, dir := range dirs {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, name := range files {
@@ -83,11 +94,16 @@ func main() {
 				for _, st := range body.List {
 					cc := st.(*ast.CaseClause)
 					for _, e := range cc.List {
-						if perType(e) {
+						if kind := perType(e); kind != notPerType {
 							total++
 							perFile[name]++
+							what := "column type"
+							if kind == arrowKind {
+								arrow++
+								what = "Arrow type"
+							}
 							if *verbose {
-								fmt.Println(fset.Position(n.Pos()))
+								fmt.Println(fset.Position(n.Pos()), what)
 							}
 							return true
 						}
@@ -105,5 +121,6 @@ func main() {
 	for _, name := range names {
 		fmt.Printf("%4d %s\n", perFile[name], name)
 	}
-	fmt.Printf("%d per-type switches in %d files\n", total, len(perFile))
+	fmt.Printf("%d per-type switches in %d files: %d on column types, %d on Arrow types\n",
+		total, len(perFile), total-arrow, arrow)
 }
