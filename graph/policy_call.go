@@ -35,6 +35,27 @@ func CallWithPolicy(ctx context.Context, f *Function, args []any, retries int, c
 	}
 }
 
+// CallAttempt makes attempt number attempt (1 for the first) of f under its policy, and only
+// that one: the caller runs the next one where it chooses (a coordinator, on another worker),
+// with the same arguments and random stream. A later attempt first pauses the backoff due after
+// the one before it, as CallWithPolicy does. more reports whether the policy allows another
+// attempt after this one failed.
+func CallAttempt(ctx context.Context, f *Function, args []any, retries, attempt int, call CallFunc) (v any, more bool, err error) {
+	if call == nil {
+		call = f.Call
+	}
+	policy := f.Policy()
+	if policy.Retries != 0 {
+		retries = policy.Retries
+	}
+	attempt = max(attempt, 1)
+	if attempt > 1 && !pause(ctx, backoff(attempt-1)) {
+		return nil, false, context.Cause(ctx)
+	}
+	v, err = attemptOnce(ctx, call, args, policy.Timeout)
+	return v, err != nil && attempt <= retries && ctx.Err() == nil, err
+}
+
 // attemptOnce makes one attempt, failing it with a *TimeoutError when it runs past limit (when
 // limit is positive).
 func attemptOnce(ctx context.Context, call CallFunc, args []any, limit time.Duration) (any, error) {

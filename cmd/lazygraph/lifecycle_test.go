@@ -252,9 +252,12 @@ func TestProcessLifecycle(t *testing.T) {
 		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 			dir := t.TempDir()
 			file := filepath.Join(dir, "s.json")
-			s := startProc(t, nil, bin, "scheduler", "-listen", "127.0.0.1:0", "-scheduler-file", file, "-token-file", writeToken(t))
+			s := startProc(t, nil, bin, "scheduler", "-v", "-listen", "127.0.0.1:0", "-scheduler-file", file, "-token-file", writeToken(t))
 			waitFor(t, "the scheduler file", func() bool { _, ok := readFile(file); return ok })
 			w := startProc(t, nil, bin, "worker", "-scheduler-file", file)
+			// Joined before the shutdown (a worker still connecting would keep trying for its
+			// connect timeout, the scheduler file gone): its nanny and then the worker start.
+			waitFor(t, "the worker to join", func() bool { return strings.Contains(s.output(), "worker joined") })
 			b := startProc(t, nil, bin, "bench", "-scheduler", "distributed", "-scheduler-file", file, "-shape", "balance")
 			time.Sleep(1500 * time.Millisecond)
 			s.cmd.Process.Signal(sig)

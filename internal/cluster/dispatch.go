@@ -290,7 +290,13 @@ func (c *Coordinator) next(js *Job, w *Worker, limit int) (int32, bool) {
 		victim, most = id, q.Len()
 	}
 	if victim >= 0 {
-		return js.popLocal(victim)
+		i, ok := js.popLocal(victim)
+		if ok && js.retry != nil && js.retry[i].avoid == w.id && c.workers[victim].takesTasks() {
+			// A retry that failed here last waits for the (busy) worker it was placed on.
+			js.pushLocal(victim, i)
+			return 0, false
+		}
+		return i, ok
 	}
 	return 0, false
 }
@@ -387,7 +393,8 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	if js.Streams != nil {
 		stream = js.Streams[i]
 	}
-	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args, Stream: stream, Retries: js.Retries, StoreKey: js.storeKey(i)})
+	b.msg.Tasks = append(b.msg.Tasks, worker.Task{Key: js.key(i), Job: js.id, Fn: id, Args: args, Stream: stream, Retries: js.Retries, StoreKey: js.storeKey(i),
+		Placed: true, Tried: js.tried(i)})
 	b.assigned = append(b.assigned, i)
 	js.set(i, stQueued)
 	js.where[i] = -1

@@ -48,7 +48,11 @@ func (c *Coordinator) enqueue(js *Job, i int32) {
 		c.readyResources(js, i)
 		return
 	}
-	if w := c.preferred(js, i); w != nil {
+	w := c.preferred(js, i)
+	if js.retry != nil {
+		w = c.retryWorker(js, i, w)
+	}
+	if w != nil {
 		js.pushLocal(w.id, i)
 		c.markDirty(w)
 	} else {
@@ -163,6 +167,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 			c.tellTaskOutput(js, i, r.Output)
 		}
 		c.recordTask(js, i, w, r.Start, r.Elapsed, r.Err != nil)
+		if r.Err != nil && r.Retry && !js.stopped() && c.retryElsewhere(w, js, i, r.Err.Attempts) {
+			continue
+		}
 		c.tellTaskDone(js, i, int(w.id), r.Start, r.Elapsed, r.Size, r.Err)
 		if r.Err != nil {
 			c.recordFailure(js, i, w, r.Err.Message)
@@ -222,6 +229,9 @@ func (c *Coordinator) output(js *Job, i int32, e *Encoded) {
 // completed records that task i has its value.
 func (c *Coordinator) completed(js *Job, i int32) {
 	js.set(i, stDone)
+	if js.retry != nil {
+		delete(js.retry, i) // computed again later (a lost value), it starts from its first attempt
+	}
 	if js.stopped() {
 		c.finishIfIdle(js)
 		return

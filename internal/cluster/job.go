@@ -63,10 +63,11 @@ type Job struct {
 	waiting []int32 // arguments not computed yet
 	uses    []int32 // uses of the result still to come (arguments, outputs)
 	retries []uint8
-	size    []int64     // size of the encoded result, once known
-	at      []*Encoded  // values the coordinator holds, to put on workers
-	small   smallValues // small results the coordinator holds (at is nil for them)
-	sentTo  []uint64    // bit per worker id: workers sent a batch of this computation
+	retry   map[int32]retryPlace // tasks whose attempt failed and that run again (retry.go)
+	size    []int64              // size of the encoded result, once known
+	at      []*Encoded           // values the coordinator holds, to put on workers
+	small   smallValues          // small results the coordinator holds (at is nil for them)
+	sentTo  []uint64             // bit per worker id: workers sent a batch of this computation
 
 	fetchers  map[int32][]int32 // tasks waiting for a value to come back from its worker
 	fetchFrom map[int32]int32   // the worker each value was asked of

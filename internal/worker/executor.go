@@ -517,11 +517,23 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 		defer stop()
 		guarded = x.guardedCall(fn, stop)
 	}
-	v, attempts, err := graph.CallWithPolicy(ctx, fn, a, t.Retries, guarded)
+	var (
+		v        any
+		attempts int
+		more     bool
+		err      error
+	)
+	if t.Placed {
+		attempts = int(t.Tried) + 1
+		v, more, err = graph.CallAttempt(ctx, fn, a, t.Retries, attempts, guarded)
+	} else {
+		v, attempts, err = graph.CallWithPolicy(ctx, fn, a, t.Retries, guarded)
+	}
 	res.Start, res.Elapsed = start.UnixNano(), int64(time.Since(start))
 	if err != nil {
 		r := x.failed(res, err)
 		r.Err.Attempts = attempts
+		r.Retry = more && !x.stuck.Load()
 		return r, nil
 	}
 	rt := resultType(fn)

@@ -103,6 +103,11 @@ type Task struct {
 	// Retries is how many more times to run the task when it fails, unless its function sets
 	// its own (the computation's delayed.WithRetries).
 	Retries int `msgpack:"y,omitempty"`
+	// Placed says the coordinator places retries itself (preferring another worker): the
+	// executor makes one attempt, number Tried+1, and on failure reports whether the policy
+	// allows another (Result.Retry) instead of retrying here.
+	Placed bool  `msgpack:"pl,omitempty"`
+	Tried  uint8 `msgpack:"tr,omitempty"` // attempts made before this one (elsewhere)
 	// StoreKey is the entry key under which the task's result is kept in its job's result store
 	// (Batch.Store), when the worker sees that directory; empty for a result not kept.
 	StoreKey string `msgpack:"c,omitempty"`
@@ -138,6 +143,8 @@ type Result struct {
 	// Stored says the worker kept the result in its job's result store (or found it there).
 	Stored  bool  `msgpack:"st,omitempty"`
 	Elapsed int64 `msgpack:"d"` // nanoseconds
+	// Retry says the task failed on an attempt of a Placed task and its policy allows another.
+	Retry bool `msgpack:"rt,omitempty"`
 	// Output is what the task wrote to standard output and error, when the worker relays it:
 	// records of a stream byte (Stdout, Stderr), a line and '\n' (see EachOutputLine).
 	Output []byte `msgpack:"o,omitempty"`

@@ -2,10 +2,14 @@ package schedulertest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
-	"sync"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,8 +32,9 @@ var (
 // attempt (the reference runs); worker processes start with it unset.
 var noFailures atomic.Bool
 
-// attempted records the (nonce, replicate) pairs that have failed once in this process.
-var attempted sync.Map
+// The flaky functions fail the first attempt of each (nonce, replicate) pair anywhere: a marker
+// file, created by the first attempt and removed by the retry, tells the processes apart (a
+// retry may run in another worker process than the first attempt).
 
 // Draw returns the first number of the task's own random stream.
 func Draw(ctx context.Context, nonce string, i int) (uint64, error) {
@@ -46,10 +51,23 @@ func FlakyPlain(ctx context.Context, nonce string, i int) (uint64, error) {
 
 func flaky(ctx context.Context, nonce string, i int) (uint64, error) {
 	v := delayed.Rand(ctx).Uint64() // drawn before failing: a retry must see the stream anew
-	if _, failed := attempted.LoadOrStore(fmt.Sprint(nonce, "/", i), true); !failed && !noFailures.Load() {
+	if noFailures.Load() {
+		return v, nil
+	}
+	path := markerPath("flaky", nonce, i)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err == nil {
+		f.Close()
 		return 0, errFlaky
 	}
+	_ = os.Remove(path)
 	return v, nil
+}
+
+// markerPath names the marker file of one (nonce, replicate) pair of a flaky function.
+func markerPath(kind, nonce string, i int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprint(kind, "/", nonce, "/", i)))
+	return filepath.Join(os.TempDir(), "lazygraph-"+kind+"-"+hex.EncodeToString(sum[:8]))
 }
 
 var errFlaky = errors.New("flaky: first attempt fails")
@@ -124,5 +142,47 @@ func failureWithoutRetries(t *testing.T, opts OptionsFunc) {
 	var te *delayed.TaskError
 	if !errors.As(err, &te) || te.Attempts > 1 {
 		t.Errorf("got %v; want a *TaskError of one attempt", err)
+	}
+}
+
+// workerFlaky fails every attempt made in the worker process of its first attempt, as a task
+// fails because of its worker's state, and retries twice.
+var workerFlaky = delayed.Func2Ctx(WorkerFlaky, delayed.Pure(), delayed.Retries(2))
+
+// WorkerFlaky is Draw failing in the process that made its first attempt (recorded in a marker
+// file): only a retry in another process succeeds.
+func WorkerFlaky(ctx context.Context, nonce string, i int) (uint64, error) {
+	v := delayed.Rand(ctx).Uint64()
+	if noFailures.Load() {
+		return v, nil
+	}
+	path := markerPath("worker-flaky", nonce, i)
+	me := strconv.Itoa(os.Getpid())
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err == nil {
+		_, _ = f.WriteString(me)
+		f.Close()
+		return 0, errFlaky
+	}
+	if first, _ := os.ReadFile(path); string(first) == me {
+		return 0, errFlaky
+	}
+	_ = os.Remove(path)
+	return v, nil
+}
+
+// RunRetryElsewhere checks, on a scheduler of two or more worker processes, that a failed task is
+// retried on another worker than the one it failed on (issue 12), with the same inputs and random
+// stream: each task fails in the process of its first attempt, so only retries placed elsewhere
+// succeed, and the results are those of an unfailing run.
+func RunRetryElsewhere(t *testing.T, opts OptionsFunc) {
+	n := nonce(t)
+	want := reference(t, replicates(workerFlaky, n))
+	got, err := replicates(workerFlaky, n).Compute(context.Background(), opts(delayed.WithSeed(7))...)
+	if err != nil {
+		t.Fatalf("retries did not move to another worker: %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tasks retried elsewhere differ from an unfailing run:\n got %v\nwant %v", got, want)
 	}
 }
