@@ -124,6 +124,8 @@ func (p *pool) start() {
 	go func() {
 		defer p.procs.Done()
 		w.exit = w.cmd.Wait()
+		// A killed worker leaves its spill directory: it is removed once the worker is reaped.
+		worker.RemoveSpillDirs(w.spillRoot, w.cmd.Process.Pid)
 		close(w.exited)
 	}()
 	go func() {
