@@ -339,7 +339,7 @@ func (c *Coordinator) stopJob(js *Job, err error) {
 		c.graceTimers.Add(1)
 		time.AfterFunc(c.opts.CancelGrace, func() {
 			defer c.graceTimers.Done()
-			c.do(func() { c.onGrace(js) })
+			c.do(evGraceExpired{js})
 		})
 	}
 	c.finishIfIdle(js)

@@ -146,7 +146,7 @@ func (c *Coordinator) execute() {
 				for _, e := range args {
 					e.Release()
 				}
-				if done && !c.do(func() { c.onLocalDone(js, i, v, err) }) && v != nil {
+				if done && !c.do(evLocalDone{js, i, v, err}) && v != nil {
 					v.Release()
 				}
 			}()

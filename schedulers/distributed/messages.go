@@ -43,6 +43,8 @@ type hello struct {
 	PeerAddress string `msgpack:"a,omitempty"` // a worker's address for other workers
 	// Resources are what a worker declares (see cluster.Worker.Resources).
 	Resources graph.Resources `msgpack:"rs,omitempty"`
+	// Nanny says a nanny supervises this worker and tells how it dies (see nanny.go).
+	Nanny bool `msgpack:"nn,omitempty"`
 }
 
 type clusterInfo struct {

@@ -129,6 +129,10 @@ func (sess *clientSession) read() error {
 			sess.keys[key] = true
 			sess.mu.Unlock()
 			sess.send(kindStored, &stored{Request: m.Request, Key: key}, nil)
+		case kindWorkerDied:
+			if err := sess.onWorkerDied(f.Body); err != nil {
+				return err
+			}
 		case kindForget:
 			var m forget
 			if err := decodeMessage(f.Body, &m); err != nil {

@@ -67,11 +67,13 @@ func (p *pool) run(ctx context.Context, j *schedulers.Job) error {
 	if err := p.startupError(); err != nil {
 		return err
 	}
+	// Workers start first: a process takes a while to start, which preparing the computation
+	// (checking and encoding its data) overlaps.
+	p.ensureWorkers()
 	pj, err := planjob.New(ctx, j, true)
 	if err != nil {
 		return err
 	}
-	p.ensureWorkers()
 	err = pj.Run(p.coord)
 	if errors.Is(err, cluster.ErrClosed) {
 		return errPoolClosed
