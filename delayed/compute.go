@@ -195,6 +195,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 	job.Retries = s.retries
 	job.Priority = s.priority
 	job.Resources = s.resources
+	job.WorkerMemory = s.workerMemory
 	job.NoOutputRelay = s.noRelay
 	job.Stdout, job.Stderr = s.relayOut[0], s.relayOut[1]
 	if s.keepGoing {

@@ -52,6 +52,7 @@ const (
 	settingResources
 	settingRelay
 	settingDashboard
+	settingWorkerMemory
 	settingCount
 )
 
@@ -76,6 +77,7 @@ type settings struct {
 	noRelay       bool            // WithOutputRelay(false), LAZYGRAPH_RELAY_OUTPUT=0
 	relayOut      [2]io.Writer    // WithRelayedOutputTo: where relayed output goes
 	dashboard     string          // WithDashboard, LAZYGRAPH_DASHBOARD: address to serve the dashboard on
+	workerMemory  WorkerMemory    // WithWorkerMemory
 
 	set  [settingCount]bool
 	errs [settingCount]error

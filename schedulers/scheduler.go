@@ -38,6 +38,9 @@ type Job struct {
 	Retries   int         // runs after the first for a failed task whose function sets none
 	// Priority is the computation's priority among those sharing a cluster (higher first).
 	Priority int
+	// WorkerMemory is the memory budget of each worker process, for schedulers that start them
+	// on this machine (processes); its zero value leaves it to the environment.
+	WorkerMemory WorkerMemory
 	// Resources are the machine's, for the local schedulers (threads, synchronous, processes):
 	// what tasks needing resources (graph.Function.Resources) may hold while they run.
 	Resources graph.Resources

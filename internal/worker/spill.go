@@ -41,6 +41,7 @@ type memState struct {
 	onDisk   map[uint64]*spilledValue
 	pinned   []uint64 // the running task's inputs: not spilled while it runs
 	dir      string   // created at the first spill
+	dirLock  *os.File // held while dir is in use (spilldirs.go); nil without flock
 	broken   error    // why spilling stopped working, if it did
 
 	held, spilled, spilledTotal int64
@@ -70,12 +71,17 @@ type spilledValue struct {
 }
 
 // ManageMemory gives the executor a memory budget (see [Memory]). It must be called before Run
-// and Apply. A zero Limit leaves memory unmanaged.
+// and Apply. A zero Limit leaves memory unmanaged. When values may spill, it first removes the
+// spill directories that killed workers left under the spill root ([RemoveStaleSpillDirs]).
 func (x *Executor) ManageMemory(m Memory) {
 	if m.Limit <= 0 {
 		return
 	}
 	x.mem = &memState{opts: m, inMemory: map[uint64]*heldValue{}, onDisk: map[uint64]*spilledValue{}}
+	if m.Spill >= 0 {
+		// Killed workers' spill directories are left behind: remove those of workers gone.
+		RemoveStaleSpillDirs(SpillRoot(m.Dir), x.log)
+	}
 }
 
 // noteHeld records that key's value of static type t, size bytes encoded, is held in memory.
@@ -235,11 +241,16 @@ func (x *Executor) spillOne(h *heldValue) error {
 		return fmt.Errorf("encoding value %d: %w", h.key, err)
 	}
 	if m.dir == "" {
-		dir, err := os.MkdirTemp(m.opts.Dir, "lazygraph-spill-"+strconv.Itoa(os.Getpid())+"-")
+		dir, err := os.MkdirTemp(m.opts.Dir, spillDirPrefix+strconv.Itoa(os.Getpid())+"-")
 		if err != nil {
 			return err
 		}
-		m.dir = dir
+		lock, err := lockSpillDir(dir)
+		if err != nil {
+			os.Remove(dir)
+			return fmt.Errorf("locking the spill directory: %w", err)
+		}
+		m.dir, m.dirLock = dir, lock
 	}
 	s := &spilledValue{typ: h.typ, path: filepath.Join(m.dir, strconv.FormatUint(h.key, 16)), body: len(enc.Body)}
 	s.typeName, _ = wire.TypeName(h.typ)
@@ -476,13 +487,16 @@ func (x *Executor) closeMemory() {
 		return
 	}
 	x.mu.Lock()
-	dir := x.mem.dir
-	x.mem.dir = ""
+	dir, lock := x.mem.dir, x.mem.dirLock
+	x.mem.dir, x.mem.dirLock = "", nil
 	x.mem.onDisk = map[uint64]*spilledValue{}
 	x.mem.spilled = 0
 	x.mem.broken = errSpillClosed
 	x.mu.Unlock()
 	if dir != "" {
 		os.RemoveAll(dir)
+	}
+	if lock != nil {
+		lock.Close()
 	}
 }

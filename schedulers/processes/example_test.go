@@ -3,6 +3,7 @@ package processes_test
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/schedulers/processes"
@@ -30,4 +31,16 @@ func ExampleClose() {
 	v, err := square(delayed.Value(6)).Compute(context.Background(), delayed.WithScheduler(processes.Name), delayed.WithWorkers(1))
 	fmt.Println(v, err, processes.Close())
 	// Output: 36 <nil> <nil>
+}
+
+// Each worker's memory budget can be set in Go, overriding $LAZYGRAPH_WORKER_MEMORY and the
+// others field by field: here 512 MB, spilling the coldest values past half of it into a
+// directory of the program's choosing, never pausing. Workers with another budget are a pool of
+// their own.
+func Example_workerMemory() {
+	budget := delayed.WorkerMemory{Limit: 512 << 20, Spill: 0.5, Pause: -1, SpillDir: os.TempDir()}
+	v, err := square(delayed.Value(7)).Compute(context.Background(),
+		delayed.WithScheduler(processes.Name), delayed.WithWorkers(1), delayed.WithWorkerMemory(budget))
+	fmt.Println(v, err)
+	// Output: 49 <nil>
 }

@@ -9,26 +9,48 @@ import (
 	"github.com/lazygraph/lazygraph/internal/cgroup"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/worker"
+	"github.com/lazygraph/lazygraph/schedulers"
 )
 
-// Worker memory. Each worker process has a budget (worker.Memory): $LAZYGRAPH_WORKER_MEMORY when
-// set (with $LAZYGRAPH_WORKER_SPILL, _PAUSE, _TERMINATE and _SPILL_DIR), else an equal share of
-// the machine's memory among the pool's workers. The worker sets GOMEMLIMIT from it, spills its
+// Worker memory. Each worker process has a budget (worker.Memory): the computation's
+// schedulers.WorkerMemory (delayed.WithWorkerMemory) where it sets one, else
+// $LAZYGRAPH_WORKER_MEMORY when set (with $LAZYGRAPH_WORKER_SPILL, _PAUSE, _TERMINATE and
+// _SPILL_DIR), else an equal share of the machine's memory among the pool's workers. Pools differ
+// by budget: a computation with another budget gets workers of its own. The worker sets GOMEMLIMIT from it, spills its
 // coldest values to disk past the spill threshold and pauses past the pause threshold (see
 // internal/worker). A worker that dies for memory is reported as such (worker.ErrOutOfMemory),
 // with the task it was running and its last reported memory.
 
-// memoryEnv returns the environment entries giving a new worker its budget: the parent's own
+// memoryEnv returns the environment entries giving a new worker its budget: what the
+// computation's WorkerMemory sets (it overrides the parent's environment), else the parent's own
 // setting when it has one, else its share of the machine.
-func memoryEnv(workers int) []string {
-	if os.Getenv(worker.EnvMemory) != "" {
-		return nil // inherited
+func memoryEnv(workers int, m schedulers.WorkerMemory) []string {
+	var env []string
+	switch {
+	case m.Limit > 0:
+		env = append(env, worker.EnvMemory+"="+strconv.FormatInt(m.Limit, 10))
+	case m.Limit < 0:
+		env = append(env, worker.EnvMemory+"=none")
+	case os.Getenv(worker.EnvMemory) != "": // inherited
+	default:
+		if total := worker.TotalMemory(); total > 0 {
+			env = append(env, worker.EnvMemory+"="+strconv.FormatInt(total/int64(max(workers, 1)), 10))
+		}
 	}
-	total := worker.TotalMemory()
-	if total <= 0 {
-		return nil
+	fraction := func(name string, f float64) {
+		switch {
+		case f > 0:
+			env = append(env, name+"="+strconv.FormatFloat(f, 'g', -1, 64))
+		case f < 0:
+			env = append(env, name+"=off")
+		}
 	}
-	return []string{worker.EnvMemory + "=" + strconv.FormatInt(total/int64(max(workers, 1)), 10)}
+	fraction(worker.EnvSpill, m.Spill)
+	fraction(worker.EnvPause, m.Pause)
+	if m.SpillDir != "" {
+		env = append(env, worker.EnvSpillDir+"="+m.SpillDir)
+	}
+	return env
 }
 
 // serveMemory gives a worker process's executor its budget from the environment.

@@ -35,8 +35,9 @@ type pool struct {
 	lastStart  error // why the last worker failed to start, while workers keep failing
 	closed     bool
 
-	resources graph.Resources // the machine's, dealt out among the workers by slot
-	slots     []bool          // slots taken by live or starting workers
+	resources graph.Resources         // the machine's, dealt out among the workers by slot
+	memory    schedulers.WorkerMemory // the workers' budget, as the computation set it
+	slots     []bool                  // slots taken by live or starting workers
 }
 
 // maxStartFailures is how many workers may fail to start in a row before computations fail.
@@ -46,7 +47,7 @@ const maxStartFailures = 3
 // computations fail (a machine killing every new process, e.g. for memory, is not retried forever).
 const maxKilledStarts = 20
 
-func newPool(size int, exe string, resources graph.Resources, log *zap.Logger) (*pool, error) {
+func newPool(size int, exe string, resources graph.Resources, memory schedulers.WorkerMemory, log *zap.Logger) (*pool, error) {
 	// Workers must be this very program: the same functions under the same names.
 	id, err := buildid.Self()
 	if err != nil {
@@ -54,7 +55,7 @@ func newPool(size int, exe string, resources graph.Resources, log *zap.Logger) (
 	}
 	worker.RegisterFunctionTypes()
 	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: subprocess.NewSpawner(), live: map[*proc]bool{},
-		resources: resources, slots: make([]bool, size)}
+		resources: resources, memory: memory, slots: make([]bool, size)}
 	p.coord = cluster.New(cluster.Options{Log: log, WorkersNeeded: p.ensureWorkers})
 	return p, nil
 }
@@ -100,7 +101,7 @@ func (p *pool) start() {
 	p.mu.Lock()
 	slot := p.takeSlotLocked()
 	p.mu.Unlock()
-	w, err := start(p.spawner, p.exe, memoryEnv(p.size)...)
+	w, err := start(p.spawner, p.exe, memoryEnv(p.size, p.memory)...)
 	if err != nil {
 		p.mu.Lock()
 		p.starting--
@@ -126,6 +127,8 @@ func (p *pool) start() {
 	go func() {
 		defer p.procs.Done()
 		w.exit = w.cmd.Wait()
+		// A killed worker leaves its spill directory: it is removed once the worker is reaped.
+		worker.RemoveSpillDirs(w.spillRoot, w.cmd.Process.Pid)
 		close(w.exited)
 	}()
 	go func() {

@@ -62,10 +62,12 @@ type Scheduler struct {
 	pools map[poolKey]*pool
 }
 
-// poolKey tells pools apart: by worker count and the machine's resources (graph.Resources.String).
+// poolKey tells pools apart: by worker count, the machine's resources (graph.Resources.String)
+// and the workers' memory budget.
 type poolKey struct {
 	workers   int
 	resources string
+	memory    schedulers.WorkerMemory
 }
 
 var defaultScheduler = &Scheduler{}
@@ -86,7 +88,10 @@ func (s *Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 	if err := schedulers.CheckResources(job.Plan, largest, fmt.Sprintf("the largest share of the machine's %s among %d workers", describe(job.Resources), max(job.Workers, 1))); err != nil {
 		return err
 	}
-	p, err := s.pool(job.Workers, job.Resources, job.Logger)
+	if err := job.WorkerMemory.Validate(); err != nil {
+		return fmt.Errorf("processes: %w", err)
+	}
+	p, err := s.pool(job.Workers, job.Resources, job.WorkerMemory, job.Logger)
 	if err != nil {
 		return err
 	}
@@ -95,10 +100,10 @@ func (s *Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 
 // pool returns the pool for a worker count; a new pool logs through the logger of the
 // computation that starts it.
-func (s *Scheduler) pool(workers int, resources graph.Resources, log *zap.Logger) (*pool, error) {
+func (s *Scheduler) pool(workers int, resources graph.Resources, memory schedulers.WorkerMemory, log *zap.Logger) (*pool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := poolKey{workers, resources.String()}
+	key := poolKey{workers, resources.String(), memory}
 	if p := s.pools[key]; p != nil {
 		return p, nil
 	}
@@ -109,7 +114,7 @@ func (s *Scheduler) pool(workers int, resources graph.Resources, log *zap.Logger
 			return nil, fmt.Errorf("processes: cannot find this program's executable: %w", err)
 		}
 	}
-	p, err := newPool(workers, exe, resources, log)
+	p, err := newPool(workers, exe, resources, memory, log)
 	if err != nil {
 		return nil, err
 	}

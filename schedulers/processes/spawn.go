@@ -29,6 +29,8 @@ type proc struct {
 	cw     *cluster.Worker
 	slot   int      // its place in the pool, for the machine's resources (graph.ShareResources)
 	oom    oomWatch // its memory cgroup, to tell a kernel OOM kill
+	// spillRoot is where it makes its spill directory, removed when it is reaped.
+	spillRoot string
 }
 
 var _ cluster.Link = (*proc)(nil)
@@ -60,7 +62,8 @@ func start(sp *subprocess.Spawner, exe string, env ...string) (*proc, error) {
 		c.Close()
 		return nil, fmt.Errorf("start worker %s: %w", exe, err)
 	}
-	return &proc{conn: c, cmd: cmd, stderr: errTail, exited: make(chan struct{}), out: cluster.NewOutbox()}, nil
+	return &proc{conn: c, cmd: cmd, stderr: errTail, exited: make(chan struct{}), out: cluster.NewOutbox(),
+		spillRoot: worker.SpillRoot(envValue(cmd.Env, worker.EnvSpillDir))}, nil
 }
 
 // handshake reads the worker's hello and checks that it runs this program.
@@ -126,4 +129,15 @@ func (p *proc) startupFailure(err error) error {
 	}
 	return fmt.Errorf("%w: %s%s%s. Worker processes re-run this program: main (and TestMain in tests) must start with `if delayed.Init() { return }`",
 		ErrWorkerStart, strconv.Quote(p.cmd.Path), status, printed)
+}
+
+// envValue returns the value of variable name in env as a process started with it sees it (the
+// last entry wins), "" when unset.
+func envValue(env []string, name string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], name+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
