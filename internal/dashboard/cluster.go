@@ -66,6 +66,7 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 			agg.Done += f.Done
 			agg.Failed += f.Failed
 			agg.Running += f.Running
+			agg.Timed += f.Done
 			agg.TotalNs += f.Ns
 			for b, n := range f.Buckets {
 				agg.Buckets[min(b, NumBuckets-1)] += n

@@ -23,7 +23,7 @@ var (
 		"Tasks of the computations shown, by function and state (done, running, queued, failed, skipped).",
 		[]string{"function", "state"}, nil)
 	descDuration = prometheus.NewDesc("lazygraph_task_duration_seconds",
-		"How long tasks that succeeded ran, by function.", []string{"function"}, nil)
+		"How long tasks that succeeded ran, by function: every task on processes and distributed; where tasks run in this process every task of 64µs or more and a sample of shorter ones (one in up to 64 per worker).", []string{"function"}, nil)
 	descBytesSent = prometheus.NewDesc("lazygraph_bytes_sent_total",
 		"Bytes that crossed into worker processes.", nil, nil)
 	descHeld = prometheus.NewDesc("lazygraph_worker_held_bytes",
@@ -67,7 +67,7 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 			cum += uint64(f.Buckets[k])
 			buckets[BucketBound(k).Seconds()] = cum
 		}
-		ch <- prometheus.MustNewConstHistogram(descDuration, uint64(f.Done), float64(f.TotalNs)/1e9, buckets, f.Name)
+		ch <- prometheus.MustNewConstHistogram(descDuration, uint64(f.Timed), float64(f.TotalNs)/1e9, buckets, f.Name)
 	}
 	ch <- prometheus.MustNewConstMetric(descBytesSent, prometheus.CounterValue, float64(s.BytesSent))
 	ch <- prometheus.MustNewConstMetric(descWorkers, prometheus.GaugeValue, float64(len(s.Workers)))
