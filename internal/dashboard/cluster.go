@@ -81,7 +81,7 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 	}
 	for _, w := range tel.Workers {
 		ws := WorkerStats{ID: w.ID, Name: w.Name, Queued: w.Queued, HeldKeys: w.HeldKeys, HeldBytes: w.HeldBytes,
-			Done: w.Completed, RSS: -1, CPU: -1}
+			Done: w.Completed, RSS: w.RSS, CPU: w.CPU}
 		if w.Running {
 			ws.Running = 1
 		}

@@ -32,6 +32,10 @@ var (
 		"Tasks assigned to a worker and not finished.", []string{"worker"}, nil)
 	descWorkerRunning = prometheus.NewDesc("lazygraph_worker_running_tasks",
 		"Tasks running on a worker.", []string{"worker"}, nil)
+	descWorkerRSS = prometheus.NewDesc("lazygraph_worker_resident_memory_bytes",
+		"A worker process's resident memory, as it last reported it.", []string{"worker"}, nil)
+	descWorkerCPU = prometheus.NewDesc("lazygraph_worker_cpu_cores",
+		"The CPU a worker process used between its last two reports, in cores (1 is one core busy).", []string{"worker"}, nil)
 	descWorkers = prometheus.NewDesc("lazygraph_workers", "Workers connected (or in use).", nil, nil)
 	descQueued  = prometheus.NewDesc("lazygraph_queued_tasks",
 		"Tasks of running computations not finished and not running.", nil, nil)
@@ -45,7 +49,7 @@ var _ prometheus.Collector = (*metricsCollector)(nil)
 
 func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descTasks, descDuration, descBytesSent, descHeld, descWorkerQueue,
-		descWorkerRunning, descWorkers, descQueued, descComps} {
+		descWorkerRunning, descWorkerRSS, descWorkerCPU, descWorkers, descQueued, descComps} {
 		ch <- d
 	}
 }
@@ -76,6 +80,12 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descHeld, prometheus.GaugeValue, float64(w.HeldBytes), w.Name)
 		ch <- prometheus.MustNewConstMetric(descWorkerQueue, prometheus.GaugeValue, float64(w.Queued), w.Name)
 		ch <- prometheus.MustNewConstMetric(descWorkerRunning, prometheus.GaugeValue, float64(w.Running), w.Name)
+		if w.RSS >= 0 {
+			ch <- prometheus.MustNewConstMetric(descWorkerRSS, prometheus.GaugeValue, float64(w.RSS), w.Name)
+		}
+		if w.CPU >= 0 {
+			ch <- prometheus.MustNewConstMetric(descWorkerCPU, prometheus.GaugeValue, w.CPU, w.Name)
+		}
 	}
 	states := map[string]int{"running": 0, "done": 0, "failed": 0}
 	for _, c := range s.Computations {
