@@ -296,3 +296,25 @@ func (c *Coordinator) telemetry(cursor uint64) Telemetry {
 	}
 	return out
 }
+
+// WorkerUsage returns the workers in service with their resident memory and CPU (RSS and CPU,
+// -1 until known, as in Telemetry), without the rest of Telemetry.
+func (c *Coordinator) WorkerUsage() []WorkerTelemetry {
+	out := make(chan []WorkerTelemetry, 1)
+	if !c.do(func() {
+		ws := make([]WorkerTelemetry, len(c.alive))
+		for k, w := range c.alive {
+			ws[k] = WorkerTelemetry{ID: int(w.id), Name: w.Name}
+		}
+		c.usageOf(ws)
+		out <- ws
+	}) {
+		return nil
+	}
+	select {
+	case ws := <-out:
+		return ws
+	case <-c.stopped:
+		return nil
+	}
+}

@@ -49,7 +49,8 @@ func checkPage(t *testing.T, ctx context.Context, blog *browserLog, funcs, bars 
 }
 
 // TestBrowserDashboardProcesses follows a computation on the processes scheduler (3 worker
-// processes) in headless chromium: the page's checks of TestBrowserDashboard.
+// processes) in headless chromium: the page's checks of TestBrowserDashboard, and every worker
+// process's memory and CPU shown.
 func TestBrowserDashboardProcesses(t *testing.T) {
 	ctx, blog := startBrowser(t, 4*time.Minute)
 	l, _, err := dashboard.Open("127.0.0.1:0")
@@ -67,6 +68,12 @@ func TestBrowserDashboardProcesses(t *testing.T) {
 	if err != nil || v != 36000 {
 		t.Fatalf("Compute = %v, %v; want 36000", v, err)
 	}
+	// The Workers table: three rows, each with the worker process's resident memory and CPU
+	// (reported every second), not "–".
+	waitFor(t, ctx, `(() => {
+		const rows = [...document.querySelectorAll('#workers tbody tr')];
+		return rows.length === 3 && rows.every(r => r.cells[6].textContent !== '–' && r.cells[7].textContent !== '–');
+	})()`)
 	// 8 loads, 8 fits, their gathering and the total: 18 tasks of 4 functions.
 	checkPage(t, ctx, blog, 4, 18, "dashboard-processes.png")
 }

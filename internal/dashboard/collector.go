@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/schedulers"
 )
 
 // ringSize is how many finished tasks each stream shard (worker) remembers.
@@ -58,6 +59,16 @@ type Run struct {
 	sent   *atomic.Int64 // bytes sent to worker processes, or nil
 
 	end atomic.Pointer[runEnd]
+	// usage, when set, gives the worker processes' memory and CPU (SetUsage).
+	usage atomic.Pointer[func() []schedulers.WorkerUsage]
+}
+
+// SetUsage gives the run a source of its worker processes' resident memory and CPU, which
+// snapshots show beside each worker's tasks (the processes scheduler's, say).
+func (r *Run) SetUsage(f func() []schedulers.WorkerUsage) {
+	if f != nil {
+		r.usage.Store(&f)
+	}
 }
 
 type runEnd struct {
@@ -122,12 +133,21 @@ const maxShards = 64
 func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent *atomic.Int64) *Run {
 	r := &Run{c: c, scheduler: scheduler, start: time.Now(), fnOf: make([]int32, plan.Len()), sent: sent}
 	slots := map[*graph.Function]int32{}
+	var (
+		lastFn   *graph.Function // neighbouring tasks mostly share a function: no map lookup
+		lastSlot int32
+	)
 	for i := range int32(plan.Len()) {
 		if plan.IsData(i) {
 			r.fnOf[i] = -1
 			continue
 		}
 		fn := plan.Task(i).Func()
+		if fn == lastFn {
+			r.fnOf[i] = lastSlot
+			r.totals[lastSlot]++
+			continue
+		}
 		s, ok := slots[fn]
 		if !ok {
 			s = int32(len(r.names))
@@ -137,6 +157,7 @@ func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent 
 		}
 		r.fnOf[i] = s
 		r.totals[s]++
+		lastFn, lastSlot = fn, s
 	}
 	r.shards = make([]shard, min(max(workers, 1), maxShards))
 	for k := range r.shards {

@@ -134,6 +134,18 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 		f := &snap.Functions[k]
 		f.Queued = max(f.Total-f.Done-f.Failed-f.Running-f.Skipped, 0)
 	}
+	// The worker processes' memory and CPU, from the latest computation that has them.
+	for k := len(runs) - 1; k >= 0; k-- {
+		if f := runs[k].usage.Load(); f != nil {
+			n := len(runs[k].shards)
+			for _, u := range (*f)() {
+				if w := workers[u.Worker%n]; w != nil && u.Worker >= 0 {
+					w.RSS, w.CPU = u.RSS, u.CPU
+				}
+			}
+			break
+		}
+	}
 	for _, w := range workers {
 		snap.Workers = append(snap.Workers, *w)
 	}
