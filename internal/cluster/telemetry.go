@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"time"
@@ -298,23 +299,7 @@ func (c *Coordinator) telemetry(cursor uint64) Telemetry {
 }
 
 // WorkerUsage returns the workers in service with their resident memory and CPU (RSS and CPU,
-// -1 until known, as in Telemetry), without the rest of Telemetry.
+// -1 until known), as Telemetry does, without its stream of finished tasks.
 func (c *Coordinator) WorkerUsage() []WorkerTelemetry {
-	out := make(chan []WorkerTelemetry, 1)
-	if !c.do(func() {
-		ws := make([]WorkerTelemetry, len(c.alive))
-		for k, w := range c.alive {
-			ws[k] = WorkerTelemetry{ID: int(w.id), Name: w.Name}
-		}
-		c.usageOf(ws)
-		out <- ws
-	}) {
-		return nil
-	}
-	select {
-	case ws := <-out:
-		return ws
-	case <-c.stopped:
-		return nil
-	}
+	return c.Telemetry(math.MaxUint64).Workers
 }
