@@ -58,7 +58,43 @@ type observer struct {
 	finished  atomic.Int64
 }
 
-var _ schedulers.SpanObserver = (*observer)(nil)
+var (
+	_ schedulers.SizeObserver    = (*observer)(nil)
+	_ schedulers.SampledObserver = (*observer)(nil)
+)
+
+// SpanSizes reports whether a callback hears of tasks' ends, with their sizes: the dashboard
+// and the progress bar do not use them, and on synchronous and threads measuring them walks
+// every argument.
+func (o *observer) SpanSizes() bool {
+	for _, cb := range o.callbacks {
+		if cb.TaskEnd != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// SampleTimes reports whether the observer is content with the times of a sample of short
+// tasks: when no callback hears of tasks' ends (the dashboard's durations are statistics; its
+// counts stay exact).
+func (o *observer) SampleTimes() bool { return !o.SpanSizes() }
+
+func (o *observer) TaskStartedUntimed(i int32, worker int) {
+	if o.dash != nil {
+		o.dash.TaskStartedUntimed(i, worker)
+	}
+	// No callback hears of tasks' ends (SampleTimes), but one may hear of their starts.
+	if len(o.callbacks) == 0 {
+		return
+	}
+	info := o.info(i, worker)
+	for _, cb := range o.callbacks {
+		if cb.TaskStart != nil {
+			cb.TaskStart(info)
+		}
+	}
+}
 
 func (o *observer) TaskStarted(i int32, worker int) {
 	if o.dash != nil {
@@ -80,12 +116,19 @@ func (o *observer) TaskFinished(i int32, worker int, elapsed time.Duration, err 
 }
 
 func (o *observer) TaskSpan(s schedulers.TaskSpan) {
-	o.finished.Add(1)
 	if o.dash != nil {
-		o.dash.TaskFinished(s.Task, s.Worker, s.Elapsed, s.Err)
+		if s.Untimed {
+			o.dash.TaskUntimed(s.Task, s.Worker, s.Err)
+		} else {
+			o.dash.TaskDone(s.Task, s.Worker, s.Start, s.Elapsed, s.Err)
+		}
 	}
-	if o.progress != nil && o.progress.funcs != nil {
-		o.progress.funcs.finished(s.Task)
+	if o.progress != nil {
+		// Counted only for the bar: one counter shared by every worker's goroutine.
+		o.finished.Add(1)
+		if o.progress.funcs != nil {
+			o.progress.funcs.finished(s.Task)
+		}
 	}
 	if len(o.callbacks) == 0 {
 		return

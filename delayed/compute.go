@@ -182,6 +182,11 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		obs.plan = plan
 		if dash != nil {
 			obs.dash = dash.Begin(plan, s.scheduler, job.Workers, &job.BytesSent)
+			if ur, ok := sched.(schedulers.UsageReporter); ok {
+				// Not the job itself, which the dashboard would keep with its results.
+				pool := &schedulers.Job{Workers: job.Workers, Resources: job.Resources}
+				obs.dash.SetUsage(func() []schedulers.WorkerUsage { return ur.WorkerUsage(pool) })
+			}
 		}
 		if s.progress != nil {
 			var funcs *funcProgress

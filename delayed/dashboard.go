@@ -21,8 +21,11 @@ const EnvDashboard = "LAZYGRAPH_DASHBOARD"
 // later computation too. Bound beyond loopback it requires a random token, which the printed
 // URL carries. An empty addr turns the dashboard off.
 //
-// The cost while computing is a few counter updates per task under a per-worker lock; a
-// snapshot is taken only when a browser asks, a few times a second.
+// The cost while computing is a few counter updates per task. On synchronous and threads, once a
+// worker has run 16 tasks shorter than 64µs in a row, it times only a sample of them (one in up
+// to 64) and counts the others in counters of its own, published with the next timed task: the
+// counts stay exact, durations and the task stream come from the timed tasks, and two clock
+// reads per task are spared. A snapshot is taken only when a browser asks, a few times a second.
 func WithDashboard(addr string) Option {
 	return func(s *settings) {
 		s.dashboard = addr

@@ -3,6 +3,7 @@ package schedulers
 import (
 	"context"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -78,11 +79,73 @@ type Job struct {
 
 	results []any
 	keep    *keepGoing // nil unless KeepGoing was called
+
+	// What Run tells the Observer, decided once (the Observer is set after NewJob).
+	obsOnce sync.Once
+	spanObs SpanObserver // the Observer when it wants spans
+	sizes   bool         // it wants spans' sizes
+	// samples holds each worker's count of tasks to leave untimed, for a SampledObserver (nil
+	// otherwise): Run calls for one worker are never concurrent.
+	samples []sampleState
+	sampled SampledObserver // the Observer when samples is not nil
+	// clock is when the job was made: Run times tasks by the monotonic clock alone, as offsets
+	// from it, one clock read at each end of a task (time.Now reads two clocks).
+	clock time.Time
+}
+
+// observing decides what Run tells the Observer.
+func (j *Job) observing() {
+	j.spanObs, _ = j.Observer.(SpanObserver)
+	j.sizes = j.spanObs != nil && WantsSizes(j.Observer)
+	if so, ok := j.Observer.(SampledObserver); ok && so.SampleTimes() {
+		j.samples = make([]sampleState, max(j.Workers, 1))
+		j.sampled = so
+	}
+}
+
+// sampleState is one worker's, alone on its cache line: how many short tasks it has timed in a
+// row and how many tasks to leave untimed before timing one.
+type sampleState struct {
+	short, skip int
+	_           [48]byte
+}
+
+// note takes the duration of a timed task: sampling starts after SampleAfter short tasks in
+// a row, so that a small graph's tasks are all timed.
+func (s *sampleState) note(d time.Duration) {
+	if d >= SampleAbove {
+		s.short, s.skip = 0, 0
+		return
+	}
+	if s.short < SampleAfter {
+		s.short++
+		return
+	}
+	s.skip = untimedAfter(d)
+}
+
+// sampler returns worker's state, or nil when its every task is timed.
+func (j *Job) sampler(worker int) *sampleState {
+	if worker < 0 || worker >= len(j.samples) {
+		return nil
+	}
+	return &j.samples[worker]
+}
+
+// untimedAfter is how many tasks to leave untimed after one that took d.
+func untimedAfter(d time.Duration) int {
+	if d >= SampleAbove {
+		return 0
+	}
+	if d <= 0 {
+		return SampleEvery - 1
+	}
+	return int(min(SampleAbove/d, SampleEvery)) - 1
 }
 
 // NewJob returns a job for plan with the data nodes' results in place.
 func NewJob(plan *graph.Plan) *Job {
-	j := &Job{Plan: plan, Workers: 1, Logger: zap.NewNop(), results: make([]any, plan.Len())}
+	j := &Job{Plan: plan, Workers: 1, Logger: zap.NewNop(), results: make([]any, plan.Len()), clock: time.Now()}
 	for i := range int32(plan.Len()) {
 		if plan.IsData(i) {
 			j.results[i] = plan.Task(i).Value()
@@ -121,19 +184,43 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 	for _, a := range j.Plan.Args(i) {
 		args = append(args, j.results[a])
 	}
-	var start time.Time
-	var spans bool
+	var (
+		start, elapsed time.Duration // since j.clock
+		timed          bool
+		sample         *sampleState
+	)
 	if j.Observer != nil {
-		j.Observer.TaskStarted(i, worker)
-		_, spans = j.Observer.(SpanObserver)
-		start = time.Now()
+		j.obsOnce.Do(j.observing)
+		timed = true
+		if sample = j.sampler(worker); sample != nil && sample.skip > 0 {
+			sample.skip--
+			timed = false
+		}
+		if timed {
+			j.Observer.TaskStarted(i, worker)
+			start = time.Since(j.clock)
+		} else {
+			j.sampled.TaskStartedUntimed(i, worker)
+		}
 	}
 	v, attempts, err := j.call(ctx, task, args)
 	var span TaskSpan
-	if spans {
-		span = TaskSpan{Task: i, Worker: worker, Start: start, Elapsed: time.Since(start), BytesOut: ApproxSize(v)}
-		for _, a := range args {
-			span.BytesIn += ApproxSize(a)
+	if timed {
+		elapsed = time.Since(j.clock) - start
+		if sample != nil {
+			sample.note(elapsed)
+		}
+	}
+	if j.spanObs != nil {
+		span = TaskSpan{Task: i, Worker: worker, Elapsed: elapsed, Untimed: !timed}
+		if timed {
+			span.Start = j.clock.Add(start)
+		}
+		if j.sizes {
+			span.BytesOut = ApproxSize(v)
+			for _, a := range args {
+				span.BytesIn += ApproxSize(a)
+			}
 		}
 	}
 	clear(args)
@@ -146,11 +233,11 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		}
 	}
 	switch {
-	case spans:
+	case j.spanObs != nil:
 		span.Err = err
-		j.Observer.(SpanObserver).TaskSpan(span)
+		j.spanObs.TaskSpan(span)
 	case j.Observer != nil:
-		j.Observer.TaskFinished(i, worker, time.Since(start), err)
+		j.Observer.TaskFinished(i, worker, elapsed, err)
 	}
 	if err != nil && j.keep != nil && ctx.Err() == nil {
 		j.keep.record(TaskFailure{Task: i, Err: err})

@@ -21,6 +21,9 @@ type TaskSpan struct {
 	BytesIn  int64
 	BytesOut int64
 	Err      error // the task's failure
+	// Untimed says the scheduler did not time this task (Start and Elapsed are zero), as a
+	// [SampledObserver] allows.
+	Untimed bool
 }
 
 // SpanObserver is an Observer that wants each finished task's [TaskSpan]. A scheduler calls
@@ -28,6 +31,53 @@ type TaskSpan struct {
 type SpanObserver interface {
 	Observer
 	TaskSpan(s TaskSpan)
+}
+
+// SizeObserver is a SpanObserver that says whether it uses spans' BytesIn and BytesOut. When
+// SpanSizes returns false, schedulers may leave them 0 and skip measuring them (an in-process
+// scheduler's estimate walks every argument): a dashboard needs times, not sizes.
+type SizeObserver interface {
+	SpanObserver
+	SpanSizes() bool
+}
+
+// SampledObserver is a SpanObserver content with the times of a sample of the tasks (a
+// dashboard's counts are exact, its durations statistics): when SampleTimes returns true, a
+// scheduler that times tasks itself may leave tasks shorter than [SampleAbove] untimed
+// ([TaskSpan.Untimed]) but for one in up to [SampleEvery] on each worker, once the worker has
+// timed [SampleAfter] short tasks in a row, which spares two clock
+// reads per task (on a virtual machine a clock read can cost a tenth of a microsecond task).
+// Every task is still reported.
+//
+// For a task it will not time, such a scheduler calls TaskStartedUntimed instead of TaskStarted
+// (the task is short, as the previous one on its worker was: the observer may note it lazily),
+// and its span says Untimed. Calls for one worker are then never concurrent.
+type SampledObserver interface {
+	SpanObserver
+	SampleTimes() bool
+	TaskStartedUntimed(task int32, worker int)
+}
+
+// SampleAbove is the duration from which every task is timed for a [SampledObserver]; below it,
+// one in SampleAbove/d tasks of duration d (at most one in SampleEvery), so that timing costs
+// well under 1% of the tasks' time.
+const SampleAbove = 64 * time.Microsecond
+
+// SampleEvery bounds the tasks left untimed between two timed ones on a worker.
+const SampleEvery = 64
+
+// SampleAfter is how many short tasks in a row a worker times before it samples: a small
+// graph's tasks are all timed.
+const SampleAfter = 16
+
+// WantsSizes reports whether obs uses spans' sizes: a SpanObserver that does not say otherwise
+// (see [SizeObserver]).
+func WantsSizes(obs Observer) bool {
+	if so, ok := obs.(SizeObserver); ok {
+		return so.SpanSizes()
+	}
+	_, ok := obs.(SpanObserver)
+	return ok
 }
 
 // FinishTask tells obs (not nil) that a task finished: TaskSpan for a SpanObserver, TaskFinished

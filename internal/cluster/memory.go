@@ -31,6 +31,7 @@ type memoryRecords struct {
 	mu    sync.Mutex
 	order []*Worker
 	last  map[*Worker]*WorkerMemory
+	usage map[*Worker]*workerUsage // every worker's resident memory and CPU (telemetry.go)
 }
 
 func (m *memoryRecords) record(w *Worker, r *worker.MemoryReport) {
@@ -52,6 +53,10 @@ func (m *memoryRecords) record(w *Worker, r *worker.MemoryReport) {
 
 // Memory hands over a worker's memory report.
 func (c *Coordinator) Memory(w *Worker, r *worker.MemoryReport) {
+	c.memory.recordUsage(w, r)
+	if r.Usage {
+		return // a worker without a budget, for dashboards: nothing changes
+	}
 	c.memory.record(w, r)
 	paused, limit := r.Paused, r.Limit
 	c.do(evMemory{w, paused, limit})

@@ -1,9 +1,12 @@
 package cluster
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"time"
+
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // Telemetry is what a dashboard shows of a coordinator: its computations (running and recently
@@ -49,6 +52,64 @@ type WorkerTelemetry struct {
 	HeldKeys  int
 	HeldBytes int64
 	Completed int64
+	// RSS is the worker process's resident memory and CPU the cores it used between its last
+	// two reports (worker.MemoryReport), both -1 until it reported (twice for CPU).
+	RSS int64
+	CPU float64
+}
+
+// workerUsage is a worker's last resident memory and CPU time, and its CPU share since the
+// report before.
+type workerUsage struct {
+	rss   int64
+	cpu   int64 // CPU time so far, ns
+	at    time.Time
+	cores float64 // -1 until two reports
+}
+
+// recordUsage notes the resident memory and CPU time of a worker's report (any goroutine).
+func (m *memoryRecords) recordUsage(w *Worker, r *worker.MemoryReport) {
+	now := time.Now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.usage == nil {
+		m.usage = map[*Worker]*workerUsage{}
+	}
+	u := m.usage[w]
+	if u == nil {
+		u = &workerUsage{cores: -1}
+		m.usage[w] = u
+	} else if dt := now.Sub(u.at); dt > 0 && r.CPU > 0 && u.cpu > 0 && r.CPU >= u.cpu {
+		u.cores = float64(r.CPU-u.cpu) / float64(dt)
+	}
+	u.rss, u.at = r.RSS, now
+	if r.CPU > 0 {
+		u.cpu = r.CPU
+	}
+}
+
+// usageOf fills in the workers' resident memory and CPU, and forgets those of workers gone (on
+// the coordinator's goroutine).
+func (c *Coordinator) usageOf(ws []WorkerTelemetry) {
+	m := &c.memory
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k := range ws {
+		ws[k].RSS, ws[k].CPU = -1, -1
+	}
+	for w := range m.usage {
+		if !w.live() {
+			delete(m.usage, w)
+		}
+	}
+	for k, w := range c.alive { // ws is in the same order
+		if u := m.usage[w]; u != nil && k < len(ws) {
+			if u.rss > 0 {
+				ws[k].RSS = u.rss
+			}
+			ws[k].CPU = u.cores
+		}
+	}
 }
 
 // TaskRecord is a finished task of the stream.
@@ -226,6 +287,7 @@ func (c *Coordinator) telemetry(cursor uint64) Telemetry {
 		}
 		out.Workers = append(out.Workers, wt)
 	}
+	c.usageOf(out.Workers)
 	from := cursor
 	if n := uint64(len(t.ring)); t.seq > n && from < t.seq-n {
 		from = t.seq - n
@@ -234,4 +296,10 @@ func (c *Coordinator) telemetry(cursor uint64) Telemetry {
 		out.Stream = append(out.Stream, t.ring[q%uint64(len(t.ring))])
 	}
 	return out
+}
+
+// WorkerUsage returns the workers in service with their resident memory and CPU (RSS and CPU,
+// -1 until known), as Telemetry does, without its stream of finished tasks.
+func (c *Coordinator) WorkerUsage() []WorkerTelemetry {
+	return c.Telemetry(math.MaxUint64).Workers
 }

@@ -27,8 +27,9 @@ const EnvTestBrowser = "LAZYGRAPH_TEST_BROWSER"
 // directory otherwise; the path is logged).
 const EnvTestArtifacts = "LAZYGRAPH_TEST_ARTIFACTS"
 
-// startBrowser returns a chromedp context on a headless chromium, or skips the test.
-func startBrowser(t *testing.T) (context.Context, *browserLog) {
+// startBrowser returns a chromedp context on a headless chromium, ending after timeout (a hang
+// guard), or skips the test.
+func startBrowser(t *testing.T, timeout time.Duration) (context.Context, *browserLog) {
 	t.Helper()
 	if os.Getenv(EnvTestBrowser) == "" {
 		t.Skipf("set %s=1 to run the browser tests (they need chromium)", EnvTestBrowser)
@@ -48,7 +49,7 @@ func startBrowser(t *testing.T) (context.Context, *browserLog) {
 		chromedp.Flag("disable-dev-shm-usage", true))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	log := &browserLog{}
 	if err := chromedp.Do(ctx); err != nil {
@@ -150,7 +151,7 @@ func smallGraph() delayed.Delayed[float64] {
 // TestBrowserDashboard opens the dashboard in headless chromium, runs a computation and checks
 // what the page shows: no console error, every function at 100%, one bar per task.
 func TestBrowserDashboard(t *testing.T) {
-	ctx, blog := startBrowser(t)
+	ctx, blog := startBrowser(t, 4*time.Minute)
 	l, _, err := dashboard.Open("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

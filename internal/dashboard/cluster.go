@@ -66,6 +66,7 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 			agg.Done += f.Done
 			agg.Failed += f.Failed
 			agg.Running += f.Running
+			agg.Timed += f.Done
 			agg.TotalNs += f.Ns
 			for b, n := range f.Buckets {
 				agg.Buckets[min(b, NumBuckets-1)] += n
@@ -80,7 +81,7 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 	}
 	for _, w := range tel.Workers {
 		ws := WorkerStats{ID: w.ID, Name: w.Name, Queued: w.Queued, HeldKeys: w.HeldKeys, HeldBytes: w.HeldBytes,
-			Done: w.Completed, RSS: -1, CPU: -1}
+			Done: w.Completed, RSS: w.RSS, CPU: w.CPU}
 		if w.Running {
 			ws.Running = 1
 		}

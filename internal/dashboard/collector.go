@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
+	"github.com/lazygraph/lazygraph/schedulers"
 )
 
 // ringSize is how many finished tasks each stream shard (worker) remembers.
@@ -54,9 +55,20 @@ type Run struct {
 	totals []int64  // tasks per function slot
 	plan   atomic.Pointer[graph.Plan]
 	shards []shard
+	owned  bool          // each worker has a shard of its own
 	sent   *atomic.Int64 // bytes sent to worker processes, or nil
 
 	end atomic.Pointer[runEnd]
+	// usage, when set, gives the worker processes' memory and CPU (SetUsage).
+	usage atomic.Pointer[func() []schedulers.WorkerUsage]
+}
+
+// SetUsage gives the run a source of its worker processes' resident memory and CPU, which
+// snapshots show beside each worker's tasks (the processes scheduler's, say).
+func (r *Run) SetUsage(f func() []schedulers.WorkerUsage) {
+	if f != nil {
+		r.usage.Store(&f)
+	}
 }
 
 type runEnd struct {
@@ -65,21 +77,44 @@ type runEnd struct {
 }
 
 // shard is one worker's counters and finished tasks, under its own lock (uncontended but for
-// snapshots).
+// snapshots). A worker that owns its shard (see Run.owns) notes its untimed tasks, the short
+// ones, in pend without synchronising, and publishes them with its next timed task (at most
+// schedulers.SampleEvery tasks later) or when the computation finishes.
 type shard struct {
-	started atomic.Int64   // tasks started: TaskStarted takes no lock
-	fnStart []atomic.Int64 // the same, by function slot
-	mu      sync.Mutex
-	counts  []fnCount
-	done    int64
-	ring    [ringSize]record
-	seq     uint64 // records written so far
-	_       [64]byte
+	pend  []fnPending // by function slot: written by the owning worker alone
+	npend int
+	mu    sync.Mutex
+	// Published, under mu.
+	counts []fnCount
+	done   int64
+	ring   [ringSize]record
+	seq    uint64 // records written so far
+	_      [64]byte
 }
 
+type fnPending struct{ started, done, failed int64 }
+
 type fnCount struct {
-	done, failed, ns int64
-	buckets          [NumBuckets]int64
+	started, done, failed int64
+	timed, ns             int64 // the tasks timed (all but the sampled-out short ones), their time
+	buckets               [NumBuckets]int64
+}
+
+// publish adds the pending counts to the published ones; mu is held.
+func (s *shard) publish() {
+	if s.npend == 0 {
+		return
+	}
+	for f := range s.pend {
+		p := &s.pend[f]
+		fc := &s.counts[f]
+		fc.started += p.started
+		fc.done += p.done
+		fc.failed += p.failed
+		s.done += p.done + p.failed
+		*p = fnPending{}
+	}
+	s.npend = 0
 }
 
 type record struct {
@@ -98,12 +133,21 @@ const maxShards = 64
 func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent *atomic.Int64) *Run {
 	r := &Run{c: c, scheduler: scheduler, start: time.Now(), fnOf: make([]int32, plan.Len()), sent: sent}
 	slots := map[*graph.Function]int32{}
+	var (
+		lastFn   *graph.Function // neighbouring tasks mostly share a function: no map lookup
+		lastSlot int32
+	)
 	for i := range int32(plan.Len()) {
 		if plan.IsData(i) {
 			r.fnOf[i] = -1
 			continue
 		}
 		fn := plan.Task(i).Func()
+		if fn == lastFn {
+			r.fnOf[i] = lastSlot
+			r.totals[lastSlot]++
+			continue
+		}
 		s, ok := slots[fn]
 		if !ok {
 			s = int32(len(r.names))
@@ -113,12 +157,17 @@ func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent 
 		}
 		r.fnOf[i] = s
 		r.totals[s]++
+		lastFn, lastSlot = fn, s
 	}
 	r.shards = make([]shard, min(max(workers, 1), maxShards))
 	for k := range r.shards {
-		r.shards[k].counts = make([]fnCount, len(r.names))
-		r.shards[k].fnStart = make([]atomic.Int64, len(r.names))
+		// Each shard's counters on cache lines of their own: neighbouring allocations are
+		// other shards', written by other goroutines.
+		n := len(r.names)
+		r.shards[k].counts = make([]fnCount, n+2)[1 : 1+n : 1+n]
+		r.shards[k].pend = make([]fnPending, n+6)[3 : 3+n : 3+n]
 	}
+	r.owned = workers >= 1 && workers <= maxShards
 	r.plan.Store(plan)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -147,21 +196,65 @@ func (r *Run) shard(worker int) *shard {
 	return &r.shards[worker%len(r.shards)]
 }
 
+// owns reports whether worker has a shard of its own, where it may note untimed tasks without
+// synchronising.
+func (r *Run) owns(worker int) bool {
+	return r.owned && worker >= 0 && worker < len(r.shards)
+}
+
 // TaskStarted records that task i started on worker.
 func (r *Run) TaskStarted(i int32, worker int) {
-	s := r.shard(worker)
-	s.started.Add(1)
-	if f := r.fnOf[i]; f >= 0 {
-		s.fnStart[f].Add(1)
+	f := r.fnOf[i]
+	if f < 0 {
+		return
 	}
+	s := r.shard(worker)
+	s.mu.Lock()
+	if r.owns(worker) {
+		s.publish()
+	}
+	s.counts[f].started++
+	s.mu.Unlock()
+}
+
+// TaskStartedUntimed records that task i, which will not be timed, started on worker (see
+// schedulers.SampledObserver): calls for one worker are not concurrent. It synchronises with
+// nothing when the worker owns its shard.
+func (r *Run) TaskStartedUntimed(i int32, worker int) {
+	f := r.fnOf[i]
+	if f < 0 {
+		return
+	}
+	if !r.owns(worker) {
+		r.TaskStarted(i, worker)
+		return
+	}
+	s := &r.shards[worker]
+	s.pend[f].started++
+	s.npend++
 }
 
 // TaskFinished records that task i, started on worker, finished after elapsed, with err.
 func (r *Run) TaskFinished(i int32, worker int, elapsed time.Duration, err error) {
-	end := time.Since(r.c.epoch)
+	r.TaskDone(i, worker, time.Time{}, elapsed, err)
+}
+
+// TaskDone records that task i, started on worker at start (zero when unknown: then it ended
+// now), finished after elapsed, with err. With a start it reads no clock: the scheduler timed
+// the task already.
+func (r *Run) TaskDone(i int32, worker int, start time.Time, elapsed time.Duration, err error) {
+	var from time.Duration // since the collector's epoch
+	if start.IsZero() {
+		from = time.Since(r.c.epoch) - elapsed
+	} else {
+		from = start.Sub(r.c.epoch)
+	}
 	s := r.shard(worker)
 	f := r.fnOf[i]
 	s.mu.Lock()
+	if r.owns(worker) {
+		s.publish()
+	}
 	s.done++
 	if f >= 0 {
 		fc := &s.counts[f]
@@ -169,13 +262,47 @@ func (r *Run) TaskFinished(i int32, worker int, elapsed time.Duration, err error
 			fc.failed++
 		} else {
 			fc.done++
+			fc.timed++
 			fc.ns += int64(elapsed)
 			fc.buckets[bucketOf(elapsed)]++
 		}
 	}
-	s.ring[s.seq%ringSize] = record{task: i, worker: int32(worker), failed: err != nil, start: int64(end - elapsed), dur: int64(elapsed)}
+	s.ring[s.seq%ringSize] = record{task: i, worker: int32(worker), failed: err != nil, start: int64(from), dur: int64(elapsed)}
 	s.seq++
 	s.mu.Unlock()
+	if err != nil {
+		r.failed(i, worker, err)
+	}
+}
+
+// TaskUntimed records that task i, started on worker by TaskStartedUntimed, finished with err.
+// It is counted but has no duration and no bar in the task stream. It synchronises with
+// nothing when the worker owns its shard (but to note a failure).
+func (r *Run) TaskUntimed(i int32, worker int, err error) {
+	f := r.fnOf[i]
+	if r.owns(worker) {
+		s := &r.shards[worker]
+		if f >= 0 {
+			if err != nil {
+				s.pend[f].failed++
+			} else {
+				s.pend[f].done++
+			}
+			s.npend++
+		}
+	} else {
+		s := r.shard(worker)
+		s.mu.Lock()
+		s.done++
+		if f >= 0 {
+			if err != nil {
+				s.counts[f].failed++
+			} else {
+				s.counts[f].done++
+			}
+		}
+		s.mu.Unlock()
+	}
 	if err != nil {
 		r.failed(i, worker, err)
 	}
@@ -202,8 +329,15 @@ func (r *Run) failed(i int32, worker int, err error) {
 	c.failures = append(c.failures, fl)
 }
 
-// Finish records that the computation ended, with err (nil when it succeeded).
+// Finish records that the computation ended, with err (nil when it succeeded). The
+// scheduler's workers have returned: what they had not published yet is.
 func (r *Run) Finish(err error) {
+	for k := range r.shards {
+		s := &r.shards[k]
+		s.mu.Lock()
+		s.publish()
+		s.mu.Unlock()
+	}
 	r.end.Store(&runEnd{at: time.Now(), err: err})
 	r.plan.Store(nil) // keys of the stream are no longer shown; the graph's data may go
 }

@@ -23,7 +23,7 @@ var (
 		"Tasks of the computations shown, by function and state (done, running, queued, failed, skipped).",
 		[]string{"function", "state"}, nil)
 	descDuration = prometheus.NewDesc("lazygraph_task_duration_seconds",
-		"How long tasks that succeeded ran, by function.", []string{"function"}, nil)
+		"How long tasks that succeeded ran, by function: every task on processes and distributed; where tasks run in this process every task of 64µs or more and a sample of shorter ones (one in up to 64 per worker).", []string{"function"}, nil)
 	descBytesSent = prometheus.NewDesc("lazygraph_bytes_sent_total",
 		"Bytes that crossed into worker processes.", nil, nil)
 	descHeld = prometheus.NewDesc("lazygraph_worker_held_bytes",
@@ -32,6 +32,10 @@ var (
 		"Tasks assigned to a worker and not finished.", []string{"worker"}, nil)
 	descWorkerRunning = prometheus.NewDesc("lazygraph_worker_running_tasks",
 		"Tasks running on a worker.", []string{"worker"}, nil)
+	descWorkerRSS = prometheus.NewDesc("lazygraph_worker_resident_memory_bytes",
+		"A worker process's resident memory, as it last reported it.", []string{"worker"}, nil)
+	descWorkerCPU = prometheus.NewDesc("lazygraph_worker_cpu_cores",
+		"The CPU a worker process used between its last two reports, in cores (1 is one core busy).", []string{"worker"}, nil)
 	descWorkers = prometheus.NewDesc("lazygraph_workers", "Workers connected (or in use).", nil, nil)
 	descQueued  = prometheus.NewDesc("lazygraph_queued_tasks",
 		"Tasks of running computations not finished and not running.", nil, nil)
@@ -45,7 +49,7 @@ var _ prometheus.Collector = (*metricsCollector)(nil)
 
 func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descTasks, descDuration, descBytesSent, descHeld, descWorkerQueue,
-		descWorkerRunning, descWorkers, descQueued, descComps} {
+		descWorkerRunning, descWorkerRSS, descWorkerCPU, descWorkers, descQueued, descComps} {
 		ch <- d
 	}
 }
@@ -67,7 +71,7 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 			cum += uint64(f.Buckets[k])
 			buckets[BucketBound(k).Seconds()] = cum
 		}
-		ch <- prometheus.MustNewConstHistogram(descDuration, uint64(f.Done), float64(f.TotalNs)/1e9, buckets, f.Name)
+		ch <- prometheus.MustNewConstHistogram(descDuration, uint64(f.Timed), float64(f.TotalNs)/1e9, buckets, f.Name)
 	}
 	ch <- prometheus.MustNewConstMetric(descBytesSent, prometheus.CounterValue, float64(s.BytesSent))
 	ch <- prometheus.MustNewConstMetric(descWorkers, prometheus.GaugeValue, float64(len(s.Workers)))
@@ -76,6 +80,12 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descHeld, prometheus.GaugeValue, float64(w.HeldBytes), w.Name)
 		ch <- prometheus.MustNewConstMetric(descWorkerQueue, prometheus.GaugeValue, float64(w.Queued), w.Name)
 		ch <- prometheus.MustNewConstMetric(descWorkerRunning, prometheus.GaugeValue, float64(w.Running), w.Name)
+		if w.RSS >= 0 {
+			ch <- prometheus.MustNewConstMetric(descWorkerRSS, prometheus.GaugeValue, float64(w.RSS), w.Name)
+		}
+		if w.CPU >= 0 {
+			ch <- prometheus.MustNewConstMetric(descWorkerCPU, prometheus.GaugeValue, w.CPU, w.Name)
+		}
 	}
 	states := map[string]int{"running": 0, "done": 0, "failed": 0}
 	for _, c := range s.Computations {

@@ -41,9 +41,12 @@ type FunctionStats struct {
 	// Skipped counts the tasks of ended computations that never ran (skipped after a failure,
 	// or cancelled).
 	Skipped int64 `json:"skipped"`
-	// TotalNs is the time its finished tasks took, in nanoseconds.
+	// Timed counts the finished tasks that were timed: all of them, but for a sample of the
+	// short ones (under 64µs) where tasks run in this process (see schedulers.SampledObserver).
+	Timed int64 `json:"timed"`
+	// TotalNs is the time the timed tasks took, in nanoseconds.
 	TotalNs int64 `json:"total_ns"`
-	// Buckets counts finished tasks by duration: Buckets[k] those at most BucketBound(k).
+	// Buckets counts timed tasks by duration: Buckets[k] those at most BucketBound(k).
 	Buckets [NumBuckets]int64 `json:"-"`
 }
 

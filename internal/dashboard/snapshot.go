@@ -50,19 +50,15 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 			s := &r.shards[k]
 			no := int(r.shardBase) + k
 			live[no] = true
-			// Starts are read before the ends, so that a task starting and ending in
-			// between counts as done, never as running twice.
-			started := s.started.Load()
-			fnStarted := make([]int64, len(s.fnStart))
-			for f := range s.fnStart {
-				fnStarted[f] = s.fnStart[f].Load()
-			}
+			var started int64
 			s.mu.Lock()
 			for f := range s.counts {
 				fc := &s.counts[f]
+				started += fc.started
 				fns[f].Done += fc.done
 				fns[f].Failed += fc.failed
-				fns[f].Running += max(fnStarted[f]-fc.done-fc.failed, 0)
+				fns[f].Running += max(fc.started-fc.done-fc.failed, 0)
+				fns[f].Timed += fc.timed
 				fns[f].TotalNs += fc.ns
 				for b, n := range fc.buckets {
 					fns[f].Buckets[b] += n
@@ -126,6 +122,7 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 			agg.Failed += fs.Failed
 			agg.Running += max(fs.Running, 0)
 			agg.Skipped += fs.Skipped
+			agg.Timed += fs.Timed
 			agg.TotalNs += fs.TotalNs
 			for b, n := range fs.Buckets {
 				agg.Buckets[b] += n
@@ -136,6 +133,18 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 	for k := range snap.Functions {
 		f := &snap.Functions[k]
 		f.Queued = max(f.Total-f.Done-f.Failed-f.Running-f.Skipped, 0)
+	}
+	// The worker processes' memory and CPU, from the latest computation that has them.
+	for k := len(runs) - 1; k >= 0; k-- {
+		if f := runs[k].usage.Load(); f != nil {
+			n := len(runs[k].shards)
+			for _, u := range (*f)() {
+				if w := workers[u.Worker%n]; w != nil && u.Worker >= 0 {
+					w.RSS, w.CPU = u.RSS, u.CPU
+				}
+			}
+			break
+		}
 	}
 	for _, w := range workers {
 		snap.Workers = append(snap.Workers, *w)

@@ -298,6 +298,15 @@ func (x *Executor) Run() error {
 			wg.Wait()
 			x.closeMemory()
 		}()
+	} else if s, ok := x.sink.(MemorySink); ok {
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go reportUsage(s, x.log, stop, &wg)
+		defer func() {
+			close(stop)
+			wg.Wait()
+		}()
 	}
 	flush := func() error {
 		if len(out.Items) == 0 {

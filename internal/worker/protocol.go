@@ -168,7 +168,8 @@ type Cancel struct {
 }
 
 // MemoryReport is a worker's memory as it sees it, sent when it pauses or resumes, when a job
-// ends, and every MemoryReportInterval while it has a limit.
+// ends, and every MemoryReportInterval while it has a limit; without a limit, a usage report
+// (Usage) every UsageReportInterval.
 type MemoryReport struct {
 	Limit        int64  `msgpack:"l,omitempty"` // the worker's budget (Memory.Limit), 0 for none
 	RSS          int64  `msgpack:"r,omitempty"` // resident memory now
@@ -179,4 +180,9 @@ type MemoryReport struct {
 	Paused       bool   `msgpack:"p,omitempty"` // it starts no new task until memory falls
 	Terminated   bool   `msgpack:"x,omitempty"` // it is ending itself for memory (Memory.Terminate)
 	Running      string `msgpack:"n,omitempty"` // the task running, when one is: function and key
+	// CPU is the CPU time (user and system) the worker process has used so far, in nanoseconds.
+	CPU int64 `msgpack:"c,omitempty"`
+	// Usage marks a report of a worker without a budget, sent every UsageReportInterval for
+	// dashboards: only RSS, PeakRSS and CPU are set, and it changes nothing in scheduling.
+	Usage bool `msgpack:"u,omitempty"`
 }

@@ -436,7 +436,8 @@ func (x *Executor) probe() (rss, peak int64) {
 // reportLocked describes the executor's memory.
 func (x *Executor) reportLocked(rss, peak int64) MemoryReport {
 	m := x.mem
-	r := MemoryReport{Limit: m.opts.Limit, RSS: rss, PeakRSS: peak, Held: m.held, Spilled: m.spilled, SpilledTotal: m.spilledTotal, Paused: m.paused}
+	r := MemoryReport{Limit: m.opts.Limit, RSS: rss, PeakRSS: peak, Held: m.held, Spilled: m.spilled, SpilledTotal: m.spilledTotal, Paused: m.paused,
+		CPU: int64(ProcessCPU())}
 	if m.running != nil {
 		r.Running = fmt.Sprintf("%s (key %d)", m.running.Name(), m.runningKey)
 	}

@@ -54,7 +54,7 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 		}
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
-	if _, ok := j.Observer.(schedulers.SpanObserver); ok {
+	if schedulers.WantsSizes(j.Observer) {
 		pj.sizes = make([]atomic.Int64, j.Plan.Len())
 	}
 	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing(), NoRelay: j.NoOutputRelay, Priority: j.Priority}
@@ -279,15 +279,17 @@ func (pj *Job) TaskDone(i int32, w int, startNs, elapsedNs, size int64, failure 
 		err = pj.taskError(i, DecodeTaskError(failure), failure.Attempts)
 	}
 	obs.TaskStarted(i, w)
-	if pj.sizes == nil || i < 0 || int(i) >= len(pj.sizes) {
-		obs.TaskFinished(i, w, time.Duration(elapsedNs), err)
-		return
+	span := schedulers.TaskSpan{Task: i, Worker: w, Start: time.Unix(0, startNs), Elapsed: time.Duration(elapsedNs), Err: err}
+	if startNs == 0 {
+		span.Start = time.Time{}
 	}
-	span := schedulers.TaskSpan{Task: i, Worker: w, Start: time.Unix(0, startNs), Elapsed: time.Duration(elapsedNs), BytesOut: size, Err: err}
-	for _, a := range pj.job.Plan.Args(i) {
-		span.BytesIn += pj.sizes[a].Load()
+	if pj.sizes != nil && i >= 0 && int(i) < len(pj.sizes) {
+		span.BytesOut = size
+		for _, a := range pj.job.Plan.Args(i) {
+			span.BytesIn += pj.sizes[a].Load()
+		}
+		pj.sizes[i].Store(size)
 	}
-	pj.sizes[i].Store(size)
 	schedulers.FinishTask(obs, span)
 }
 

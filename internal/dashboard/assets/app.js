@@ -82,7 +82,8 @@
       const left = f.queued + f.running;
       remaining += left;
       if (left > 0) {
-        if (f.done > 0) etaMs += left * f.total_ns / f.done / 1e6;
+        // The mean of the timed tasks (short ones are sampled where tasks run in-process).
+        if (f.timed > 0) etaMs += left * f.total_ns / f.timed / 1e6;
         else etaKnown = false;
       }
     }
@@ -126,7 +127,7 @@
       tr.appendChild(cell);
       tr.append(td(count(f.done), "num"), td(count(f.running), "num"), td(count(f.queued), "num"),
         td(count(f.failed), "num"));
-      const mean = f.done ? f.total_ns / f.done / 1e6 : null;
+      const mean = f.timed ? f.total_ns / f.timed / 1e6 : null;
       tr.append(td(dur(mean), "num"));
       if (!rates.has(f.name)) rates.set(f.name, { done: -1, at: 0, rate: 0 });
       const r = rate(rates.get(f.name), f.done + f.failed, now);

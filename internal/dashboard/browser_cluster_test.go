@@ -1,0 +1,107 @@
+package dashboard_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/internal/dashboard"
+	"github.com/lazygraph/lazygraph/schedulers/distributed"
+)
+
+// checkPage waits until the page in ctx shows funcs functions all at 100% and bars task bars of
+// as many distinct tasks, lets it render a few more snapshots, saves a screenshot as name in the
+// artifacts directory and checks that the page logged no error.
+func checkPage(t *testing.T, ctx context.Context, blog *browserLog, funcs, bars int, name string) {
+	t.Helper()
+	waitFor(t, ctx, `(() => {
+		const rows = [...document.querySelectorAll('#functions tbody tr')];
+		return rows.length === `+strconv.Itoa(funcs)+` && rows.every(r => r.dataset.percent === '100');
+	})()`)
+	waitFor(t, ctx, `document.querySelectorAll('#stream rect.task').length === `+strconv.Itoa(bars))
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[int](`new Set([...document.querySelectorAll('#stream rect.task')].map(r => r.dataset.id)).size`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids != bars {
+		t.Errorf("task stream: %d distinct tasks among its bars, want %d", ids, bars)
+	}
+	waitFor(t, ctx, `(window.__n = window.__n || Number(document.body.dataset.snapshots)) && Number(document.body.dataset.snapshots) >= window.__n + 3`)
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(artifactDir(t), name)
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", shot)
+	if errs := blog.list(); len(errs) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestBrowserDashboardProcesses follows a computation on the processes scheduler (3 worker
+// processes) in headless chromium: the page's checks of TestBrowserDashboard, and every worker
+// process's memory and CPU shown.
+func TestBrowserDashboardProcesses(t *testing.T) {
+	ctx, blog := startBrowser(t, 4*time.Minute)
+	l, _, err := dashboard.Open("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	addr := strings.TrimSuffix(strings.TrimPrefix(l.URL, "http://"), "/")
+	if err := chromedp.Do(ctx, chromedp.Navigate(l.URL), chromedp.WaitVisible("#stream")); err != nil {
+		t.Fatalf("loading %s: %v", l.URL, err)
+	}
+	waitFor(t, ctx, `Number(document.body.dataset.snapshots || 0) >= 1`)
+	v, err := smallGraph().Compute(context.Background(), delayed.WithDashboard(addr),
+		delayed.WithScheduler("processes"), delayed.WithWorkers(3))
+	if err != nil || v != 36000 {
+		t.Fatalf("Compute = %v, %v; want 36000", v, err)
+	}
+	// The Workers table: three rows, each with the worker process's resident memory and CPU
+	// (reported every second), not "–".
+	waitFor(t, ctx, `(() => {
+		const rows = [...document.querySelectorAll('#workers tbody tr')];
+		return rows.length === 3 && rows.every(r => r.cells[6].textContent !== '–' && r.cells[7].textContent !== '–');
+	})()`)
+	// 8 loads, 8 fits, their gathering and the total: 18 tasks of 4 functions.
+	checkPage(t, ctx, blog, 4, 18, "dashboard-processes.png")
+}
+
+// TestBrowserDashboardDistributed opens the dashboard of a distributed scheduler (its status
+// address; 2 worker processes) in headless chromium and follows a computation a client
+// submits: the page's checks of TestBrowserDashboard, and every worker's memory and CPU shown.
+func TestBrowserDashboardDistributed(t *testing.T) {
+	ctx, blog := startBrowser(t, 4*time.Minute)
+	lc, err := distributed.StartLocalCluster(context.Background(), distributed.LocalClusterOptions{Workers: 2, Status: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lc.Close()
+	url := lc.Server().DashboardURL()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible("#stream")); err != nil {
+		t.Fatalf("loading %s: %v", url, err)
+	}
+	waitFor(t, ctx, `Number(document.body.dataset.snapshots || 0) >= 1`)
+	v, err := smallGraph().Compute(context.Background(), delayed.Using(lc))
+	if err != nil || v != 36000 {
+		t.Fatalf("Compute = %v, %v; want 36000", v, err)
+	}
+	// The Workers table: two rows, each with a resident memory and a CPU figure (the workers
+	// report every second), not "–".
+	waitFor(t, ctx, `(() => {
+		const rows = [...document.querySelectorAll('#workers tbody tr')];
+		return rows.length === 2 && rows.every(r => r.cells[6].textContent !== '–' && r.cells[7].textContent !== '–');
+	})()`)
+	checkPage(t, ctx, blog, 4, 18, "dashboard-distributed.png")
+}
