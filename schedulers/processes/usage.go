@@ -10,7 +10,7 @@ var _ schedulers.UsageReporter = (*Scheduler)(nil)
 // its pool), as they last reported them (every second).
 func (s *Scheduler) WorkerUsage(job *schedulers.Job) []schedulers.WorkerUsage {
 	s.mu.Lock()
-	p := s.pools[poolKey{job.Workers, job.Resources.String()}]
+	p := s.pools[poolKey{job.Workers, job.Resources.String(), job.WorkerMemory}]
 	s.mu.Unlock()
 	if p == nil {
 		return nil
