@@ -197,6 +197,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		}
 		c.completed(js, i)
 	}
+	if len(res.Dropped) > 0 {
+		c.handedBack(w, res.Dropped)
+	}
 	if res.Stopping {
 		// It runs nothing more (a task ignored its timeout) and is ending: what it had queued
 		// never started, so it goes elsewhere uncharged, as from a worker leaving on purpose.

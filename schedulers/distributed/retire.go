@@ -20,7 +20,7 @@ import (
 // Graceful retirement of workers (see cluster.Coordinator.Retire): a worker whose lifetime ends
 // (WorkerOptions.Lifetime, RetireAt), that is told to (WorkerOptions.Retire: SIGTERM, which Slurm
 // sends before the walltime) or that an adaptive scheduler no longer needs stops taking tasks,
-// finishes those it was sent, hands the values only it holds over to the scheduler (which puts
+// hands back those it was sent and has not started, finishes the one it runs, hands the values only it holds over to the scheduler (which puts
 // them on other workers, or keeps them while none is connected), and exits successfully. Nothing
 // it computed is computed again.
 
@@ -286,3 +286,9 @@ func RetireOnSIGTERM(parent context.Context) (retire <-chan struct{}, ctx contex
 		cancel()
 	}
 }
+
+// HandsBack says that distributed workers give back their unstarted tasks when they retire
+// (worker.HandBack): they run on the serving workers instead of delaying the retirement.
+func (l *workerLink) HandsBack() bool { return true }
+
+var _ cluster.HandBackLink = (*workerLink)(nil)

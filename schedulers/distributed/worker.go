@@ -267,6 +267,10 @@ func (w *workerRun) read(batches chan<- batchFrame) error {
 				return err
 			}
 			w.x.Cancel(req.Job)
+		case worker.KindHandBack:
+			if err := w.x.HandBack(); err != nil {
+				return err
+			}
 		case kindProfileRequest:
 			body := f.Body
 			w.bg.start(func(stop <-chan struct{}) {
