@@ -50,6 +50,9 @@ type RetireStats struct {
 	Lost        int   `json:"values_lost,omitempty"` // values that could not be moved (computed again)
 	// HandedBack counts the tasks retiring workers gave back unstarted (handback.go).
 	HandedBack int `json:"tasks_handed_back"`
+	// TimedOut counts the retiring workers stopped at their retirement timeout
+	// (retiretimeout.go); their values not yet moved were computed again.
+	TimedOut int `json:"retirements_timed_out,omitempty"`
 }
 
 // retirement is a retiring worker's progress.
@@ -63,6 +66,8 @@ type retirement struct {
 	bytes    int64
 	lost     int
 	finished bool
+	timeout  time.Duration // retiretimeout.go: 0 for none
+	timer    *time.Timer
 }
 
 type jobTask struct {
@@ -72,10 +77,9 @@ type jobTask struct {
 }
 
 // Retire starts retiring worker w (see above); reason is for logs. Retiring a worker that is
-// gone or already retiring does nothing.
-func (c *Coordinator) Retire(w *Worker, reason string) {
-	c.do(func() { c.onRetire(w, reason) })
-}
+// gone or already retiring does nothing. It is stopped if its retirement takes longer than
+// Options.RetireTimeout (see RetireWithin).
+func (c *Coordinator) Retire(w *Worker, reason string) { c.RetireWithin(w, reason, 0) }
 
 // Retiring reports whether w is retiring or retired (on any goroutine: for tests and links,
 // through the coordinator's loop).
@@ -309,6 +313,7 @@ func (c *Coordinator) putOn(to *Worker, js *Job, a int32) {
 func (c *Coordinator) retired(w *Worker) {
 	r := w.retiring
 	r.finished = true
+	r.stopTimer()
 	w.killed = true // its leaving is no crash
 	c.forgetWorker(w)
 	w.heldKeys, w.heldBytes = 0, 0
