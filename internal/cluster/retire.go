@@ -85,7 +85,7 @@ func (c *Coordinator) Retire(w *Worker, reason string) { c.RetireWithin(w, reaso
 // through the coordinator's loop).
 func (c *Coordinator) Retiring(w *Worker) bool {
 	res := make(chan bool, 1)
-	if !c.do(func() { res <- w.retiring != nil }) {
+	if !c.do(evRetiringAsked{w, res}) {
 		return false
 	}
 	select {
@@ -349,7 +349,7 @@ func executeRetired(in instr) {
 // RetireStats returns what retirements handed over so far.
 func (c *Coordinator) RetireStats() RetireStats {
 	res := make(chan RetireStats, 1)
-	if !c.do(func() { res <- c.retireStats }) {
+	if !c.do(evRetireStatsAsked{res}) {
 		return RetireStats{}
 	}
 	select {

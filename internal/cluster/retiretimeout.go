@@ -22,13 +22,27 @@ var ErrRetireTimeout = errors.New("retiring worker did not finish in time")
 // timeout (no limit when timeout <= 0, or Options.RetireTimeout when that is set and timeout
 // is 0).
 func (c *Coordinator) RetireWithin(w *Worker, reason string, timeout time.Duration) {
-	c.do(func() {
-		c.onRetire(w, reason)
-		if timeout == 0 {
-			timeout = c.opts.RetireTimeout
-		}
-		c.limitRetirement(w, timeout)
-	})
+	c.do(evRetire{w, reason, timeout})
+}
+
+// onRetireWithin handles evRetire.
+func (c *Coordinator) onRetireWithin(w *Worker, reason string, timeout time.Duration) {
+	c.onRetire(w, reason)
+	if timeout == 0 {
+		timeout = c.opts.RetireTimeout
+	}
+	c.limitRetirement(w, timeout)
+}
+
+// evRetireTimedOut: a retirement's timeout passed.
+type evRetireTimedOut struct {
+	w *Worker
+	r *retirement
+}
+
+func (evRetireTimedOut) isEvent() {}
+func (ev evRetireTimedOut) String() string {
+	return fmt.Sprintf("%s: retirement timeout passed", workerName(ev.w))
 }
 
 // limitRetirement starts w's retirement timer.
@@ -38,7 +52,7 @@ func (c *Coordinator) limitRetirement(w *Worker, timeout time.Duration) {
 		return
 	}
 	r.timeout = timeout
-	r.timer = time.AfterFunc(timeout, func() { c.do(func() { c.onRetireTimeout(w, r) }) })
+	r.timer = time.AfterFunc(timeout, func() { c.do(evRetireTimedOut{w, r}) })
 }
 
 // onRetireTimeout stops w if retirement r is still under way.

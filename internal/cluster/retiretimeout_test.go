@@ -42,7 +42,7 @@ func TestRetiringWorkerLostMidHandOverKeepsWhatItMoved(t *testing.T) {
 			}
 			switch mode {
 			case "timeout":
-				s.event(func() { s.c.onRetireTimeout(a.w, a.w.retiring) })
+				s.event(evRetireTimedOut{a.w, a.w.retiring})
 				if !a.killed {
 					t.Fatal("a worker past its retirement timeout was not stopped")
 				}
@@ -90,7 +90,7 @@ func TestRetireTimeoutReschedulesTheRunningTask(t *testing.T) {
 			onA = append(onA, int32(i))
 		}
 	}
-	s.event(func() { s.c.onRetireTimeout(a.w, a.w.retiring) })
+	s.event(evRetireTimedOut{a.w, a.w.retiring})
 	if !a.killed {
 		t.Fatal("a worker past its retirement timeout was not stopped")
 	}
