@@ -37,7 +37,8 @@ func Resources(r map[string]float64) FuncOption {
 // 0; negative runs later). Ties go in the graph's order (arguments before users, outputs in the
 // order requested). Every scheduler honours it for the ready tasks of one computation; across
 // computations sharing a cluster, [WithPriority] decides first. A high-priority call waits for
-// its arguments like any other: the priority does not pass to the tasks computing them.
+// its arguments like any other, but the priority passes to the tasks computing them (as in
+// Dask): a task runs at (at least) the highest priority of the tasks using its result.
 func Priority(p int) FuncOption {
 	return func(o *funcOptions) { o.priority = p }
 }

@@ -277,7 +277,7 @@ func (c *compiler) plan(outputs []*Task) *Plan {
 	for i := range n {
 		p.userStart[i+1] += p.userStart[i]
 	}
-	p.rank, p.order = PriorityOrder(n, p.Priority)
+	p.rank, p.order = PriorityOrder(n, InheritPriorities(n, p.Priority, p.Args))
 	for i := range int32(n) {
 		if len(p.Resources(i)) > 0 {
 			p.resourceful = true

@@ -56,3 +56,30 @@ func (p *Plan) Resources(i int32) Resources {
 
 // NeedsResources reports whether some task of the plan needs resources.
 func (p *Plan) NeedsResources() bool { return p.resourceful }
+
+// InheritPriorities passes priorities down to the tasks computing a task's inputs, as Dask
+// does: a task's effective priority is the highest of its own and that of every task using its
+// result, directly or not, so that the inputs of an urgent task run (at least) as urgently. It
+// returns prio itself when every priority is 0. Tasks must be in topological order (args(i) all
+// below i), as plans and cluster graphs are.
+func InheritPriorities(n int, prio func(i int32) int, args func(i int32) []int32) func(i int32) int {
+	var eff []int
+	for i := range int32(n) {
+		if prio(i) != 0 {
+			eff = make([]int, n)
+			break
+		}
+	}
+	if eff == nil {
+		return prio
+	}
+	for i := range int32(n) {
+		eff[i] = prio(i)
+	}
+	for i := int32(n) - 1; i >= 0; i-- {
+		for _, a := range args(i) {
+			eff[a] = max(eff[a], eff[i])
+		}
+	}
+	return func(i int32) int { return eff[i] }
+}

@@ -26,6 +26,7 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	key := fs.String("tls-key", "", "the certificate's key `file`")
 	contact := fs.String("contact-address", "", "the `address` (host or host:port) written into the scheduler file for workers and clients (default: the listening address; for 0.0.0.0 or [::], this machine's name or address)")
 	verbose := fs.Bool("v", false, "log workers and clients coming and going")
+	retireTimeout := fs.Duration("retire-timeout", 0, "stop a retiring worker whose running task and hand-over take longer than this (its task runs elsewhere; a worker's own -retire-timeout wins; 0: no limit)")
 	var adapt adaptFlags
 	adapt.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -47,7 +48,7 @@ func runScheduler(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		token = string(trimNewline(data))
 	}
-	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file, ContactAddress: *contact, Adaptive: adaptive}
+	opts := distributed.ServerOptions{Listen: *listen, Token: token, Status: *status, SchedulerFile: *file, ContactAddress: *contact, Adaptive: adaptive, RetireTimeout: *retireTimeout}
 	if *cert != "" || *key != "" {
 		cfg, err := distributed.TLSConfigFromFiles(*cert, *key, "", "")
 		if err != nil {
@@ -103,7 +104,8 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	verbose := fs.Bool("v", false, "log what the worker does")
 	resources := fs.String("resources", os.Getenv(distributed.EnvWorkerResources),
 		"what this worker has for tasks needing resources, as `name=amount,...` (gpu=1,mem=64e9; default $"+distributed.EnvWorkerResources+")")
-	lifetime := fs.Duration("lifetime", 0, "retire gracefully after serving this long: stop taking tasks, finish those sent, hand the values only this worker holds over, exit (default: $"+distributed.EnvWorkerLifetime+"; in a Slurm job also the job's end time less -lifetime-margin; SIGTERM retires too, a second SIGTERM stops at once)")
+	lifetime := fs.Duration("lifetime", 0, "retire gracefully after serving this long: stop taking tasks, hand back those not started, finish the running one, hand the values only this worker holds over, exit (default: $"+distributed.EnvWorkerLifetime+"; in a Slurm job also the job's end time less -lifetime-margin; SIGTERM retires too, a second SIGTERM stops at once)")
+	retireTimeout := fs.Duration("retire-timeout", 0, "how long a retirement may take (the running task, the hand-over) before the scheduler stops this worker and runs its task elsewhere (default: $"+distributed.EnvWorkerRetireTimeout+"; in a Slurm job what remains before the job's end less 10s; else the scheduler's)")
 	margin := fs.Duration("lifetime-margin", distributed.DefaultLifetimeMargin, "in a Slurm job, retire this long before the job's end time ($SLURM_JOB_END_TIME or scontrol)")
 	memoryLimit := fs.String("memory-limit", os.Getenv(worker.EnvMemory), "this worker's memory `budget`, such as 256MB or 2GiB: GOMEMLIMIT, spilling and pausing follow it (default: $"+worker.EnvMemory+", else the machine's memory)")
 	noSpill := fs.Bool("no-spill", false, "never spill values to disk, whatever the budget (as $"+worker.EnvSpill+"=off)")
@@ -161,6 +163,9 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	if *lifetime > 0 {
 		opts.Lifetime = *lifetime
+	}
+	if *retireTimeout > 0 {
+		opts.RetireTimeout = *retireTimeout
 	}
 	if *maxRestarts < 0 {
 		return fmt.Errorf("-max-restarts %d: want 0 or more", *maxRestarts)

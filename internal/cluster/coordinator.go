@@ -34,6 +34,10 @@ type Options struct {
 	// NoWorkerTimeout fails a computation that has had no worker able to run it for this long
 	// (default: $LAZYGRAPH_NO_WORKER_TIMEOUT, else 60s). The error matches ErrNoWorker.
 	NoWorkerTimeout time.Duration
+	// RetireTimeout stops a retiring worker whose retirement (its running task, its hand-over)
+	// takes longer; its task runs elsewhere uncharged (retiretimeout.go). Zero: no limit,
+	// unless the retirement asks for one (RetireWithin).
+	RetireTimeout time.Duration
 }
 
 // NoWorkerTimeoutEnv names the environment variable giving the default of

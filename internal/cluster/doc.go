@@ -105,12 +105,13 @@
 //
 // A worker can also leave without losing anything ([Coordinator.Retire]: its lifetime or
 // walltime is near, or an adaptive scheduler has too many). It goes serving → finishing (out of
-// the live list, hungry sets and every placement; the tasks already sent to it run there) →
+// the live list, hungry sets and every placement; it hands back the tasks it was sent and has
+// not started, which run elsewhere uncharged, and finishes the one it runs) →
 // handing over (every value only it holds that a computation still needs is fetched back and
 // put on the serving worker holding the fewest bytes, or kept here while none serves; with peer
 // transfers it also waits for tasks already sent elsewhere that may fetch from it) → retired
-// (its link, a [RetireLink], is told it may exit). No task changes state for it, so no task is
-// computed again; [Coordinator.RetireStats] counts the values moved. validate checks that a
+// (its link, a [RetireLink], is told it may exit). No task it started changes state for it, so no
+// task is computed again; [Coordinator.RetireStats] counts the values moved. validate checks that a
 // retiring worker takes no task and holds what it is counted to. Retirement is separate from
 // a worker pausing: a retiring worker never takes tasks again. [Coordinator.Load] gives an
 // adaptive scheduler the tasks ready and running and each worker's queue.

@@ -207,6 +207,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		}
 		c.completed(js, i)
 	}
+	if len(res.Dropped) > 0 {
+		c.handedBack(w, res.Dropped)
+	}
 	if res.Stopping {
 		// It runs nothing more (a task ignored its timeout) and is ending: what it had queued
 		// never started, so it goes elsewhere uncharged, as from a worker leaving on purpose.
@@ -465,12 +468,12 @@ func (c *Coordinator) noWorkerError(js *Job, waited time.Duration) error {
 	switch {
 	case len(c.alive) == 0:
 		if what := c.lacking(js); what != "" {
-			return fmt.Errorf("%w for %v: no worker is connected, and %s", ErrNoWorker, waited, what)
+			return lackingResources(fmt.Errorf("%w for %v: no worker is connected, and %s", ErrNoWorker, waited, what))
 		}
 		return fmt.Errorf("%w for %v: no worker is connected", ErrNoWorker, waited)
 	case c.eligible(js) > 0:
-		return fmt.Errorf("%w for %v: %s, which none of the %d connected workers declares (%s)",
-			ErrNoWorker, waited, c.lacking(js), c.eligible(js), c.declaredResources())
+		return lackingResources(fmt.Errorf("%w for %v: %s, which none of the %d connected workers declares (%s)",
+			ErrNoWorker, waited, c.lacking(js), c.eligible(js), c.declaredResources()))
 	default:
 		return fmt.Errorf("%w for %v: %d workers are connected, but none runs this program (their build fingerprints differ from the computation's %q)",
 			ErrNoWorker, waited, len(c.alive), js.Group)

@@ -56,7 +56,9 @@ func (c *Coordinator) handle(ev event) {
 	case evMemory:
 		c.onMemory(ev.w, ev.paused, ev.limit)
 	case evRetire:
-		c.onRetire(ev.w, ev.reason)
+		c.onRetireWithin(ev.w, ev.reason, ev.timeout)
+	case evRetireTimedOut:
+		c.onRetireTimeout(ev.w, ev.r)
 	case evGraceExpired:
 		c.onGrace(ev.js)
 	case evTick:
@@ -143,8 +145,9 @@ type evMemory struct {
 
 // evRetire: a worker is to retire (Retire).
 type evRetire struct {
-	w      *Worker
-	reason string
+	w       *Worker
+	reason  string
+	timeout time.Duration // RetireWithin (retiretimeout.go)
 }
 
 // Stored values.

@@ -34,7 +34,7 @@ func TestEventsDescribeThemselves(t *testing.T) {
 		{evValues{w, &worker.Values{Puts: make([]worker.Put, 1)}, [][]byte{nil}}, `1 values from worker "w7" (1 attachments)`},
 		{evValues{}, "0 values from worker <nil>"},
 		{evMemory{w, true, 100}, `memory report from worker "w7": paused true, limit 100`},
-		{evRetire{w, "idle"}, `worker "w7" to retire: idle`},
+		{evRetire{w, "idle", 0}, `worker "w7" to retire: idle`},
 		{evStored{9, nil, true}, "value 9 stored (broadcast true)"},
 		{evForgotten{[]uint64{9, 10}}, "stored values [9 10] forgotten"},
 		{evStatusAsked{}, "status asked"},

@@ -21,12 +21,14 @@ import (
 
 // prioritize derives the ranking and the resource needs from the functions.
 func (g *Graph) prioritize() {
-	g.rank, g.order = graph.PriorityOrder(len(g.funcs), func(i int32) int {
+	own := func(i int32) int {
 		if f := g.funcs[i]; f >= 0 {
 			return g.functions[f].Priority
 		}
 		return 0
-	})
+	}
+	// A task's inputs run at (at least) its priority.
+	g.rank, g.order = graph.PriorityOrder(len(g.funcs), graph.InheritPriorities(len(g.funcs), own, g.Args))
 	g.needs = nil
 	for k, f := range g.functions {
 		if len(f.Resources) > 0 {

@@ -203,7 +203,7 @@ func TestNoWorkerTimeoutNamesTheResource(t *testing.T) {
 	}
 	select {
 	case err := <-o.done:
-		if !errors.Is(err, ErrNoWorker) || !strings.Contains(err.Error(), "needs gpu=1") || !strings.Contains(err.Error(), "cpu-only: mem=4e+09") {
+		if !errors.Is(err, ErrNoWorker) || !errors.Is(err, ErrResourceUnavailable) || !strings.Contains(err.Error(), "needs gpu=1") || !strings.Contains(err.Error(), "cpu-only: mem=4e+09") {
 			t.Fatalf("err = %v, want ErrNoWorker naming gpu=1 and the worker's resources", err)
 		}
 		t.Log(err)

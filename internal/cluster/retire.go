@@ -17,8 +17,10 @@ import (
 //	[serving] --(Retire)--> [finishing] --(its queue ran)--> [handing over] --(nothing left)--> [retired]
 //
 //   - finishing: it takes no new task (it is out of the live list, the hungry sets and every
-//     placement), tasks that preferred it go to the shared queues, and the tasks already sent
-//     to it run there: their results arrive as usual.
+//     placement), tasks that preferred it go to the shared queues, and it is asked to hand back
+//     the tasks it was sent and has not started (handback.go), which then run elsewhere; the
+//     task it runs (and everything, on links that cannot hand back) runs there: their results
+//     arrive as usual.
 //   - handing over: every value it holds that a computation still needs and that nobody else
 //     has (no other serving worker, no copy at the coordinator) is fetched back; when it
 //     arrives it is put on the serving worker of the computation's group holding the fewest
@@ -46,6 +48,11 @@ type RetireStats struct {
 	BytesMoved  int64 `json:"bytes_moved"`           // their encoded sizes
 	ToWorkers   int   `json:"values_to_workers"`     // of which put on another worker
 	Lost        int   `json:"values_lost,omitempty"` // values that could not be moved (computed again)
+	// HandedBack counts the tasks retiring workers gave back unstarted (handback.go).
+	HandedBack int `json:"tasks_handed_back"`
+	// TimedOut counts the retiring workers stopped at their retirement timeout
+	// (retiretimeout.go); their values not yet moved were computed again.
+	TimedOut int `json:"retirements_timed_out,omitempty"`
 }
 
 // retirement is a retiring worker's progress.
@@ -59,6 +66,8 @@ type retirement struct {
 	bytes    int64
 	lost     int
 	finished bool
+	timeout  time.Duration // retiretimeout.go: 0 for none
+	timer    *time.Timer
 }
 
 type jobTask struct {
@@ -68,10 +77,9 @@ type jobTask struct {
 }
 
 // Retire starts retiring worker w (see above); reason is for logs. Retiring a worker that is
-// gone or already retiring does nothing.
-func (c *Coordinator) Retire(w *Worker, reason string) {
-	c.do(evRetire{w, reason})
-}
+// gone or already retiring does nothing. It is stopped if its retirement takes longer than
+// Options.RetireTimeout (see RetireWithin).
+func (c *Coordinator) Retire(w *Worker, reason string) { c.RetireWithin(w, reason, 0) }
 
 // Retiring reports whether w is retiring or retired (on any goroutine: for tests and links,
 // through the coordinator's loop).
@@ -96,6 +104,7 @@ func (c *Coordinator) onRetire(w *Worker, reason string) {
 	c.log.Info("worker retiring", zap.String("worker", w.Name), zap.String("reason", reason),
 		zap.Int("queued", w.queue.Len()), zap.Int("held", w.heldKeys))
 	c.retire(w) // out of the live list, its group's count and the hungry sets
+	c.askHandBack(w)
 	c.leaving = append(c.leaving, w)
 	c.peerUsers(w)
 	for _, js := range c.jobs {
@@ -304,6 +313,7 @@ func (c *Coordinator) putOn(to *Worker, js *Job, a int32) {
 func (c *Coordinator) retired(w *Worker) {
 	r := w.retiring
 	r.finished = true
+	r.stopTimer()
 	w.killed = true // its leaving is no crash
 	c.forgetWorker(w)
 	w.heldKeys, w.heldBytes = 0, 0

@@ -16,7 +16,7 @@ func (w *simWorker) retire() bool {
 	if w.gone {
 		return false
 	}
-	w.s.event(evRetire{w.w, "sim"})
+	w.s.event(evRetire{w.w, "sim", 0})
 	return true
 }
 

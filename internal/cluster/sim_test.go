@@ -47,7 +47,11 @@ type simWorker struct {
 	values  []worker.Put
 	killed  bool // its link was told to kill it
 	retired bool // its link was told it retired (RetireLink)
-	gone    bool // the coordinator was told it is down
+	// handingBack: it was asked for its unstarted tasks (HandBackLink); dropped are those it
+	// gave up, reported with its next results.
+	handingBack bool
+	dropped     []worker.TaskRef
+	gone        bool // the coordinator was told it is down
 	// Faults.
 	forget    bool // answers fetches with an empty type, once per key
 	forgotten map[uint64]bool
@@ -190,7 +194,15 @@ func (w *simWorker) deliver() bool {
 		for _, k := range msg.Release {
 			delete(w.vals, k)
 		}
-		w.tasks = append(w.tasks, msg.Tasks...)
+		if w.handingBack {
+			w.dropTasks(msg.Tasks)
+		} else {
+			w.tasks = append(w.tasks, msg.Tasks...)
+		}
+	case *worker.HandBack:
+		w.handingBack = true
+		w.dropTasks(w.tasks)
+		w.tasks = nil
 	case *worker.Fetch:
 		for k, key := range msg.Keys {
 			b, ok := w.vals[key]
@@ -229,11 +241,11 @@ func (w *simWorker) run() bool {
 
 // report sends w's results (twice with dup).
 func (w *simWorker) report(dup bool) bool {
-	if len(w.out) == 0 || w.gone {
+	if len(w.out) == 0 && len(w.dropped) == 0 || w.gone {
 		return false
 	}
-	res := &worker.Results{Items: w.out}
-	w.out = nil
+	res := &worker.Results{Items: w.out, Dropped: w.dropped}
+	w.out, w.dropped = nil, nil
 	w.s.event(evResults{w.w, res, nil})
 	if dup {
 		w.s.event(evResults{w.w, res, nil})

@@ -45,6 +45,8 @@ type Executor struct {
 	cancelled map[uint32]bool
 	closed    bool
 	mem       *memState // nil without a memory budget (see ManageMemory)
+	// handingBack: the worker retires and runs no task it has not started (handback.go).
+	handingBack bool
 
 	capture *OutputCapture  // nil unless tasks' output is relayed (output.go)
 	quiet   map[uint32]bool // jobs whose tasks' output is not relayed
@@ -134,6 +136,19 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 		x.mu.Unlock()
 	}
 	x.mu.Lock()
+	if x.handingBack && len(b.Tasks) > 0 {
+		// Retiring: the batch's tasks go back to the parent unstarted.
+		dropped := make([]TaskRef, len(b.Tasks))
+		for k, t := range b.Tasks {
+			dropped[k] = TaskRef{Job: t.Job, Key: t.Key}
+		}
+		b.Tasks = nil
+		x.mu.Unlock()
+		if err := x.sendDropped(dropped); err != nil {
+			x.log.Warn("handing back tasks", zap.Error(err)) // the connection is failing: its end tells
+		}
+		x.mu.Lock()
+	}
 	defer x.mu.Unlock()
 	if b.Store != nil && len(b.Tasks) > 0 {
 		x.useStore(x.jobContext(b.Job), b.Store)

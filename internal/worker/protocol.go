@@ -24,6 +24,8 @@ const (
 	KindCancel  byte = 6 // parent to worker: Cancel
 	KindRefuse  byte = 7 // parent to worker: Refuse, then the connection closes
 	KindMemory  byte = 8 // worker to parent: MemoryReport
+	// KindHandBack is parent to worker: HandBack (handback.go).
+	KindHandBack byte = 9
 )
 
 // Hello is the first message of a worker: who it is.
@@ -126,6 +128,9 @@ type Results struct {
 	// Stopping says the worker runs nothing after these results and is about to end (a task
 	// ignored its timeout): the tasks sent to it and not reported never started.
 	Stopping bool `msgpack:"x,omitempty"`
+	// Dropped are tasks the worker was sent and will never run, because it was asked to hand
+	// them back (HandBack): they never started.
+	Dropped []TaskRef `msgpack:"d,omitempty"`
 }
 
 // Result is one finished task. When Sent, Body (with the frame's next Attachments attachments)

@@ -309,6 +309,12 @@ func finishedError(m *finished) error {
 	case codeNoWorkers:
 		return remoteError(ErrNoWorkers, m.Message)
 	}
+	if err := registeredError(m.Code, m.Message); err != nil && m.Record == nil {
+		if m.Task >= 0 {
+			return &cluster.TaskFailure{Task: m.Task, Err: err}
+		}
+		return err
+	}
 	if m.Task >= 0 {
 		if m.Record != nil {
 			return &cluster.TaskFailure{Task: m.Task, Record: m.Record}

@@ -20,6 +20,7 @@ var kindLimits = func() (l [256]int64) {
 	l[worker.KindCancel] = 64 << 10
 	l[worker.KindRefuse] = 64 << 10
 	l[worker.KindMemory] = 4 << 10
+	l[worker.KindHandBack] = 64
 	return l
 }()
 

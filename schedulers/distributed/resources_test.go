@@ -2,12 +2,15 @@ package distributed_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lazygraph/lazygraph/delayed"
+	"github.com/lazygraph/lazygraph/internal/cluster"
+	"github.com/lazygraph/lazygraph/schedulers"
 	"github.com/lazygraph/lazygraph/schedulers/distributed"
 )
 
@@ -82,7 +85,25 @@ func TestMissingResourceNamedAfterNoWorkerTimeout(t *testing.T) {
 	if !strings.Contains(err.Error(), "needs tpu=2") || !strings.Contains(err.Error(), "no worker able to run") {
 		t.Fatalf("err = %v, want the no-worker error naming tpu=2", err)
 	}
+	// The sentinels cross the wire (remote_codes.go).
+	if !errors.Is(err, cluster.ErrNoWorker) || !errors.Is(err, schedulers.ErrNoResources) {
+		t.Errorf("err = %v: errors.Is ErrNoWorker %v, ErrNoResources %v; want both", err,
+			errors.Is(err, cluster.ErrNoWorker), errors.Is(err, schedulers.ErrNoResources))
+	}
 	if !shown {
 		t.Error("the status never showed the task waiting for tpu=2")
+	}
+}
+
+// With no worker at all, the no-worker timeout's error matches cluster.ErrNoWorker on the
+// client (the code crosses the wire), and not ErrNoResources.
+func TestNoWorkerErrorMatchesOnTheClient(t *testing.T) {
+	t.Setenv("LAZYGRAPH_NO_WORKER_TIMEOUT", "1s")
+	tc := newTestCluster(t, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, err := anyPID(delayed.Value(1)).Compute(ctx, delayed.WithScheduler(distributed.Name), delayed.WithAddress(tc.file))
+	if !errors.Is(err, cluster.ErrNoWorker) || errors.Is(err, schedulers.ErrNoResources) {
+		t.Fatalf("err = %v; want one matching ErrNoWorker only", err)
 	}
 }

@@ -20,7 +20,7 @@ import (
 // Graceful retirement of workers (see cluster.Coordinator.Retire): a worker whose lifetime ends
 // (WorkerOptions.Lifetime, RetireAt), that is told to (WorkerOptions.Retire: SIGTERM, which Slurm
 // sends before the walltime) or that an adaptive scheduler no longer needs stops taking tasks,
-// finishes those it was sent, hands the values only it holds over to the scheduler (which puts
+// hands back those it was sent and has not started, finishes the one it runs, hands the values only it holds over to the scheduler (which puts
 // them on other workers, or keeps them while none is connected), and exits successfully. Nothing
 // it computed is computed again.
 
@@ -31,6 +31,9 @@ const kindRetire byte = 46
 // retireRequest is the body of a kindRetire frame.
 type retireRequest struct {
 	Reason string `msgpack:"r"`
+	// Timeout stops the worker if its retirement takes longer (WorkerOptions.RetireTimeout);
+	// 0: the scheduler's (ServerOptions.RetireTimeout).
+	Timeout time.Duration `msgpack:"t,omitempty"`
 }
 
 // Environment of a program's worker role (delayed.Init) for retirement.
@@ -40,7 +43,15 @@ const (
 	// EnvWorkerLifetimeMargin is how long before its Slurm job's end time a worker retires
 	// (default DefaultLifetimeMargin).
 	EnvWorkerLifetimeMargin = "LAZYGRAPH_WORKER_LIFETIME_MARGIN"
+	// EnvWorkerRetireTimeout is how long a retiring worker may take to finish its running task
+	// and hand its values over before the scheduler stops it (a Go duration; see
+	// WorkerOptions.RetireTimeout).
+	EnvWorkerRetireTimeout = "LAZYGRAPH_WORKER_RETIRE_TIMEOUT"
 )
+
+// retireSlack is what a retirement timeout defaulted from a Slurm job's end time leaves before
+// that end, for the worker to be stopped and its task moved.
+const retireSlack = 10 * time.Second
 
 // DefaultLifetimeMargin is how long before its Slurm job ends a worker retires, by default.
 const DefaultLifetimeMargin = time.Minute
@@ -115,7 +126,7 @@ func (s *Server) onRetireRequest(w *cluster.Worker, body []byte) {
 	var req retireRequest
 	_ = decodeMessage(body, &req)
 	s.log.Info("worker asks to retire", zap.String("worker", w.Name), zap.String("reason", req.Reason))
-	s.coord.Retire(w, req.Reason)
+	s.coord.RetireWithin(w, req.Reason, max(req.Timeout, 0))
 }
 
 // retireWhen returns when the worker should retire (zero: never), from its options.
@@ -148,8 +159,9 @@ func askToRetire(opts WorkerOptions, retireAt time.Time, c *conn, stop <-chan st
 	case <-opts.Retire:
 		reason = "asked to retire (SIGTERM)"
 	}
-	log.Info("retiring: handing over to the scheduler", zap.String("reason", reason))
-	if err := c.send(kindRetire, &retireRequest{Reason: opts.Name + ": " + reason}, nil); err != nil {
+	timeout := opts.retireTimeout(time.Now())
+	log.Info("retiring: handing over to the scheduler", zap.String("reason", reason), zap.Duration("timeout", timeout))
+	if err := c.send(kindRetire, &retireRequest{Reason: opts.Name + ": " + reason, Timeout: timeout}, nil); err != nil {
 		log.Warn("asking to retire", zap.Error(err))
 	}
 }
@@ -213,10 +225,31 @@ func LifetimeFromEnvironment(ctx context.Context, opts *WorkerOptions) error {
 		}
 		margin = d
 	}
+	if s := os.Getenv(EnvWorkerRetireTimeout); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("$%s=%q: want a positive duration such as 45s", EnvWorkerRetireTimeout, s)
+		}
+		opts.RetireTimeout = d
+	}
 	if end, ok := SlurmEndTime(ctx); ok {
 		opts.RetireAt = end.Add(-margin)
+		opts.endAt = end
 	}
 	return nil
+}
+
+// retireTimeout is how long a retirement starting at now may take: RetireTimeout when set,
+// else, in a Slurm job, what remains before the job's end less retireSlack (at least a
+// second), else 0 (the scheduler's).
+func (o *WorkerOptions) retireTimeout(now time.Time) time.Duration {
+	if o.RetireTimeout > 0 {
+		return o.RetireTimeout
+	}
+	if o.endAt.IsZero() {
+		return 0
+	}
+	return max(o.endAt.Sub(now)-retireSlack, time.Second)
 }
 
 // retiring reports whether the worker was told to retire or its retirement time passed.
@@ -286,3 +319,9 @@ func RetireOnSIGTERM(parent context.Context) (retire <-chan struct{}, ctx contex
 		cancel()
 	}
 }
+
+// HandsBack says that distributed workers give back their unstarted tasks when they retire
+// (worker.HandBack): they run on the serving workers instead of delaying the retirement.
+func (l *workerLink) HandsBack() bool { return true }
+
+var _ cluster.HandBackLink = (*workerLink)(nil)

@@ -47,6 +47,10 @@ type ServerOptions struct {
 	// WorkersNeeded is called when a worker left while computations wait (a local cluster starts
 	// another). It must not block.
 	WorkersNeeded func()
+	// RetireTimeout stops a retiring worker whose retirement (its running task, its hand-over)
+	// takes longer, unless the worker asked for its own (WorkerOptions.RetireTimeout); its task
+	// runs elsewhere, uncharged. Zero: no limit.
+	RetireTimeout time.Duration
 	// WorkerChanged, when set, hears of each worker joining (up) and leaving, by process id (a
 	// local cluster tells its processes that left from those still serving). It must not block.
 	WorkerChanged func(pid int, up bool)
@@ -132,7 +136,7 @@ func NewServer(opts ServerOptions) (*Server, error) {
 		joined:  make(chan struct{}),
 		pending: newPendingConns(opts.MaxUnauthenticated, opts.Log, "scheduler"),
 	}
-	co := cluster.Options{Log: opts.Log, PeerTransfers: true, WorkersNeeded: opts.WorkersNeeded}
+	co := cluster.Options{Log: opts.Log, PeerTransfers: true, WorkersNeeded: opts.WorkersNeeded, RetireTimeout: opts.RetireTimeout}
 	if a := opts.Adaptive; a != nil && os.Getenv(cluster.NoWorkerTimeoutEnv) == "" {
 		// Workers it starts may wait in a queue: a computation waits for them as long.
 		d := *a

@@ -158,7 +158,7 @@ func codeOf(err error) string {
 	case errors.Is(err, cluster.ErrClosed):
 		return codeClosed
 	}
-	return ""
+	return registeredCode(err)
 }
 
 func (sess *clientSession) job(id uint64) *remoteJob {
@@ -384,6 +384,9 @@ func (rj *remoteJob) Finished(err error) {
 			msg.Code = codeClosed
 		case errors.Is(err, errCancelled), errors.Is(err, errClientGone):
 			msg.Code = codeCancelled
+		}
+		if msg.Code == "" {
+			msg.Code = registeredCode(err) // remote_codes.go
 		}
 	}
 	rj.sess.send(kindFinished, msg, nil)

@@ -49,6 +49,12 @@ type WorkerOptions struct {
 	RetireAt time.Time
 	// Retire, when closed, retires the worker the same way (SIGTERM).
 	Retire <-chan struct{}
+	// RetireTimeout is how long its retirement may take (its running task, its hand-over)
+	// before the scheduler stops it; the task then runs elsewhere, uncharged, and the values
+	// not yet handed over are computed again. Zero: in a Slurm job, what remains before the
+	// job's end less 10 s; otherwise the scheduler's ServerOptions.RetireTimeout.
+	RetireTimeout time.Duration
+	endAt         time.Time // the Slurm job's end (LifetimeFromEnvironment)
 	// MemoryLimit is the worker's memory budget in bytes (see memory.go): when zero,
 	// $LAZYGRAPH_WORKER_MEMORY, else the machine's memory.
 	MemoryLimit int64
@@ -270,6 +276,10 @@ func (w *workerRun) read(batches chan<- batchFrame) error {
 				return err
 			}
 			w.x.Cancel(req.Job)
+		case worker.KindHandBack:
+			if err := w.x.HandBack(); err != nil {
+				return err
+			}
 		case kindProfileRequest:
 			body := f.Body
 			w.bg.start(func(stop <-chan struct{}) {

@@ -134,6 +134,10 @@ func readInstructions(c *conn, x *worker.Executor) error {
 				return err
 			}
 			x.Cancel(req.Job)
+		case worker.KindHandBack:
+			if err := x.HandBack(); err != nil {
+				return err
+			}
 		case worker.KindRefuse:
 			var req worker.Refuse
 			_ = decodeMessage(f.Body, &req)

@@ -47,6 +47,40 @@ const (
 // order. opts must select the scheduler under test; the case adds WithWorkers(1).
 func RunPriorityCases(t *testing.T, opts OptionsFunc) {
 	t.Run("OneWorkerRunsByPriority", func(t *testing.T) { priorityOrder(t, opts) })
+	t.Run("InputsInheritPriority", func(t *testing.T) { priorityInherited(t, opts) })
+}
+
+// priorityInherited: a high-priority task's input, itself of low priority, runs at the high
+// priority (before tasks of middle priority ready at the same time and earlier in the graph),
+// and so does the high task once it is ready.
+func priorityInherited(t *testing.T, opts OptionsFunc) {
+	var xs []delayed.Delayed[int]
+	for i := range 4 {
+		xs = append(xs, midFirst(delayed.Value(i)))
+	}
+	xs = append(xs, highFirst(lowFirst(delayed.Value(100))))
+	var mu sync.Mutex
+	var order []string
+	cb := delayed.Callbacks{TaskEnd: func(info delayed.TaskInfo) {
+		if info.Func == lowName || info.Func == midName || info.Func == highName {
+			mu.Lock()
+			order = append(order, info.Func)
+			mu.Unlock()
+		}
+	}}
+	got, err := delayed.All(xs).Compute(context.Background(), opts(delayed.WithWorkers(1), delayed.WithCallbacks(cb))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 5 || got[4] != 100 || got[3] != 3 {
+		t.Fatalf("results %v", got)
+	}
+	want := []string{lowName, highName, midName, midName, midName, midName}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(order, want) {
+		t.Fatalf("tasks ran in the order %v, want the high task's low input first, then high, then mid", order)
+	}
 }
 
 func priorityOrder(t *testing.T, opts OptionsFunc) {
