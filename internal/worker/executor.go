@@ -288,6 +288,13 @@ func (x *Executor) Run() error {
 		oldest      time.Time
 		args        []any
 	)
+	x.mu.Lock()
+	capture := x.capture
+	x.mu.Unlock()
+	if capture != nil {
+		// Tasks run on this thread, which watches their output (OutputCapture.end).
+		defer capture.watchFromThisThread()()
+	}
 	if x.mem != nil {
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
