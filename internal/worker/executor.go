@@ -96,7 +96,8 @@ func NewExecutor(sink Sink, log *zap.Logger) *Executor {
 // value this process cannot rebuild (an unknown name, a type not registered here, bytes that do
 // not decode) does not stop the executor: the tasks that need it fail with the reason. Apply
 // returns an error only when the batch itself is inconsistent (its puts announce more
-// attachments than the frame has), and then has applied nothing of it.
+// attachments than the frame has), and then has applied nothing of it. Each of b.Tasks is
+// copied: the caller may reuse that array (not the slices inside its tasks) once Apply returns.
 func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 	n := 0
 	for _, p := range b.Puts {
@@ -303,6 +304,13 @@ func (x *Executor) Run() error {
 		oldest      time.Time
 		args        []any
 	)
+	x.mu.Lock()
+	capture := x.capture
+	x.mu.Unlock()
+	if capture != nil {
+		// Tasks run on this thread, which watches their output (OutputCapture.end).
+		defer capture.watchFromThisThread()()
+	}
 	if x.mem != nil {
 		stop := make(chan struct{})
 		var wg sync.WaitGroup

@@ -129,6 +129,11 @@ func RelayOutput(out []byte, tag string, stdout, stderr io.Writer) {
 	}
 }
 
+// watchOutput lets the executor's thread watch the capture's pipes where the system allows
+// (output_watch_linux.go), instead of polling them at the end of every task; tests turn it off
+// to compare.
+var watchOutput = true
+
 // OutputCapture takes over this process's standard output and error (descriptors 1 and 2, so
 // also what child processes and C code write) and attributes what is written to the task
 // running when it is read. An Executor with a capture brackets each task (see
@@ -148,6 +153,7 @@ type OutputCapture struct {
 	buf     []byte
 	wg      sync.WaitGroup
 	closed  bool
+	watch   *outputWatch // nil unless the executor's thread watches the pipes (output_watch_linux.go)
 }
 
 // begin starts attributing output to a task; relay false writes its output through instead.
@@ -161,7 +167,7 @@ func (c *OutputCapture) begin(relay bool) {
 func (c *OutputCapture) end() []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.drainPendingLocked()
+	c.pendingLocked()
 	running := c.running
 	c.running = false
 	var out []byte

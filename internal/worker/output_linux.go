@@ -124,6 +124,7 @@ func (c *OutputCapture) drainLocked(s byte) {
 // stops reading them.
 func (c *OutputCapture) Close() {
 	c.mu.Lock()
+	c.stopWatchLocked()
 	for s := Stdout; s <= Stderr; s++ {
 		if c.orig[s] != nil && c.readers[s] != nil {
 			_ = unix.Dup3(int(c.orig[s].Fd()), int(s), 0)

@@ -19,3 +19,12 @@ func (c *OutputCapture) drainPendingLocked() {}
 
 // Close does nothing here.
 func (c *OutputCapture) Close() {}
+
+// outputWatch is not available here.
+type outputWatch struct{}
+
+// watchFromThisThread does nothing here.
+func (c *OutputCapture) watchFromThisThread() (stop func()) { return func() {} }
+
+// pendingLocked does nothing here.
+func (c *OutputCapture) pendingLocked() {}

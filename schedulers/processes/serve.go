@@ -100,6 +100,7 @@ func (s resultSink) SendResults(r *worker.Results, attachments [][]byte) error {
 
 // readInstructions hands what the parent sends to the executor until the connection ends.
 func readInstructions(c *conn, x *worker.Executor) error {
+	var tasks []worker.Task
 	for {
 		f, mappings, err := c.readFrameMapped()
 		if err != nil {
@@ -107,7 +108,11 @@ func readInstructions(c *conn, x *worker.Executor) error {
 		}
 		switch f.Kind {
 		case worker.KindBatch:
-			var b worker.Batch
+			// The tasks' array is reused from batch to batch (Apply copies each task): decoding
+			// thousands of tasks into a fresh one took new memory, and its page faults, each
+			// time. Its elements are zeroed first, or msgpack would decode into their slices.
+			clear(tasks[:cap(tasks)])
+			b := worker.Batch{Tasks: tasks[:0]}
 			if err := decodeMessage(f.Body, &b); err != nil {
 				unmap(mappings)
 				return err
@@ -118,6 +123,9 @@ func readInstructions(c *conn, x *worker.Executor) error {
 			}
 			if err := x.Apply(&b, f.Attachments); err != nil {
 				return err
+			}
+			if cap(b.Tasks) <= maxReusedTasks {
+				tasks = b.Tasks[:0]
 			}
 		case worker.KindFetch:
 			var req worker.Fetch
@@ -148,6 +156,9 @@ func readInstructions(c *conn, x *worker.Executor) error {
 		}
 	}
 }
+
+// maxReusedTasks bounds the tasks' array kept for the next batch (a chunk is at most 16,384).
+const maxReusedTasks = 1 << 15
 
 func unmap(mappings [][]byte) {
 	for _, m := range mappings {
