@@ -172,9 +172,10 @@ func (g *Groups) aggregate(a Aggregation) (*Column, error) {
 	case aggSum:
 		if c.typ == Int64 {
 			sums := make([]int64, g.ngroups)
+			values := c.int64s()
 			for i, code := range g.codes {
 				if r := rowAt(rows, i); code >= 0 && c.valid.IsValid(r) {
-					sums[code] += c.i64[r]
+					sums[code] += values[r]
 				}
 			}
 			return NewInt64Column(name, sums), nil
@@ -222,22 +223,14 @@ func wantTypes(c *Column, op string, want ...Type) error {
 	return columnType(op, c.name, c.typ, want...)
 }
 
-// value returns backing row r of a Float64, Int64 or Bool column as
-// float64 and whether it is present.
-func (c *Column) value(r int) (float64, bool) {
-	switch c.typ {
-	case Float64:
-		v := c.f64[r]
-		return v, v == v
-	case Int64:
-		return float64(c.i64[r]), c.valid.IsValid(r)
-	case Bool:
-		if c.b[r] {
-			return 1, c.valid.IsValid(r)
-		}
-		return 0, c.valid.IsValid(r)
+// value returns a reader of a Float64, Int64 or Bool column's backing
+// rows as float64 and whether each is present (every row missing for
+// another type). Get it once per column, outside the loop over rows.
+func (c *Column) value() func(r int) (float64, bool) {
+	if at := c.vec.floatAt(c.valid); at != nil {
+		return at
 	}
-	return math.NaN(), false
+	return func(int) (float64, bool) { return math.NaN(), false }
 }
 
 // sumCount returns per-group sums and counts of the present values.
@@ -247,7 +240,7 @@ func (g *Groups) sumCount(c *Column) ([]float64, []int64) {
 	rows := g.frame.rows
 	if c.typ == Float64 && rows == nil {
 		// The hot path: one sequential pass, NaN marks missing.
-		x := c.f64[:len(g.codes)]
+		x := c.floats()[:len(g.codes)]
 		for i, code := range g.codes {
 			v := x[i]
 			if code < 0 || v != v {
@@ -258,11 +251,12 @@ func (g *Groups) sumCount(c *Column) ([]float64, []int64) {
 		}
 		return sums, counts
 	}
+	value := c.value()
 	for i, code := range g.codes {
 		if code < 0 {
 			continue
 		}
-		if v, ok := c.value(rowAt(rows, i)); ok {
+		if v, ok := value(rowAt(rows, i)); ok {
 			sums[code] += v
 			counts[code]++
 		}
@@ -290,11 +284,12 @@ func (g *Groups) extreme(c *Column, name string, isMax bool) *Column {
 	valid := NewBitmap(g.ngroups)
 	if c.typ == Float64 {
 		out := make([]float64, g.ngroups)
+		values := c.floats()
 		for i, code := range g.codes {
 			if code < 0 {
 				continue
 			}
-			v := c.f64[rowAt(rows, i)]
+			v := values[rowAt(rows, i)]
 			if v != v {
 				continue
 			}
@@ -311,12 +306,13 @@ func (g *Groups) extreme(c *Column, name string, isMax bool) *Column {
 		return NewFloat64Column(name, out)
 	}
 	out := make([]int64, g.ngroups)
+	values := c.int64Data()
 	for i, code := range g.codes {
 		r := rowAt(rows, i)
 		if code < 0 || !c.valid.IsValid(r) {
 			continue
 		}
-		v := c.i64[r]
+		v := values[r]
 		if !seen[code] || (isMax && v > out[code]) || (!isMax && v < out[code]) {
 			out[code] = v
 			seen[code] = true
@@ -336,10 +332,11 @@ func (g *Groups) quantile(c *Column, q float64) []float64 {
 	g.buildMembers()
 	out := make([]float64, g.ngroups)
 	var buf []float64
+	value := c.value()
 	for k := 0; k < g.ngroups; k++ {
 		buf = buf[:0]
 		for _, i := range g.members[g.offsets[k]:g.offsets[k+1]] {
-			if v, ok := c.value(g.frame.baseRow(i)); ok {
+			if v, ok := value(g.frame.baseRow(i)); ok {
 				buf = append(buf, v)
 			}
 		}

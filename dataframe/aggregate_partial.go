@@ -138,9 +138,9 @@ func mergePartials(parts []*Frame, spec reduceSpec) (*Frame, error) {
 				return nil, partialLayoutError(i)
 			}
 			if v.typ == Int64 {
-				cols = append(cols, NewInt64Column(v.name, sumInt64s(g, v.i64)))
+				cols = append(cols, NewInt64Column(v.name, sumInt64s(g, v.int64s())))
 			} else {
-				cols = append(cols, NewFloat64Column(v.name, sumFloat64s(g, v.f64)))
+				cols = append(cols, NewFloat64Column(v.name, sumFloat64s(g, v.floats())))
 			}
 		case aggMin, aggMax:
 			v := state(i, "v")
@@ -153,13 +153,13 @@ func mergePartials(parts []*Frame, spec reduceSpec) (*Frame, error) {
 			if s == nil || n == nil || s.typ != Float64 || n.typ != Int64 {
 				return nil, partialLayoutError(i)
 			}
-			cols = append(cols, rawFloat64Column(s.name, sumFloat64s(g, s.f64)), NewInt64Column(n.name, sumInt64s(g, n.i64)))
+			cols = append(cols, rawFloat64Column(s.name, sumFloat64s(g, s.floats())), NewInt64Column(n.name, sumInt64s(g, n.int64s())))
 		case aggStd:
 			n, m, q := state(i, "n"), state(i, "m"), state(i, "q")
 			if n == nil || m == nil || q == nil || n.typ != Int64 || m.typ != Float64 || q.typ != Float64 {
 				return nil, partialLayoutError(i)
 			}
-			counts, means, squares := mergeMoments(g, n.i64, m.f64, q.f64)
+			counts, means, squares := mergeMoments(g, n.int64s(), m.floats(), q.floats())
 			cols = append(cols, NewInt64Column(n.name, counts), rawFloat64Column(m.name, means), rawFloat64Column(q.name, squares))
 		}
 	}
@@ -194,8 +194,9 @@ func finishAggregate(partial *Frame, spec reduceSpec) (*Frame, error) {
 				return nil, partialLayoutError(i)
 			}
 			means := make([]float64, s.n)
+			sums, counts := s.floats(), n.int64s()
 			for k := range means {
-				means[k] = s.f64[k] / float64(n.i64[k]) // 0/0 is NaN: missing
+				means[k] = sums[k] / float64(counts[k]) // 0/0 is NaN: missing
 			}
 			cols = append(cols, NewFloat64Column(a.Name, means))
 		case aggStd:
@@ -204,12 +205,13 @@ func finishAggregate(partial *Frame, spec reduceSpec) (*Frame, error) {
 				return nil, partialLayoutError(i)
 			}
 			std := make([]float64, n.n)
+			counts, squares := n.int64s(), q.floats()
 			for k := range std {
-				if n.i64[k] < 2 {
+				if counts[k] < 2 {
 					std[k] = math.NaN()
 					continue
 				}
-				std[k] = math.Sqrt(q.f64[k] / float64(n.i64[k]-1))
+				std[k] = math.Sqrt(squares[k] / float64(counts[k]-1))
 			}
 			cols = append(cols, NewFloat64Column(a.Name, std))
 		}
@@ -224,7 +226,7 @@ func partialLayoutError(i int) error {
 // rawFloat64Column makes a Float64 state column whose NaN values are
 // states, not missing values to be skipped.
 func rawFloat64Column(name string, values []float64) *Column {
-	return &Column{name: name, typ: Float64, f64: values, n: len(values)}
+	return &Column{name: name, typ: Float64, vec: float64Vec(values), n: len(values)}
 }
 
 func sumInt64s(g *Groups, values []int64) []int64 {
@@ -258,11 +260,12 @@ func (g *Groups) moments(c *Column) (counts []int64, means, squares []float64) {
 	}
 	squares = make([]float64, g.ngroups)
 	rows := g.frame.rows
+	value := c.value()
 	for i, code := range g.codes {
 		if code < 0 {
 			continue
 		}
-		if v, ok := c.value(rowAt(rows, i)); ok {
+		if v, ok := value(rowAt(rows, i)); ok {
 			d := v - means[code]
 			squares[code] += d * d
 		}

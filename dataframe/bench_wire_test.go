@@ -56,7 +56,7 @@ func frameDataBytes(f *Frame) int64 {
 		switch c.typ {
 		case String:
 			n += 8 * int64(c.n)
-			for _, s := range c.str {
+			for _, s := range c.strings() {
 				n += int64(len(s))
 			}
 		case Bool:

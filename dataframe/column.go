@@ -19,10 +19,7 @@ import (
 type Column struct {
 	name  string
 	typ   Type
-	f64   []float64
-	i64   []int64 // Int64 values, or Time values as Unix nanoseconds
-	str   []string
-	b     []bool
+	vec   vector // the typed values: see vector.go
 	valid Bitmap // nil: nothing missing
 	n     int
 	nulls int
@@ -31,7 +28,7 @@ type Column struct {
 // NewFloat64Column returns a Float64 column over values (not copied). NaN
 // entries are missing.
 func NewFloat64Column(name string, values []float64) *Column {
-	c := &Column{name: name, typ: Float64, f64: values, n: len(values)}
+	c := &Column{name: name, typ: Float64, vec: float64Vec(values), n: len(values)}
 	c.valid = nanBitmap(values)
 	c.nulls = c.n - c.valid.countValid(c.n)
 	return c
@@ -40,19 +37,19 @@ func NewFloat64Column(name string, values []float64) *Column {
 // NewInt64Column returns an Int64 column over values (not copied), with no
 // missing values; see WithMissing.
 func NewInt64Column(name string, values []int64) *Column {
-	return &Column{name: name, typ: Int64, i64: values, n: len(values)}
+	return &Column{name: name, typ: Int64, vec: int64Vec(values), n: len(values)}
 }
 
 // NewStringColumn returns a String column over values (not copied), with no
 // missing values; see WithMissing.
 func NewStringColumn(name string, values []string) *Column {
-	return &Column{name: name, typ: String, str: values, n: len(values)}
+	return &Column{name: name, typ: String, vec: stringVec(values), n: len(values)}
 }
 
 // NewBoolColumn returns a Bool column over values (not copied), with no
 // missing values; see WithMissing.
 func NewBoolColumn(name string, values []bool) *Column {
-	return &Column{name: name, typ: Bool, b: values, n: len(values)}
+	return &Column{name: name, typ: Bool, vec: boolVec(values), n: len(values)}
 }
 
 // NewTimeColumn returns a Time column holding values as Unix nanoseconds
@@ -88,28 +85,11 @@ func NewTimeColumn(name string, values []time.Time) (*Column, error) {
 // equivalence is enforced: NaN rows are marked missing, and if a row marked
 // missing is not NaN the data is copied and NaN written there.
 func NewColumn(name string, typ Type, data any, valid Bitmap) (*Column, error) {
-	c := &Column{name: name, typ: typ}
-	ok := false
-	switch typ {
-	case Float64:
-		c.f64, ok = data.([]float64)
-		c.n = len(c.f64)
-	case Int64, Time:
-		c.i64, ok = data.([]int64)
-		c.n = len(c.i64)
-	case String:
-		c.str, ok = data.([]string)
-		c.n = len(c.str)
-	case Bool:
-		c.b, ok = data.([]bool)
-		c.n = len(c.b)
-	default:
-		return nil, fmt.Errorf("dataframe: column %q: unknown type %s: %w", name, typ, ErrArgument)
+	vec, err := newVector(name, typ, data)
+	if err != nil {
+		return nil, err
 	}
-	if !ok {
-		return nil, fmt.Errorf("dataframe: column %q: data of type %T does not hold %s values: %w",
-			name, data, typ, ErrColumnType)
-	}
+	c := &Column{name: name, typ: typ, vec: vec, n: vec.len()}
 	if valid != nil && len(valid) != (c.n+63)/64 {
 		return nil, fmt.Errorf("dataframe: column %q: validity bitmap has %d words, want %d for %d rows: %w",
 			name, len(valid), (c.n+63)/64, c.n, ErrLength)
@@ -120,24 +100,15 @@ func NewColumn(name string, typ Type, data any, valid Bitmap) (*Column, error) {
 // withValidity installs valid (which the column then owns), normalising
 // Float64 NaN/missing and trimming an all-valid bitmap to nil.
 func (c *Column) withValidity(valid Bitmap) *Column {
-	if c.typ == Float64 {
-		nan := nanBitmap(c.f64)
+	if nm, ok := c.vec.(nanMissing); ok {
+		own := nm.missingBitmap()
 		if valid == nil {
-			valid = nan
+			valid = own
 		} else {
-			copied := false
-			for i := 0; i < c.n; i++ {
-				if !valid.IsValid(i) && !math.IsNaN(c.f64[i]) {
-					if !copied {
-						c.f64 = append([]float64(nil), c.f64...)
-						copied = true
-					}
-					c.f64[i] = math.NaN()
-				}
-			}
-			if nan != nil {
+			c.vec = nm.withMissing(valid)
+			if own != nil {
 				for i := range valid {
-					valid[i] &= nan[i]
+					valid[i] &= own[i]
 				}
 			}
 		}
@@ -198,19 +169,7 @@ func (c *Column) Validity() Bitmap { return c.valid }
 // Data returns the column's backing slice, shared and read-only:
 // []float64, []int64, []string, []bool, or for Time []int64 Unix
 // nanoseconds.
-func (c *Column) Data() any {
-	switch c.typ {
-	case Float64:
-		return c.f64
-	case Int64, Time:
-		return c.i64
-	case String:
-		return c.str
-	case Bool:
-		return c.b
-	}
-	return nil
-}
+func (c *Column) Data() any { return c.vec.data() }
 
 // Float64s returns the values as []float64 for numeric code such as gonum:
 // the shared backing slice of a Float64 column (read-only; missing rows are
@@ -226,7 +185,7 @@ func (c *Column) Int64s() ([]int64, error) {
 	if c.typ != Int64 {
 		return nil, columnType("Int64s", c.name, c.typ, Int64)
 	}
-	return c.i64, nil
+	return c.int64s(), nil
 }
 
 // Strings returns the shared backing slice of a String column (read-only;
@@ -235,7 +194,7 @@ func (c *Column) Strings() ([]string, error) {
 	if c.typ != String {
 		return nil, columnType("Strings", c.name, c.typ, String)
 	}
-	return c.str, nil
+	return c.strings(), nil
 }
 
 // Bools returns the shared backing slice of a Bool column (read-only;
@@ -244,7 +203,7 @@ func (c *Column) Bools() ([]bool, error) {
 	if c.typ != Bool {
 		return nil, columnType("Bools", c.name, c.typ, Bool)
 	}
-	return c.b, nil
+	return c.bools(), nil
 }
 
 // Times returns a Time column's values as a new []time.Time in UTC;
@@ -254,7 +213,7 @@ func (c *Column) Times() ([]time.Time, error) {
 		return nil, columnType("Times", c.name, c.typ, Time)
 	}
 	out := make([]time.Time, c.n)
-	for i, ns := range c.i64 {
+	for i, ns := range c.nanos() {
 		if c.valid.IsValid(i) {
 			out[i] = time.Unix(0, ns).UTC()
 		}
@@ -264,36 +223,7 @@ func (c *Column) Times() ([]time.Time, error) {
 
 // float64s converts the rows (nil: all, in order) to float64.
 func (c *Column) float64s(rows []int, op string) ([]float64, error) {
-	switch c.typ {
-	case Float64:
-		if rows == nil {
-			return c.f64, nil
-		}
-		out := make([]float64, len(rows))
-		for j, r := range rows {
-			out[j] = c.f64[r]
-		}
-		return out, nil
-	case Int64, Bool:
-		n := c.n
-		if rows != nil {
-			n = len(rows)
-		}
-		out := make([]float64, n)
-		for j := range out {
-			r := j
-			if rows != nil {
-				r = rows[j]
-			}
-			switch {
-			case !c.valid.IsValid(r):
-				out[j] = math.NaN()
-			case c.typ == Int64:
-				out[j] = float64(c.i64[r])
-			case c.b[r]:
-				out[j] = 1
-			}
-		}
+	if out, ok := c.vec.float64s(rows, c.valid); ok {
 		return out, nil
 	}
 	return nil, columnType(op, c.name, c.typ, Float64, Int64, Bool)
@@ -301,29 +231,7 @@ func (c *Column) float64s(rows []int, op string) ([]float64, error) {
 
 // gather returns a new column holding rows of c in the given order.
 func (c *Column) gather(rows []int) *Column {
-	nc := &Column{name: c.name, typ: c.typ, n: len(rows)}
-	switch c.typ {
-	case Float64:
-		nc.f64 = make([]float64, len(rows))
-		for j, r := range rows {
-			nc.f64[j] = c.f64[r]
-		}
-	case Int64, Time:
-		nc.i64 = make([]int64, len(rows))
-		for j, r := range rows {
-			nc.i64[j] = c.i64[r]
-		}
-	case String:
-		nc.str = make([]string, len(rows))
-		for j, r := range rows {
-			nc.str[j] = c.str[r]
-		}
-	case Bool:
-		nc.b = make([]bool, len(rows))
-		for j, r := range rows {
-			nc.b[j] = c.b[r]
-		}
-	}
+	nc := &Column{name: c.name, typ: c.typ, vec: c.vec.gather(rows), n: len(rows)}
 	if c.valid != nil {
 		valid := NewBitmap(len(rows))
 		for j, r := range rows {
@@ -343,35 +251,33 @@ func (c *Column) gather(rows []int) *Column {
 // clone returns a column with freshly copied data.
 func (c *Column) clone() *Column {
 	nc := *c
-	switch c.typ {
-	case Float64:
-		nc.f64 = append([]float64(nil), c.f64...)
-	case Int64, Time:
-		nc.i64 = append([]int64(nil), c.i64...)
-	case String:
-		nc.str = append([]string(nil), c.str...)
-	case Bool:
-		nc.b = append([]bool(nil), c.b...)
-	}
+	nc.vec = c.vec.clone()
 	if c.valid != nil {
 		nc.valid = append(Bitmap(nil), c.valid...)
 	}
 	return &nc
 }
 
-// nanBitmap returns the bitmap marking NaN entries missing, or nil.
-func nanBitmap(values []float64) Bitmap {
-	var b Bitmap
-	for i, v := range values {
-		if v != v {
-			if b == nil {
-				b = NewBitmap(len(values))
-			}
-			b.SetMissing(i)
-		}
-	}
-	return b
-}
+// Typed views of the storage, for code that works on one type: nil when
+// the column is of another type. Call them once per column, outside loops.
+
+// floats returns a Float64 column's values.
+func (c *Column) floats() []float64 { v, _ := c.vec.(float64Vec); return v }
+
+// int64s returns an Int64 column's values.
+func (c *Column) int64s() []int64 { v, _ := c.vec.(int64Vec); return v }
+
+// nanos returns a Time column's Unix nanoseconds.
+func (c *Column) nanos() []int64 { v, _ := c.vec.(timeVec); return v }
+
+// strings returns a String column's values.
+func (c *Column) strings() []string { v, _ := c.vec.(stringVec); return v }
+
+// int64Data returns the []int64 backing an Int64 or Time column.
+func (c *Column) int64Data() []int64 { d, _ := c.vec.data().([]int64); return d }
+
+// bools returns a Bool column's values.
+func (c *Column) bools() []bool { v, _ := c.vec.(boolVec); return v }
 
 // timeToNanos converts t to Unix nanoseconds, reporting whether it fits.
 func timeToNanos(t time.Time) (int64, bool) {

@@ -60,17 +60,12 @@ func sameSchema(want, f *Frame) error {
 // concatColumn stacks column j of every frame into one column of total rows.
 func concatColumn(frames []*Frame, j, total int) *Column {
 	proto := frames[0].columns[j]
-	out := &Column{name: proto.name, typ: proto.typ, n: total}
-	switch proto.typ {
-	case Float64:
-		out.f64 = make([]float64, 0, total)
-	case Int64, Time:
-		out.i64 = make([]int64, 0, total)
-	case String:
-		out.str = make([]string, 0, total)
-	case Bool:
-		out.b = make([]bool, 0, total)
+	parts := make([]vector, len(frames))
+	rows := make([][]int, len(frames))
+	for k, f := range frames {
+		parts[k], rows[k] = f.columns[j].vec, f.rows
 	}
+	out := &Column{name: proto.name, typ: proto.typ, vec: proto.vec.concat(parts, rows, total), n: total}
 	hasMissing := slices.ContainsFunc(frames, func(f *Frame) bool { return f.columns[j].valid != nil })
 	if hasMissing {
 		out.valid = NewBitmap(total)
@@ -78,31 +73,6 @@ func concatColumn(frames []*Frame, j, total int) *Column {
 	at := 0
 	for _, f := range frames {
 		c := f.columns[j]
-		if f.rows == nil {
-			switch c.typ {
-			case Float64:
-				out.f64 = append(out.f64, c.f64...)
-			case Int64, Time:
-				out.i64 = append(out.i64, c.i64...)
-			case String:
-				out.str = append(out.str, c.str...)
-			case Bool:
-				out.b = append(out.b, c.b...)
-			}
-		} else {
-			for _, r := range f.rows {
-				switch c.typ {
-				case Float64:
-					out.f64 = append(out.f64, c.f64[r])
-				case Int64, Time:
-					out.i64 = append(out.i64, c.i64[r])
-				case String:
-					out.str = append(out.str, c.str[r])
-				case Bool:
-					out.b = append(out.b, c.b[r])
-				}
-			}
-		}
 		if c.valid != nil {
 			for i := range f.NumRows() {
 				if !c.valid.IsValid(f.baseRow(i)) {

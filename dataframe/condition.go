@@ -303,24 +303,28 @@ func (n condNode) eval(f *Frame) ([]bool, error) {
 	}
 	v := n.Value
 	switch {
+	case c.typ == Time && v.Type == Time:
+		compareRows(f, c.nanos(), c.valid, v.I, n.Op, out)
 	case c.typ == Float64 && v.Type == Float64:
-		compareRows(f, c.f64, c.valid, v.F, n.Op, out)
+		compareRows(f, c.floats(), c.valid, v.F, n.Op, out)
 	case c.typ == Float64 && v.Type == Int64:
-		compareRows(f, c.f64, c.valid, float64(v.I), n.Op, out)
-	case c.typ == Int64 && v.Type == Int64, c.typ == Time && v.Type == Time:
-		compareRows(f, c.i64, c.valid, v.I, n.Op, out)
+		compareRows(f, c.floats(), c.valid, float64(v.I), n.Op, out)
+	case c.typ == Int64 && v.Type == Int64:
+		compareRows(f, c.int64s(), c.valid, v.I, n.Op, out)
 	case c.typ == Int64 && v.Type == Float64:
+		values := c.int64s()
 		for i := range out {
 			r := f.baseRow(i)
-			out[i] = holds(n.Op, c.valid.IsValid(r), cmp.Compare(float64(c.i64[r]), v.F))
+			out[i] = holds(n.Op, c.valid.IsValid(r), cmp.Compare(float64(values[r]), v.F))
 		}
 	case c.typ == String && v.Type == String:
-		compareRows(f, c.str, c.valid, v.S, n.Op, out)
+		compareRows(f, c.strings(), c.valid, v.S, n.Op, out)
 	case c.typ == Bool && v.Type == Bool && (n.Op == opEq || n.Op == opNe):
+		values := c.bools()
 		for i := range out {
 			r := f.baseRow(i)
 			same := 1
-			if c.b[r] == v.B {
+			if values[r] == v.B {
 				same = 0
 			}
 			out[i] = holds(n.Op, c.valid.IsValid(r), same)

@@ -28,6 +28,7 @@ type csvConfig struct {
 	workers   int
 	chunkSize int   // bytes per parse chunk; 0 picks one
 	blockSize int64 // ReadCSVLazy's partition size; ≤ 0: a partition per file
+	mapped    bool  // the input is a read-only file mapping (csv_mapped.go)
 }
 
 func newCSVConfig(opts []CSVOption) *csvConfig {

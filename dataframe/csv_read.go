@@ -30,13 +30,19 @@ const (
 // *.gz or *.bz2 are decompressed. Column types are inferred per column
 // (int64, else float64, else bool, else time, else string; a column with
 // no values is float64) unless fixed with WithColumnType; fields equal to
-// a missing-value marker are missing. The whole (decompressed) input is
-// held in memory while it is parsed, in parallel chunks.
+// a missing-value marker are missing. The input is parsed in chunks of a
+// few MiB on every core (WithWorkers). A plain file is mapped rather than
+// read, and each chunk's memory handed back once it is parsed, so reading
+// needs little more memory than the frame it returns; a compressed or
+// Latin-1 file is held in memory, decompressed, while it is parsed.
 //
 // Malformed input is an error wrapping ErrMalformed, a *ParseError naming
 // the file, line and column, unless WithSkipMalformed is given.
 func ReadCSV(path string, opts ...CSVOption) (*Frame, error) {
 	cfg := newCSVConfig(opts)
+	if frame, ok, err := readCSVMapped(path, cfg); ok {
+		return frame, err
+	}
 	data, err := readMaybeCompressed(path, cfg.workers)
 	if err != nil {
 		return nil, err
@@ -213,9 +219,24 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	bounds := chunkBounds(body, cfg.delimiter, chunkSizeFor(len(body), len(names), cfg))
 	rowsGuess := estimateRows(body)
 	regions := make([]chunkRegion, len(bounds)-1)
+	if cfg.mapped {
+		releasePages(body) // chunkBounds may have read all of it
+	}
+	var faulted atomic.Bool
 	runChunks(len(regions), cfg.workers, func(c int) {
-		regions[c].capacity = bytes.Count(body[bounds[c]:bounds[c+1]], []byte{'\n'}) + 1
+		chunk := body[bounds[c]:bounds[c+1]]
+		if cfg.mapped && guardFault(func() { regions[c].capacity = bytes.Count(chunk, []byte{'\n'}) + 1 }) {
+			faulted.Store(true)
+			return
+		}
+		regions[c].capacity = bytes.Count(chunk, []byte{'\n'}) + 1
+		if cfg.mapped {
+			releasePages(chunk)
+		}
 	})
+	if faulted.Load() {
+		return nil, fmt.Errorf("dataframe: %s: %w: %w", name, errFileChanged, ErrMalformed)
+	}
 	capacity := 0
 	for c := range regions {
 		regions[c].start = capacity
@@ -324,7 +345,7 @@ func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, worker
 	failed.Store(math.MaxInt64)
 	results := make([]*chunkResult, len(parsers))
 	runChunks(len(parsers), workers, func(c int) {
-		results[c] = parseWithRestarts(parsers[c], kinds, forced)
+		results[c] = parseGuarded(parsers[c], kinds, forced)
 		if results[c].fatal != nil {
 			for {
 				old := failed.Load()
@@ -370,7 +391,7 @@ func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, worker
 	}
 	runChunks(len(redo), workers, func(i int) {
 		c := redo[i]
-		results[c] = parseWithRestarts(parsers[c], unified, forced)
+		results[c] = parseGuarded(parsers[c], unified, forced)
 	})
 	for _, c := range redo {
 		if r := results[c]; r.fatal != nil {
@@ -378,6 +399,21 @@ func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, worker
 		}
 	}
 	return results, unified, nil
+}
+
+// parseGuarded parses a chunk with parseWithRestarts; when the input is
+// mapped, it hands the chunk's pages back afterwards and turns a memory
+// fault (the file shrank) into the chunk's fatal error.
+func parseGuarded(p *chunkParser, kinds []cellKind, forced []bool) *chunkResult {
+	if !p.cfg.mapped {
+		return parseWithRestarts(p, kinds, forced)
+	}
+	var r *chunkResult
+	if guardFault(func() { r = parseWithRestarts(p, kinds, forced) }) {
+		r = &chunkResult{fatal: &ParseError{Msg: errFileChanged.Error(), Err: errFileChanged}}
+	}
+	p.releaseChunk()
+	return r
 }
 
 // parseWithRestarts parses a chunk and, if inference found values that

@@ -8,9 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // WriteCSV writes the frame to w as CSV with a header line. Missing
@@ -49,18 +47,7 @@ func WriteCSV(w io.Writer, f *Frame, opts ...CSVOption) error {
 			if !c.valid.IsValid(r) {
 				continue
 			}
-			switch c.typ {
-			case Float64:
-				line = strconv.AppendFloat(line, c.f64[r], 'g', -1, 64)
-			case Int64:
-				line = strconv.AppendInt(line, c.i64[r], 10)
-			case Bool:
-				line = strconv.AppendBool(line, c.b[r])
-			case Time:
-				line = time.Unix(0, c.i64[r]).UTC().AppendFormat(line, time.RFC3339Nano)
-			case String:
-				line = appendCSVField(line, c.str[r], cfg.delimiter)
-			}
+			line = c.vec.appendCSV(line, r, cfg.delimiter)
 		}
 		if len(line) == 0 {
 			// A blank line would be skipped when read back: write the one

@@ -58,19 +58,10 @@ func validFloats(c *Column, rows []int) []float64 {
 		n = len(rows)
 	}
 	out := make([]float64, 0, n)
+	value := c.value()
 	for j := 0; j < n; j++ {
-		r := j
-		if rows != nil {
-			r = rows[j]
-		}
-		if !c.valid.IsValid(r) {
-			continue
-		}
-		switch c.typ {
-		case Float64:
-			out = append(out, c.f64[r])
-		case Int64:
-			out = append(out, float64(c.i64[r]))
+		if v, ok := value(rowAt(rows, j)); ok {
+			out = append(out, v)
 		}
 	}
 	return out

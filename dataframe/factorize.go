@@ -15,40 +15,7 @@ const directTableLimit = 1 << 24
 // order, or -1 where the value is missing; and the number of distinct
 // values.
 func factorize(c *Column, rows []int) (codes []int32, distinct int) {
-	n := c.n
-	if rows != nil {
-		n = len(rows)
-	}
-	switch c.typ {
-	case Int64, Time:
-		values := c.i64
-		if rows != nil {
-			values = make([]int64, n)
-			for j, r := range rows {
-				values[j] = c.i64[r]
-			}
-		}
-		return factorizeInt64(values, c.valid, rows)
-	case Float64:
-		return factorizeOrdered(n, func(j int) (float64, bool) {
-			v := c.f64[rowAt(rows, j)]
-			return v, !math.IsNaN(v)
-		})
-	case String:
-		return factorizeOrdered(n, func(j int) (string, bool) {
-			r := rowAt(rows, j)
-			return c.str[r], c.valid.IsValid(r)
-		})
-	case Bool:
-		return factorizeOrdered(n, func(j int) (int, bool) {
-			r := rowAt(rows, j)
-			if c.b[r] {
-				return 1, c.valid.IsValid(r)
-			}
-			return 0, c.valid.IsValid(r)
-		})
-	}
-	return make([]int32, n), 0
+	return c.vec.factorize(rows, c.valid)
 }
 
 func rowAt(rows []int, j int) int {

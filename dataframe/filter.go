@@ -106,16 +106,8 @@ func (r Row) Float64(name string) (float64, bool) {
 	if c == nil || !c.valid.IsValid(r.base) {
 		return math.NaN(), false
 	}
-	switch c.typ {
-	case Int64:
-		return float64(c.i64[r.base]), true
-	case Bool:
-		if c.b[r.base] {
-			return 1, true
-		}
-		return 0, true
-	}
-	return c.f64[r.base], true
+	v, _, _ := c.vec.float64At(r.base, c.valid)
+	return v, true
 }
 
 // Int64 returns an Int64 column's value, and false if it is missing.
@@ -124,7 +116,7 @@ func (r Row) Int64(name string) (int64, bool) {
 	if c == nil || !c.valid.IsValid(r.base) {
 		return 0, false
 	}
-	return c.i64[r.base], true
+	return c.int64s()[r.base], true
 }
 
 // String returns a String column's value, and false if it is missing.
@@ -133,7 +125,7 @@ func (r Row) String(name string) (string, bool) {
 	if c == nil || !c.valid.IsValid(r.base) {
 		return "", false
 	}
-	return c.str[r.base], true
+	return c.strings()[r.base], true
 }
 
 // Bool returns a Bool column's value, and false if it is missing.
@@ -142,7 +134,7 @@ func (r Row) Bool(name string) (bool, bool) {
 	if c == nil || !c.valid.IsValid(r.base) {
 		return false, false
 	}
-	return c.b[r.base], true
+	return c.bools()[r.base], true
 }
 
 // Time returns a Time column's value in UTC, and false if it is missing.
@@ -151,7 +143,7 @@ func (r Row) Time(name string) (time.Time, bool) {
 	if c == nil || !c.valid.IsValid(r.base) {
 		return time.Time{}, false
 	}
-	return time.Unix(0, c.i64[r.base]).UTC(), true
+	return time.Unix(0, c.nanos()[r.base]).UTC(), true
 }
 
 // column looks name up, recording the first error for FilterRows.

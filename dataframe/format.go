@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -104,47 +103,13 @@ func (f *Frame) String() string {
 
 // formatCells renders the given backing rows of c.
 func formatCells(c *Column, rows []int) []string {
-	out := make([]string, len(rows))
-	switch c.typ {
-	case Float64:
-		values := make([]float64, len(rows))
-		for j, r := range rows {
-			values[j] = c.f64[r]
-		}
-		return formatFloats(values)
-	case Time:
-		layout := "2006-01-02"
-		for _, r := range rows {
-			if c.valid.IsValid(r) && c.i64[r]%(24*int64(time.Hour)) != 0 {
-				layout = "2006-01-02 15:04:05.999999999"
-				break
-			}
-		}
-		for j, r := range rows {
-			if c.valid.IsValid(r) {
-				out[j] = time.Unix(0, c.i64[r]).UTC().Format(layout)
-			}
-		}
-	case Int64:
-		for j, r := range rows {
-			out[j] = strconv.FormatInt(c.i64[r], 10)
-		}
-	case Bool:
-		for j, r := range rows {
-			out[j] = strconv.FormatBool(c.b[r])
-		}
-	case String:
-		for j, r := range rows {
-			s := c.str[r]
-			if utf8.RuneCountInString(s) > displayMaxWidth {
-				runes := []rune(s)
-				s = string(runes[:displayMaxWidth-3]) + "..."
-			}
-			out[j] = s
-		}
-	}
+	return c.vec.format(rows, c.valid)
+}
+
+// markMissing writes <NA> for the missing rows, as pandas shows them.
+func markMissing(out []string, rows []int, valid Bitmap) []string {
 	for j, r := range rows {
-		if !c.valid.IsValid(r) {
+		if !valid.IsValid(r) {
 			out[j] = "<NA>"
 		}
 	}

@@ -143,9 +143,9 @@ func (f *Frame) Int64s(name string) ([]int64, error) {
 		return nil, err
 	}
 	if f.rows == nil {
-		return c.i64, nil
+		return c.int64s(), nil
 	}
-	return c.gather(f.rows).i64, nil
+	return c.gather(f.rows).int64s(), nil
 }
 
 // Strings returns a String column's values (shared when the frame is not a
@@ -156,9 +156,9 @@ func (f *Frame) Strings(name string) ([]string, error) {
 		return nil, err
 	}
 	if f.rows == nil {
-		return c.str, nil
+		return c.strings(), nil
 	}
-	return c.gather(f.rows).str, nil
+	return c.gather(f.rows).strings(), nil
 }
 
 // Bools returns a Bool column's values (shared when the frame is not a
@@ -169,9 +169,9 @@ func (f *Frame) Bools(name string) ([]bool, error) {
 		return nil, err
 	}
 	if f.rows == nil {
-		return c.b, nil
+		return c.bools(), nil
 	}
-	return c.gather(f.rows).b, nil
+	return c.gather(f.rows).bools(), nil
 }
 
 // Times returns a Time column's values as a new []time.Time in UTC

@@ -145,7 +145,7 @@ func TestFloat64sConverts(t *testing.T) {
 		t.Fatal(err)
 	}
 	backing, _ := f.Backing()
-	if &x[0] != &backing[0].f64[0] {
+	if &x[0] != &backing[0].floats()[0] {
 		t.Error("Float64s of a materialised Float64 column copied")
 	}
 	n, err := f.Float64s("n")

@@ -106,18 +106,7 @@ func (g *Groups) Keys() *Frame { return g.keys }
 func (g *Groups) Key(i int) Key {
 	k := make(Key, len(g.keys.columns))
 	for j, c := range g.keys.columns {
-		switch c.typ {
-		case Float64:
-			k[j] = c.f64[i]
-		case Int64:
-			k[j] = c.i64[i]
-		case String:
-			k[j] = c.str[i]
-		case Bool:
-			k[j] = c.b[i]
-		case Time:
-			k[j] = time.Unix(0, c.i64[i]).UTC()
-		}
+		k[j] = c.vec.value(i)
 	}
 	return k
 }

@@ -40,19 +40,11 @@ func frameDiff(a, b *Frame) string {
 			if !va {
 				continue
 			}
-			var x, y any
-			switch ca.typ {
-			case Float64:
-				x, y = ca.f64[ra], cb.f64[rb]
-				if math.IsNaN(ca.f64[ra]) && math.IsNaN(cb.f64[rb]) {
+			x, y := ca.vec.value(ra), cb.vec.value(rb)
+			if fx, ok := x.(float64); ok && math.IsNaN(fx) {
+				if fy, ok := y.(float64); ok && math.IsNaN(fy) {
 					continue
 				}
-			case Int64, Time:
-				x, y = ca.i64[ra], cb.i64[rb]
-			case String:
-				x, y = ca.str[ra], cb.str[rb]
-			case Bool:
-				x, y = ca.b[ra], cb.b[rb]
 			}
 			if x != y {
 				return fmt.Sprintf("column %q row %d: %v vs %v", ca.name, i, x, y)

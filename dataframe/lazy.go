@@ -53,15 +53,8 @@ func schemaOf(f *Frame) *frameSchema {
 func (s *frameSchema) empty() *Frame {
 	cols := make([]*Column, len(s.names))
 	for j, name := range s.names {
-		switch s.types[j] {
-		case Float64:
-			cols[j] = NewFloat64Column(name, []float64{})
-		case String:
-			cols[j] = NewStringColumn(name, []string{})
-		case Bool:
-			cols[j] = NewBoolColumn(name, []bool{})
-		default:
-			cols[j], _ = NewColumn(name, s.types[j], []int64{}, nil)
+		if ct := typeOf(s.types[j]); ct != nil {
+			cols[j], _ = NewColumn(name, s.types[j], ct.empty().data(), nil)
 		}
 	}
 	f, _ := New(cols...)

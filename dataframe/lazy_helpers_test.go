@@ -175,7 +175,7 @@ func frameApprox(a, b *Frame, tol float64) string {
 		}
 		cb := b.columns[j]
 		for i := 0; i < a.NumRows(); i++ {
-			x, y := ca.f64[a.baseRow(i)], cb.f64[b.baseRow(i)]
+			x, y := ca.floats()[a.baseRow(i)], cb.floats()[b.baseRow(i)]
 			if math.IsNaN(x) != math.IsNaN(y) || math.Abs(x-y) > tol*max(1, math.Abs(x)) {
 				return fmt.Sprintf("column %q row %d: %v vs %v", ca.name, i, x, y)
 			}

@@ -56,7 +56,7 @@ func floatCell(f *Frame, column string) (float64, error) {
 	if c.n == 0 {
 		return 0, fmt.Errorf("dataframe: column %q has no rows: %w", column, ErrRowIndex)
 	}
-	if v, ok := c.value(f.baseRow(0)); ok {
+	if v, ok := c.value()(f.baseRow(0)); ok {
 		return v, nil
 	}
 	return math.NaN(), nil
@@ -71,7 +71,7 @@ func intCell(f *Frame, column string) (int64, error) {
 	if c.n == 0 {
 		return 0, fmt.Errorf("dataframe: column %q has no rows: %w", column, ErrRowIndex)
 	}
-	return c.i64[f.baseRow(0)], nil
+	return c.int64s()[f.baseRow(0)], nil
 }
 
 // pickPiece returns piece i of a split partition.

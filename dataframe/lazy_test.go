@@ -145,9 +145,9 @@ func cell(f *Frame, column string) any {
 		panic(err)
 	}
 	if c.typ == Int64 {
-		return c.i64[0]
+		return c.int64s()[0]
 	}
-	v, _ := c.value(0)
+	v, _ := c.value()(0)
 	return v
 }
 

@@ -36,21 +36,12 @@ func (f *Frame) RowMajor(columns ...string) ([]float64, error) {
 		if err != nil {
 			return nil, err
 		}
+		value := c.value()
 		for i := 0; i < n; i++ {
 			r := f.baseRow(i)
-			if !c.valid.IsValid(r) {
+			v, ok := value(r)
+			if !ok {
 				return nil, fmt.Errorf("dataframe: RowMajor: column %q row %d: %w", name, i, ErrMissingValue)
-			}
-			var v float64
-			switch c.typ {
-			case Float64:
-				v = c.f64[r]
-			case Int64:
-				v = float64(c.i64[r])
-			case Bool:
-				if c.b[r] {
-					v = 1
-				}
 			}
 			data[i*p+j] = v
 		}

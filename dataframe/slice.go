@@ -23,17 +23,7 @@ func (f *Frame) Slice(lo, hi int) (*Frame, error) {
 
 // slice returns rows [lo, hi) of the column, sharing its data.
 func (c *Column) slice(lo, hi int) *Column {
-	nc := &Column{name: c.name, typ: c.typ, n: hi - lo}
-	switch c.typ {
-	case Float64:
-		nc.f64 = c.f64[lo:hi:hi]
-	case Int64, Time:
-		nc.i64 = c.i64[lo:hi:hi]
-	case String:
-		nc.str = c.str[lo:hi:hi]
-	case Bool:
-		nc.b = c.b[lo:hi:hi]
-	}
+	nc := &Column{name: c.name, typ: c.typ, vec: c.vec.slice(lo, hi), n: hi - lo}
 	if c.valid == nil {
 		return nc
 	}

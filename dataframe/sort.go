@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // SortKey names a column to sort by and its direction.
@@ -79,17 +78,7 @@ func rowComparator(c *Column, descending bool) func(a, b int) int {
 	if descending {
 		sign = -1
 	}
-	var values func(a, b int) int
-	switch c.typ {
-	case Float64:
-		values = func(a, b int) int { return cmp.Compare(c.f64[a], c.f64[b]) }
-	case Int64, Time:
-		values = func(a, b int) int { return cmp.Compare(c.i64[a], c.i64[b]) }
-	case String:
-		values = func(a, b int) int { return strings.Compare(c.str[a], c.str[b]) }
-	case Bool:
-		values = func(a, b int) int { return compareBool(c.b[a], c.b[b]) }
-	}
+	values := c.vec.compare()
 	if c.valid == nil {
 		return func(a, b int) int { return sign * values(a, b) }
 	}
@@ -105,14 +94,4 @@ func rowComparator(c *Column, descending bool) func(a, b int) int {
 		}
 		return 0
 	}
-}
-
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case b:
-		return -1
-	}
-	return 1
 }

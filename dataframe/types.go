@@ -26,27 +26,31 @@ const (
 
 var _ fmt.Stringer = Type(0)
 
+// columnTypes is the registry of column types, indexed by Type: adding
+// a type is a constant above, its entry here and its vector in one file
+// (see vector.go).
+var columnTypes = [...]typeSpec{
+	Float64: float64Type,
+	Int64:   int64Type,
+	String:  stringType,
+	Bool:    boolType,
+	Time:    timeType,
+}
+
 // String returns the lower-case name of the type, such as "float64".
 func (t Type) String() string {
-	switch t {
-	case Float64:
-		return "float64"
-	case Int64:
-		return "int64"
-	case String:
-		return "string"
-	case Bool:
-		return "bool"
-	case Time:
-		return "time"
-	default:
-		return "Type(" + strconv.Itoa(int(t)) + ")"
+	if ct := typeOf(t); ct != nil {
+		return ct.name
 	}
+	return "Type(" + strconv.Itoa(int(t)) + ")"
 }
 
 // Valid reports whether t is one of the defined column types.
-func (t Type) Valid() bool { return t >= Float64 && t <= Time }
+func (t Type) Valid() bool { return typeOf(t) != nil }
 
 // isNumeric reports whether values of t take part in numeric statistics
 // (Describe, mean, std, quantile).
-func (t Type) isNumeric() bool { return t == Float64 || t == Int64 }
+func (t Type) isNumeric() bool {
+	ct := typeOf(t)
+	return ct != nil && ct.numeric
+}

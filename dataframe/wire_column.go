@@ -43,20 +43,7 @@ func encodeColumn(enc *msgpack.Encoder, c *Column) error {
 	if err := enc.EncodeInt(int64(c.n)); err != nil {
 		return err
 	}
-	var err error
-	switch c.typ {
-	case Float64:
-		err = enc.Encode(c.f64)
-	case Int64, Time:
-		err = enc.Encode(c.i64)
-	case String:
-		err = encodeStrings(enc, c.str)
-	case Bool:
-		err = enc.Encode(packBools(c.b))
-	default:
-		err = fmt.Errorf("dataframe: column %q has unknown type %s: %w", c.name, c.typ, ErrArgument)
-	}
-	if err != nil {
+	if err := c.vec.encode(enc); err != nil {
 		return err
 	}
 	if c.valid == nil {
@@ -103,41 +90,9 @@ func decodeColumn(dec *msgpack.Decoder) (*Column, error) {
 		return nil, malformedWire(fmt.Sprintf("column %q with %d rows", name, rows), nil)
 	}
 	n := int(rows)
-	var data any
-	switch typ {
-	case Float64:
-		var x []float64
-		if err := dec.Decode(&x); err != nil {
-			return nil, malformedWire(fmt.Sprintf("column %q values", name), err)
-		}
-		data = x
-		if len(x) != n {
-			return nil, lengthMismatch(name, "values", len(x), n)
-		}
-	case Int64, Time:
-		var x []int64
-		if err := dec.Decode(&x); err != nil {
-			return nil, malformedWire(fmt.Sprintf("column %q values", name), err)
-		}
-		data = x
-		if len(x) != n {
-			return nil, lengthMismatch(name, "values", len(x), n)
-		}
-	case String:
-		x, err := decodeStrings(dec, name, n)
-		if err != nil {
-			return nil, err
-		}
-		data = x
-	case Bool:
-		var words []uint64
-		if err := dec.Decode(&words); err != nil {
-			return nil, malformedWire(fmt.Sprintf("column %q values", name), err)
-		}
-		if len(words) != wordsFor(n) {
-			return nil, lengthMismatch(name, "bool words", len(words), wordsFor(n))
-		}
-		data = unpackBools(words, n)
+	vec, err := typeOf(typ).decodeWire(dec, name, n)
+	if err != nil {
+		return nil, err
 	}
 	var valid Bitmap
 	if code, err := dec.PeekCode(); err != nil {
@@ -154,7 +109,7 @@ func decodeColumn(dec *msgpack.Decoder) (*Column, error) {
 		}
 		valid = Bitmap(words)
 	}
-	col, err := NewColumn(name, typ, data, valid)
+	col, err := NewColumn(name, typ, vec.data(), valid)
 	if err != nil {
 		return nil, fmt.Errorf("dataframe: decoding: %w", errors.Join(ErrMalformed, err))
 	}

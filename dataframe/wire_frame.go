@@ -151,12 +151,12 @@ func (f *Frame) viewTravelsAsIndex() bool {
 		}
 		backing += width*n + bits*n/8
 		gathered += width*r + bits*r/8
-		if c.typ == String {
-			for _, s := range c.str {
+		if strs := c.strings(); strs != nil {
+			for _, s := range strs {
 				backing += int64(len(s))
 			}
 			for _, row := range f.rows {
-				gathered += int64(len(c.str[row]))
+				gathered += int64(len(strs[row]))
 			}
 		}
 	}

@@ -25,9 +25,10 @@ import (
 // On the synchronous and threads schedulers every pure task's result is kept as it completes.
 // On processes and distributed, workers that see the directory (the same machine, or a shared
 // file system: they look for a probe file the client makes there) write the results they compute
-// into it themselves; results of other workers are kept when they come back (to the client, or
-// to a scheduler that sees the directory), and the outputs always are, by the client. One
-// writer wins a race; readers never see a partial entry.
+// into it themselves; results of other workers are kept when they come back (to a scheduler that
+// sees the directory, or else to the client), and outputs no one else wrote are kept by the
+// client. Each entry is written once, by one of them. Should two computations write the same
+// entry at once, one writer wins; readers never see a partial entry.
 func WithCache(dir string) Option {
 	return func(s *settings) {
 		s.cacheDir = dir
@@ -208,8 +209,18 @@ func (c *resultCache) onEncodedResult(i int32, v wire.Value) {
 	c.enqueue(key, v)
 }
 
+// onStored records that task i's result was written into the store elsewhere (by its worker,
+// or by a scheduler that sees the directory): the job's OnStored hook. This process does not
+// write it again.
+func (c *resultCache) onStored(i int32) {
+	if c.save[i] != "" {
+		c.saved[i].Store(true)
+	}
+}
+
 // saveOutputs keeps the outputs that were not kept as they completed: those computed by a
-// scheduler that runs tasks elsewhere.
+// scheduler that runs tasks elsewhere, which neither came back encoded nor were written into the
+// store by a worker or the scheduler.
 func (c *resultCache) saveOutputs(job *schedulers.Job) {
 	for _, i := range c.plan.Outputs() {
 		if !c.plan.IsData(i) {

@@ -175,6 +175,7 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		defer cache.finish()
 		job.OnResult = cache.onResult
 		job.OnEncodedResult = cache.onEncodedResult
+		job.OnStored = cache.onStored
 		job.StoreDir, job.StoreKeys = s.cacheDir, cache.save
 	}
 	if obs != nil {

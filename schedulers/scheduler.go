@@ -51,6 +51,11 @@ type Job struct {
 	// function's result type; v's memory is valid only during the call. Results kept where they
 	// were computed do not come back and are not reported.
 	OnEncodedResult func(task int32, v wire.Value)
+	// OnStored, when set, is called by schedulers that run tasks in other processes with each
+	// task whose result was written into the result store at StoreDir elsewhere (by the worker
+	// that computed it, or by a scheduler that sees the directory), so that this process does
+	// not write it again. It may be called from any goroutine, before Execute returns.
+	OnStored func(task int32)
 	// StoreDir is the directory of the computation's result store ("" for none), and StoreKeys
 	// (indexed by task) the entry key of each task whose result is kept there, "" for the others:
 	// a scheduler running tasks on other machines may write results into the directory from

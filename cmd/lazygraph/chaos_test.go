@@ -76,9 +76,11 @@ func TestChaosCLICluster(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	const size = 3
+	// Workers with their nanny (restarting them however often the test kills them).
+	workerArgs := []string{"worker", "-scheduler-file", file, "-max-restarts", "1000"}
 	workers := make([]*exec.Cmd, 0, size)
 	for range size {
-		workers = append(workers, start("worker", "-scheduler-file", file))
+		workers = append(workers, start(workerArgs...))
 	}
 
 	bench := exec.Command(bin, "bench", "-scheduler", "distributed", "-scheduler-file", file, "-shape", "wide", "-n", strconv.Itoa(n))
@@ -97,8 +99,9 @@ func TestChaosCLICluster(t *testing.T) {
 	var (
 		benchErr error
 		killed   int
-		stopped  *exec.Cmd
+		stopped  bool
 		timeout  = time.After(10 * time.Minute)
+		children = map[int]bool{} // every worker process seen under a nanny
 	)
 loop:
 	for k := 0; ; k++ {
@@ -115,21 +118,30 @@ loop:
 		}
 		i := rng.IntN(len(workers))
 		w := workers[i]
-		if k == 2 && stopped == nil {
-			// Stopped past the silence limit: the scheduler must give its tasks to the others.
-			stopped = w
-			w.Process.Signal(syscall.SIGSTOP)
-			time.AfterFunc(7*time.Second, func() { w.Process.Signal(syscall.SIGKILL); w.Process.Signal(syscall.SIGCONT) })
-		} else if w != stopped {
+		child := childOf(w.Process.Pid)
+		if child != 0 {
+			children[child] = true
+		}
+		switch {
+		case k == 2 && !stopped && child != 0:
+			// The worker process stopped past the silence limit: the scheduler must give its
+			// tasks to the others; then it is killed and its nanny starts it again.
+			stopped = true
+			syscall.Kill(child, syscall.SIGSTOP)
+			time.AfterFunc(7*time.Second, func() { syscall.Kill(child, syscall.SIGKILL); syscall.Kill(child, syscall.SIGCONT) })
+		case k%2 == 1 && child != 0:
+			// The worker process: its nanny starts it again.
+			syscall.Kill(child, syscall.SIGKILL)
+			killed++
+		default:
+			// The nanny: its worker dies with it, and the test starts another.
 			w.Process.Signal(syscall.SIGKILL)
 			wait(w)
 			killed++
-		} else {
-			continue
+			workers[i] = start(workerArgs...)
 		}
-		workers[i] = start("worker", "-scheduler-file", file)
 	}
-	t.Logf("%d tasks, %d workers killed, one stopped for 7 s then killed", n, killed)
+	t.Logf("%d tasks, %d workers or nannies killed, one worker stopped for 7 s then killed", n, killed)
 	want := strconv.FormatInt(int64(n)*int64(n+1)/2, 10)
 	m := regexp.MustCompile(`result=(\S+)`).FindStringSubmatch(out.String())
 	if benchErr != nil || m == nil || m[1] != want {
@@ -145,9 +157,7 @@ loop:
 	go func() {
 		defer close(exited)
 		for _, cmd := range append([]*exec.Cmd{sched}, workers...) {
-			if cmd != stopped {
-				cmd.Wait()
-			}
+			cmd.Wait()
 		}
 	}()
 	select {
@@ -158,9 +168,9 @@ loop:
 	for _, cmd := range append([]*exec.Cmd{sched}, workers...) {
 		waited[cmd] = true
 	}
-	if stopped != nil {
-		time.Sleep(100 * time.Millisecond)
-		wait(stopped)
+	// The nannies' workers (grandchildren of the test, so not in the count below) are gone too.
+	for child := range children {
+		waitFor(t, "worker process "+strconv.Itoa(child)+" to end", func() bool { return !alive(child) })
 	}
 	me := strconv.Itoa(os.Getpid())
 	var left []string

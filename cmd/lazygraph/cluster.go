@@ -107,6 +107,8 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	margin := fs.Duration("lifetime-margin", distributed.DefaultLifetimeMargin, "in a Slurm job, retire this long before the job's end time ($SLURM_JOB_END_TIME or scontrol)")
 	memoryLimit := fs.String("memory-limit", os.Getenv(worker.EnvMemory), "this worker's memory `budget`, such as 256MB or 2GiB: GOMEMLIMIT, spilling and pausing follow it (default: $"+worker.EnvMemory+", else the machine's memory)")
 	noSpill := fs.Bool("no-spill", false, "never spill values to disk, whatever the budget (as $"+worker.EnvSpill+"=off)")
+	noNanny := fs.Bool("no-nanny", false, "run the worker in this process, without a nanny process that starts it again when it is killed")
+	maxRestarts := fs.Int("max-restarts", defaultMaxRestarts, "how many times in a row the nanny starts again a worker killed within a minute of its start before it gives up")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -160,12 +162,34 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if *lifetime > 0 {
 		opts.Lifetime = *lifetime
 	}
+	if *maxRestarts < 0 {
+		return fmt.Errorf("-max-restarts %d: want 0 or more", *maxRestarts)
+	}
+	if !*noNanny && os.Getenv(envNannyChild) == "" {
+		return runNanny(ctx, args, stderr, nannyOptions{maxRestarts: *maxRestarts, stable: nannyStable,
+			backoff: nannyBackoff, maxBackoff: nannyMaxBackoff, report: deathReporter(opts)})
+	}
+	if start, ok := nannyStartTime(); ok && opts.Lifetime > 0 {
+		// A restarted child retires when the first would have: the lifetime is the nanny's.
+		if at := start.Add(opts.Lifetime); opts.RetireAt.IsZero() || at.Before(opts.RetireAt) {
+			opts.RetireAt = at
+		}
+		opts.Lifetime = 0
+	}
+	ctx, unwatch, nannied := watchNanny(ctx)
+	defer unwatch()
+	opts.Nanny = nannied
 	retire, ctx, stop := distributed.RetireOnSIGTERM(ctx)
 	defer stop()
 	opts.Retire = retire
 	err = distributed.RunWorker(ctx, opts)
-	if errors.Is(err, context.Canceled) {
+	switch {
+	case errors.Is(context.Cause(ctx), errNannyGone):
+		return errNannyGone
+	case errors.Is(err, context.Canceled):
 		return nil
+	case errors.Is(err, worker.ErrStuckTask):
+		return &exitCodeError{code: exitStuck, err: err}
 	}
 	return err
 }

@@ -72,7 +72,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			case errors.Is(err, errUsage):
 				return 2
 			default:
-				fmt.Fprintf(stderr, "lazygraph %s: %v\n", c.name, err)
+				var ec *exitCodeError
+				if !errors.As(err, &ec) || !ec.quiet {
+					fmt.Fprintf(stderr, "lazygraph %s: %v\n", c.name, err)
+				}
+				if ec != nil && ec.code > 0 {
+					return ec.code
+				}
 				return 1
 			}
 		}

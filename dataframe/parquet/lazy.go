@@ -107,17 +107,7 @@ func schemaFrame(path string, columns []string) (*dataframe.Frame, error) {
 		if !ok {
 			return nil, fmt.Errorf("parquet: %s: %w", path, columnTypeArrow(f))
 		}
-		var data any
-		switch t {
-		case dataframe.Float64:
-			data = []float64{}
-		case dataframe.String:
-			data = []string{}
-		case dataframe.Bool:
-			data = []bool{}
-		default:
-			data = []int64{}
-		}
+		data := mappingOf(t).empty()
 		if cols[i], err = dataframe.NewColumn(f.Name, t, data, nil); err != nil {
 			return nil, fmt.Errorf("parquet: %s: %w", path, err)
 		}
@@ -127,24 +117,4 @@ func schemaFrame(path string, columns []string) (*dataframe.Frame, error) {
 		return nil, fmt.Errorf("parquet: %s: %w", path, err)
 	}
 	return like, nil
-}
-
-// typeOfArrow is the column type Read converts an Arrow type to.
-func typeOfArrow(dt arrow.DataType) (dataframe.Type, bool) {
-	switch dt := dt.(type) {
-	case *arrow.Float64Type, *arrow.Float32Type, *arrow.Float16Type:
-		return dataframe.Float64, true
-	case *arrow.Int8Type, *arrow.Int16Type, *arrow.Int32Type, *arrow.Int64Type,
-		*arrow.Uint8Type, *arrow.Uint16Type, *arrow.Uint32Type, *arrow.Uint64Type:
-		return dataframe.Int64, true
-	case *arrow.StringType, *arrow.LargeStringType, *arrow.StringViewType:
-		return dataframe.String, true
-	case *arrow.DictionaryType:
-		return dataframe.String, isStringType(dt.ValueType)
-	case *arrow.BooleanType:
-		return dataframe.Bool, true
-	case *arrow.TimestampType, *arrow.Date32Type, *arrow.Date64Type:
-		return dataframe.Time, true
-	}
-	return 0, false
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -148,107 +147,15 @@ func columnFromArrow(col *arrow.Column) (*dataframe.Column, error) {
 			offset += ch.Len()
 		}
 	}
-	var typ dataframe.Type
-	var data any
-	switch dt := col.DataType().(type) {
-	case *arrow.Float64Type, *arrow.Float32Type, *arrow.Float16Type:
-		out := make([]float64, 0, n)
-		for _, ch := range chunks {
-			switch a := ch.(type) {
-			case *array.Float64:
-				out = append(out, a.Float64Values()...)
-			case *array.Float32:
-				for _, v := range a.Float32Values() {
-					out = append(out, float64(v))
-				}
-			case *array.Float16:
-				for _, v := range a.Values() {
-					out = append(out, float64(v.Float32()))
-				}
-			}
-		}
-		for i := range out {
-			if !valid.IsValid(i) {
-				out[i] = math.NaN()
-			}
-		}
-		typ, data = dataframe.Float64, out
-	case *arrow.Int8Type, *arrow.Int16Type, *arrow.Int32Type, *arrow.Int64Type,
-		*arrow.Uint8Type, *arrow.Uint16Type, *arrow.Uint32Type, *arrow.Uint64Type:
-		out := make([]int64, 0, n)
-		for _, ch := range chunks {
-			switch a := ch.(type) {
-			case *array.Int64:
-				out = append(out, a.Int64Values()...)
-			case *array.Int32:
-				out = appendConverted(out, a.Int32Values())
-			case *array.Int16:
-				out = appendConverted(out, a.Int16Values())
-			case *array.Int8:
-				out = appendConverted(out, a.Int8Values())
-			case *array.Uint32:
-				out = appendConverted(out, a.Uint32Values())
-			case *array.Uint16:
-				out = appendConverted(out, a.Uint16Values())
-			case *array.Uint8:
-				out = appendConverted(out, a.Uint8Values())
-			case *array.Uint64:
-				for i, v := range a.Uint64Values() {
-					if v > math.MaxInt64 && a.IsValid(i) {
-						return nil, fmt.Errorf("column %q: uint64 value %d does not fit in int64: %w", name, v, dataframe.ErrColumnType)
-					}
-					out = append(out, int64(v))
-				}
-			}
-		}
-		typ, data = dataframe.Int64, out
-	case *arrow.StringType, *arrow.LargeStringType, *arrow.StringViewType, *arrow.DictionaryType:
-		if d, ok := dt.(*arrow.DictionaryType); ok && !isStringType(d.ValueType) {
-			return nil, columnTypeArrow(arrow.Field{Name: name, Type: dt})
-		}
-		out := make([]string, 0, n)
-		for _, ch := range chunks {
-			out = appendStrings(out, ch)
-		}
-		typ, data = dataframe.String, out
-	case *arrow.BooleanType:
-		out := make([]bool, 0, n)
-		for _, ch := range chunks {
-			a := ch.(*array.Boolean)
-			for i := 0; i < a.Len(); i++ {
-				out = append(out, a.Value(i))
-			}
-		}
-		typ, data = dataframe.Bool, out
-	case *arrow.TimestampType:
-		mult := int64(dt.Unit.Multiplier())
-		out := make([]int64, 0, n)
-		for _, ch := range chunks {
-			for _, v := range ch.(*array.Timestamp).Values() {
-				out = append(out, int64(v)*mult)
-			}
-		}
-		typ, data = dataframe.Time, out
-	case *arrow.Date32Type:
-		out := make([]int64, 0, n)
-		for _, ch := range chunks {
-			for _, v := range ch.(*array.Date32).Date32Values() {
-				out = append(out, int64(v)*86400e9)
-			}
-		}
-		typ, data = dataframe.Time, out
-	case *arrow.Date64Type:
-		out := make([]int64, 0, n)
-		for _, ch := range chunks {
-			for _, v := range ch.(*array.Date64).Date64Values() {
-				out = append(out, int64(v)*1e6)
-			}
-		}
-		typ, data = dataframe.Time, out
-	default:
-		return nil, columnTypeArrow(arrow.Field{Name: name, Type: dt})
+	m := mappingOfArrow(col.DataType())
+	if m == nil {
+		return nil, columnTypeArrow(arrow.Field{Name: name, Type: col.DataType()})
 	}
-	return dataframe.NewColumn(name, typ, data, valid)
+	data, err := m.read(name, col.DataType(), chunks, n, valid)
+	if err != nil {
+		return nil, err
+	}
+	return dataframe.NewColumn(name, m.typ, data, valid)
 }
 
 func appendConverted[T int8 | int16 | int32 | uint8 | uint16 | uint32](out []int64, values []T) []int64 {
@@ -322,66 +229,12 @@ func Write(path string, f *dataframe.Frame) (err error) {
 	}()
 	n := f.NumRows()
 	for j, c := range cols {
-		var b array.Builder
-		valid := c.Validity()
-		name := c.Name()
-		switch data := c.Data().(type) {
-		case []float64:
-			fb := array.NewFloat64Builder(mem)
-			for i, v := range data {
-				if valid.IsValid(i) {
-					fb.Append(v)
-				} else {
-					fb.AppendNull()
-				}
-			}
-			b, fields[j] = fb, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64, Nullable: true}
-		case []int64:
-			if c.Type() == dataframe.Time {
-				tt := &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
-				tb := array.NewTimestampBuilder(mem, tt)
-				for i, v := range data {
-					if valid.IsValid(i) {
-						tb.Append(arrow.Timestamp(v))
-					} else {
-						tb.AppendNull()
-					}
-				}
-				b, fields[j] = tb, arrow.Field{Name: name, Type: tt, Nullable: true}
-				break
-			}
-			ib := array.NewInt64Builder(mem)
-			for i, v := range data {
-				if valid.IsValid(i) {
-					ib.Append(v)
-				} else {
-					ib.AppendNull()
-				}
-			}
-			b, fields[j] = ib, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Int64, Nullable: true}
-		case []string:
-			sb := array.NewStringBuilder(mem)
-			for i, v := range data {
-				if valid.IsValid(i) {
-					sb.Append(v)
-				} else {
-					sb.AppendNull()
-				}
-			}
-			b, fields[j] = sb, arrow.Field{Name: name, Type: arrow.BinaryTypes.String, Nullable: true}
-		case []bool:
-			bb := array.NewBooleanBuilder(mem)
-			for i, v := range data {
-				if valid.IsValid(i) {
-					bb.Append(v)
-				} else {
-					bb.AppendNull()
-				}
-			}
-			b, fields[j] = bb, arrow.Field{Name: name, Type: arrow.FixedWidthTypes.Boolean, Nullable: true}
-		default:
-			return fmt.Errorf("parquet: Write %s: column %q: type %s: %w", path, name, c.Type(), dataframe.ErrColumnType)
+		m := mappingOf(c.Type())
+		if m == nil {
+			return fmt.Errorf("parquet: Write %s: column %q: type %s: %w", path, c.Name(), c.Type(), dataframe.ErrColumnType)
 		}
+		b, dt := m.write(mem, c)
+		fields[j] = arrow.Field{Name: c.Name(), Type: dt, Nullable: true}
 		arrays[j] = b.NewArray()
 		b.Release()
 	}

@@ -21,7 +21,7 @@ func (s *sim) submitChunked(g *Graph, data map[int32]int64, chunk int, keepGoing
 	if err := j.js.encodeData(); err != nil {
 		s.t.Fatal(err)
 	}
-	s.event(func() { s.c.onJob(j.js) })
+	s.event(evSubmitted{j.js})
 	return j
 }
 
@@ -98,7 +98,7 @@ func TestTasksQueuedBehindAStuckTaskAreNotCharged(t *testing.T) {
 	w1.tasks = nil
 	res := &worker.Results{Stopping: true, Items: []worker.Result{{Key: stuck.Key, Job: stuck.Job,
 		Err: &wire.ErrorRecord{Message: "ran longer than its timeout"}}}}
-	s.event(func() { s.c.onResults(w1.w, res, nil) })
+	s.event(evResults{w1.w, res, nil})
 	w1.down()
 	// The tasks that were queued behind it go to the next worker, which is killed: the first
 	// death any of them is charged for.

@@ -52,7 +52,7 @@ var ErrNoWorker = errors.New("no worker able to run the computation")
 type Coordinator struct {
 	opts    Options
 	log     *zap.Logger
-	events  chan func()
+	events  chan event // the inbox (inbox.go)
 	closing chan struct{}
 	stopped chan struct{}
 	nextJob atomic.Uint32
@@ -128,7 +128,7 @@ func newCoordinator(opts Options) *Coordinator {
 	c := &Coordinator{
 		opts:      opts,
 		log:       opts.Log,
-		events:    make(chan func(), 1024),
+		events:    make(chan event, 1024),
 		closing:   make(chan struct{}),
 		stopped:   make(chan struct{}),
 		groups:    map[string]int{},
@@ -167,16 +167,16 @@ func (c *Coordinator) loop() {
 	}
 	for {
 		select {
-		case f := <-c.events:
-			c.step(f)
+		case ev := <-c.events:
+			c.step(ev)
 		case <-c.closing:
 			c.shutdown()
 			// Events sent before the coordinator stopped still run: with c.closed set they only
 			// release and refuse.
 			for {
 				select {
-				case f := <-c.events:
-					c.step(f)
+				case ev := <-c.events:
+					c.step(ev)
 				default:
 					return
 				}
@@ -189,12 +189,13 @@ func (c *Coordinator) loop() {
 // own bookkeeping broken (a bug, reported rather than crashing the process).
 var ErrInternal = errors.New("internal error in the coordinator")
 
-// step handles one event: f changes the state, then ready tasks are handed out and pending
-// releases told. A panic (a broken invariant) fails every computation instead of the process.
-func (c *Coordinator) step(f func()) {
+// step handles one event: handle changes the state, then ready tasks are handed out and pending
+// releases told, and the instructions all that queued are executed. A panic (a broken
+// invariant) fails every computation instead of the process.
+func (c *Coordinator) step(ev event) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Error("coordinator bug", zap.Any("panic", r), zap.Stack("stack"))
+			c.log.Error("coordinator bug", zap.Stringer("event", ev), zap.Any("panic", r), zap.Stack("stack"))
 			c.broken(fmt.Errorf("%w: %v", ErrInternal, r))
 			c.execute()
 		}
@@ -203,7 +204,10 @@ func (c *Coordinator) step(f func()) {
 	if c.stepClock != nil {
 		start = c.stepClock()
 	}
-	f()
+	if ce := c.log.Check(zap.DebugLevel, "event"); ce != nil {
+		ce.Write(zap.Stringer("event", ev))
+	}
+	c.handle(ev)
 	if len(c.leaving) > 0 {
 		c.progressRetirements()
 	}
@@ -233,15 +237,15 @@ func (c *Coordinator) broken(err error) {
 	clear(c.byID)
 }
 
-// do runs f on the coordinator's goroutine; false if the coordinator has stopped.
-func (c *Coordinator) do(f func()) bool {
+// do hands ev to the coordinator's goroutine; false if the coordinator has stopped.
+func (c *Coordinator) do(ev event) bool {
 	select {
 	case <-c.stopped:
 		return false
 	default:
 	}
 	select {
-	case c.events <- f:
+	case c.events <- ev:
 		return true
 	case <-c.stopped:
 		return false
@@ -261,7 +265,7 @@ func (c *Coordinator) Submit(js *Job) {
 		js.Owner.Finished(err)
 		return
 	}
-	if !c.do(func() { c.onJob(js) }) {
+	if !c.do(evSubmitted{js}) {
 		js.releaseData()
 		js.Owner.Finished(ErrClosed)
 	}
@@ -301,54 +305,43 @@ func (js *Job) releaseData() {
 // Cancel stops a computation with cause: nothing more starts, running tasks are cancelled and,
 // after a grace period, their workers killed.
 func (c *Coordinator) Cancel(js *Job, cause error) {
-	c.do(func() {
-		if c.running(js) {
-			c.stopJob(js, cause)
-		}
-	})
+	c.do(evCancelled{js, cause})
 }
 
 // FailAll stops every computation with err (workers cannot start, say).
 func (c *Coordinator) FailAll(err error) {
-	c.do(func() {
-		for _, js := range append([]*Job(nil), c.jobs...) {
-			c.stopJob(js, err)
-		}
-	})
+	c.do(evFailAll{err})
 }
 
 // AddWorker puts a worker to work.
 func (c *Coordinator) AddWorker(w *Worker) {
-	c.do(func() { c.onWorker(w) })
+	c.do(evWorkerJoined{w})
 }
 
 // WorkerDown takes a worker out: its tasks run elsewhere and the values only it held are
 // computed again. crashed says it died unexpectedly (counting against the task it ran).
 func (c *Coordinator) WorkerDown(w *Worker, cause error, crashed bool) {
-	c.do(func() { c.onDown(w, cause, crashed) })
+	c.do(evWorkerLost{w, cause, crashed})
 }
 
 // Kill ends a worker on purpose: the coordinator stops using it and its link kills it.
 func (c *Coordinator) Kill(w *Worker) {
-	c.do(func() {
-		w.killed = true
-		c.kill(w)
-	})
+	c.do(evWorkerKilled{w})
 }
 
 // Results hands over a worker's results.
 func (c *Coordinator) Results(w *Worker, r *worker.Results, attachments [][]byte) {
-	c.do(func() { c.onResults(w, r, attachments) })
+	c.do(evResults{w, r, attachments})
 }
 
 // Values hands over values a worker sent when asked.
 func (c *Coordinator) Values(w *Worker, v *worker.Values, attachments [][]byte) {
-	c.do(func() { c.onValues(w, v, attachments) })
+	c.do(evValues{w, v, attachments})
 }
 
 // LocalDone reports a task its owner ran after RunLocal returned done=false.
 func (c *Coordinator) LocalDone(js *Job, i int32, v *Encoded, err error) {
-	c.do(func() { c.onLocalDone(js, i, v, err) })
+	c.do(evLocalDone{js, i, v, err})
 }
 
 // Close stops every computation (with ErrClosed) and the coordinator. It does not close links.
@@ -369,7 +362,7 @@ func (c *Coordinator) Close() {
 // every worker now. It returns the key the value is kept under.
 func (c *Coordinator) Store(e *Encoded, broadcast bool) uint64 {
 	key := c.nextKey.Add(1)
-	if !c.do(func() { c.onStore(key, e, broadcast) }) {
+	if !c.do(evStored{key, e, broadcast}) {
 		e.Release()
 	}
 	return key
@@ -377,23 +370,25 @@ func (c *Coordinator) Store(e *Encoded, broadcast bool) uint64 {
 
 // Forget stops keeping values.
 func (c *Coordinator) Forget(keys []uint64) {
-	c.do(func() {
-		for _, key := range keys {
-			e := c.store[key]
-			if e == nil {
-				continue
-			}
-			delete(c.store, key)
-			for _, id := range c.storeHeld[key] {
-				w := c.workers[id]
-				c.noteRelease(w, key)
-				w.heldKeys--
-				w.heldBytes -= int64(e.Value.Size())
-			}
-			delete(c.storeHeld, key)
-			e.Release()
+	c.do(evForgotten{keys})
+}
+
+func (c *Coordinator) onForget(keys []uint64) {
+	for _, key := range keys {
+		e := c.store[key]
+		if e == nil {
+			continue
 		}
-	})
+		delete(c.store, key)
+		for _, id := range c.storeHeld[key] {
+			w := c.workers[id]
+			c.noteRelease(w, key)
+			w.heldKeys--
+			w.heldBytes -= int64(e.Value.Size())
+		}
+		delete(c.storeHeld, key)
+		e.Release()
+	}
 }
 
 func (c *Coordinator) onStore(key uint64, e *Encoded, broadcast bool) {
@@ -514,7 +509,7 @@ func (s *supervisor) start(c *Coordinator) {
 				}
 			case now := <-t.C:
 				select {
-				case c.events <- func() { c.onTick(now) }:
+				case c.events <- evTick{now}:
 				case <-c.stopped:
 				case <-s.quit:
 					return

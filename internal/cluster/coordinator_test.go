@@ -243,9 +243,11 @@ func TestOutboxDrainsInOrder(t *testing.T) {
 	ob := NewOutbox()
 	var got []byte
 	done := make(chan error)
+	written := make(chan struct{}, 5) // one per frame written
 	go func() {
 		done <- ob.Drain(func(m *Outgoing) (int64, error) {
 			got = append(got, m.Kind)
+			written <- struct{}{}
 			return 1, nil
 		}, func() error { return nil })
 	}()
@@ -253,12 +255,22 @@ func TestOutboxDrainsInOrder(t *testing.T) {
 	for k := range byte(5) {
 		ob.Put(NewOutgoing(k, nil, nil, e))
 	}
-	time.Sleep(10 * time.Millisecond)
+	guard := time.After(30 * time.Second) // a hang guard only
+	for range 5 {
+		select {
+		case <-written:
+		case <-guard:
+			t.Fatal("five frames put, not all written within 30s")
+		}
+	}
 	ob.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	ob.Put(NewOutgoing(9, nil, nil))
+	if len(got) != 5 {
+		t.Fatalf("frames written: %v, want 5", got)
+	}
 	for k, kind := range got {
 		if kind != byte(k) {
 			t.Fatalf("frames out of order: %v", got)
@@ -272,14 +284,12 @@ func TestMalformedResultsTakeTheWorkerDown(t *testing.T) {
 	g, data := wideGraph(t, 2)
 	s.submit(g, data, "")
 	w.deliver()
-	s.event(func() {
-		s.c.onResults(w.w, &worker.Results{Items: []worker.Result{{Key: 1, Attachments: 3}}}, nil)
-	})
+	s.event(evResults{w.w, &worker.Results{Items: []worker.Result{{Key: 1, Attachments: 3}}}, nil})
 	if !w.w.dead {
 		t.Fatal("a worker announcing attachments it did not send stays in service")
 	}
 	w.gone = true
-	s.event(func() { s.c.onValues(w.w, &worker.Values{Puts: []worker.Put{{Key: 1, Attachments: -1}}}, nil) })
+	s.event(evValues{w.w, &worker.Values{Puts: []worker.Put{{Key: 1, Attachments: -1}}}, nil})
 	s.settle()
 	s.check()
 }

@@ -21,6 +21,20 @@
 // two milliseconds of work per message while tasks are short, one at a time when they are long.
 // Every value reaches a worker at most once; values nobody needs any more are released.
 //
+// # Events in, instructions out
+//
+// The loop's inbox carries typed events, one struct per kind (inbox.go): a computation
+// submitted or cancelled, a worker joined, lost, killed, retiring or reporting its memory,
+// results or fetched values arrived, a local task done, a value stored or forgotten, and the
+// timers' events (a cancellation's grace expired, the no-worker clock's tick); questions
+// (status, load, telemetry) are events carrying a channel for the answer. The public methods
+// only build an event and send it; each event has a String for logs (debug level) and test
+// failures. One function, handle, switches on the event's type and calls the reaction (onJob,
+// onResults, …), which changes the state and queues instructions (send, fetch, kill, output,
+// task done, finished, start a worker, run a local task) without I/O; the loop then places ready
+// tasks, and executes the instructions. Tests drive handle event by event with no goroutine,
+// check the invariants after each, and log the events that led to a failure.
+//
 // # Nothing blocks the loop
 //
 // The goroutine only changes state and queues messages: links queue what they send, data are

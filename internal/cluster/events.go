@@ -174,6 +174,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		js.observe(r.Elapsed)
 		w.heldBytes += r.Size - js.size[i]
 		js.size[i] = r.Size
+		if r.Stored {
+			c.tellKept(js, i)
+		}
 		if r.Sent {
 			if js.flags[i]&flagOutput == 0 && js.small.fits(r.Body, len(mine)) && js.holdSmall(i, r.Body, js.Graph.Func(i).Result) {
 				if !r.Stored {
@@ -336,7 +339,7 @@ func (c *Coordinator) stopJob(js *Job, err error) {
 		c.graceTimers.Add(1)
 		time.AfterFunc(c.opts.CancelGrace, func() {
 			defer c.graceTimers.Done()
-			c.do(func() { c.onGrace(js) })
+			c.do(evGraceExpired{js})
 		})
 	}
 	c.finishIfIdle(js)

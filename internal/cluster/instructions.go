@@ -22,9 +22,10 @@ const (
 	doKeep                        // hand a result that came back to its owner's Keeper
 	doRetired                     // tell a retired worker it may exit (retire.go)
 	doTaskOutput                  // hand what a task wrote to its owner's OutputRelay
+	doKept                        // tell an owner's KeptReporter a worker kept a result (keep.go)
 )
 
-var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "retired", "task output"}
+var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "retired", "task output", "kept"}
 
 func (k instrKind) String() string {
 	if int(k) < len(instrNames) {
@@ -125,6 +126,8 @@ func (c *Coordinator) execute() {
 			}
 		case doTaskOutput:
 			in.js.Owner.(OutputRelay).TaskOutput(in.i, in.e.Value.Body)
+		case doKept:
+			in.js.Owner.(KeptReporter).Kept(in.i)
 		case doTaskDone:
 			in.js.Owner.TaskDone(in.i, in.worker, in.start, in.ns, in.size, in.rec)
 		case doFinished:
@@ -143,7 +146,7 @@ func (c *Coordinator) execute() {
 				for _, e := range args {
 					e.Release()
 				}
-				if done && !c.do(func() { c.onLocalDone(js, i, v, err) }) && v != nil {
+				if done && !c.do(evLocalDone{js, i, v, err}) && v != nil {
 					v.Release()
 				}
 			}()

@@ -18,7 +18,7 @@ func (s *sim) submitKeepGoing(g *Graph, data map[int32]int64) *simJob {
 		j.err, j.over = err, true
 		return j
 	}
-	s.event(func() { s.c.onJob(j.js) })
+	s.event(evSubmitted{j.js})
 	return j
 }
 

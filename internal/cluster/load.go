@@ -22,7 +22,7 @@ type WorkerLoad struct {
 // Load returns the coordinator's load now (a zero Load once it has stopped).
 func (c *Coordinator) Load() Load {
 	res := make(chan Load, 1)
-	if !c.do(func() { res <- c.load() }) {
+	if !c.do(evLoadAsked{res}) {
 		return Load{}
 	}
 	select {

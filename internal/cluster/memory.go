@@ -54,7 +54,7 @@ func (m *memoryRecords) record(w *Worker, r *worker.MemoryReport) {
 func (c *Coordinator) Memory(w *Worker, r *worker.MemoryReport) {
 	c.memory.record(w, r)
 	paused, limit := r.Paused, r.Limit
-	c.do(func() { c.onMemory(w, paused, limit) })
+	c.do(evMemory{w, paused, limit})
 }
 
 // LastMemory returns w's last memory report, if it sent one.

@@ -9,7 +9,7 @@ import (
 // completedBy returns how many tasks each worker ran, by name (a fresh snapshot).
 func completedBy(c *Coordinator) map[string]int64 {
 	done := make(chan struct{})
-	c.do(func() { c.publishStatus(); close(done) })
+	c.do(evStatusAsked{done})
 	<-done
 	out := map[string]int64{}
 	for _, w := range c.status.last.Load().Workers {

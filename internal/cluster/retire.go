@@ -70,14 +70,14 @@ type jobTask struct {
 // Retire starts retiring worker w (see above); reason is for logs. Retiring a worker that is
 // gone or already retiring does nothing.
 func (c *Coordinator) Retire(w *Worker, reason string) {
-	c.do(func() { c.onRetire(w, reason) })
+	c.do(evRetire{w, reason})
 }
 
 // Retiring reports whether w is retiring or retired (on any goroutine: for tests and links,
 // through the coordinator's loop).
 func (c *Coordinator) Retiring(w *Worker) bool {
 	res := make(chan bool, 1)
-	if !c.do(func() { res <- w.retiring != nil }) {
+	if !c.do(evRetiringAsked{w, res}) {
 		return false
 	}
 	select {
@@ -339,7 +339,7 @@ func executeRetired(in instr) {
 // RetireStats returns what retirements handed over so far.
 func (c *Coordinator) RetireStats() RetireStats {
 	res := make(chan RetireStats, 1)
-	if !c.do(func() { res <- c.retireStats }) {
+	if !c.do(evRetireStatsAsked{res}) {
 		return RetireStats{}
 	}
 	select {

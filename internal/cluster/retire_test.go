@@ -16,7 +16,7 @@ func (w *simWorker) retire() bool {
 	if w.gone {
 		return false
 	}
-	w.s.event(func() { w.s.c.onRetire(w.w, "sim") })
+	w.s.event(evRetire{w.w, "sim"})
 	return true
 }
 

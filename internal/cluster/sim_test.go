@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ type sim struct {
 	jobs    []*simJob
 	named   int
 	events  int
+	trace   []event // every event handled, logged when the test fails
 	// needs: the resources settle gives the worker it adds when no live worker has them.
 	needs map[string]float64
 	runs  map[uint64]int // task executions by key, on every worker
@@ -74,16 +76,18 @@ func newSim(t testing.TB, opts Options) *sim {
 		opts.CancelGrace = time.Millisecond
 	}
 	s := &sim{t: t, c: newCoordinator(opts), runs: map[uint64]int{}}
+	t.Cleanup(s.logTrace)
 	return s
 }
 
-// event runs f as the coordinator's loop would, then checks the invariants.
-func (s *sim) event(f func()) {
+// event handles ev as the coordinator's loop would, then checks the invariants.
+func (s *sim) event(ev event) {
 	s.t.Helper()
 	s.events++
-	s.c.step(f)
+	s.trace = append(s.trace, ev)
+	s.c.step(ev)
 	if err := s.c.validate(); err != nil {
-		s.t.Fatalf("after event %d: %v", s.events, err)
+		s.t.Fatalf("after event %d (%v): %v", s.events, ev, err)
 	}
 	for _, j := range s.jobs {
 		if !j.over {
@@ -96,6 +100,23 @@ func (s *sim) event(f func()) {
 	}
 }
 
+// traceShown is how many of the last events a failed test logs.
+const traceShown = 80
+
+// logTrace logs the events that led to a failure, oldest first.
+func (s *sim) logTrace() {
+	if !s.t.Failed() {
+		return
+	}
+	from := max(0, len(s.trace)-traceShown)
+	var b strings.Builder
+	fmt.Fprintf(&b, "the last %d of %d events:", len(s.trace)-from, len(s.trace))
+	for k, ev := range s.trace[from:] {
+		fmt.Fprintf(&b, "\n%6d %v", from+k+1, ev)
+	}
+	s.t.Log(b.String())
+}
+
 func (s *sim) addWorker(group string) *simWorker { return s.addWorkerWith(group, nil) }
 
 // addWorkerWith adds a worker declaring resources.
@@ -105,7 +126,7 @@ func (s *sim) addWorkerWith(group string, resources map[string]float64) *simWork
 		cancelled: map[uint32]bool{}, forgotten: map[uint64]bool{}}
 	w.w = &Worker{Link: w, Name: fmt.Sprintf("sim%d", s.named), Group: group, Resources: resources}
 	s.workers = append(s.workers, w)
-	s.event(func() { s.c.onWorker(w.w) })
+	s.event(evWorkerJoined{w.w})
 	return w
 }
 
@@ -129,7 +150,7 @@ func (s *sim) submitWith(g *Graph, data map[int32]int64, set func(*Job)) *simJob
 		j.err, j.over = err, true
 		return j
 	}
-	s.event(func() { s.c.onJob(j.js) })
+	s.event(evSubmitted{j.js})
 	return j
 }
 
@@ -213,9 +234,9 @@ func (w *simWorker) report(dup bool) bool {
 	}
 	res := &worker.Results{Items: w.out}
 	w.out = nil
-	w.s.event(func() { w.s.c.onResults(w.w, res, nil) })
+	w.s.event(evResults{w.w, res, nil})
 	if dup {
-		w.s.event(func() { w.s.c.onResults(w.w, res, nil) })
+		w.s.event(evResults{w.w, res, nil})
 	}
 	return true
 }
@@ -227,7 +248,7 @@ func (w *simWorker) answer() bool {
 	}
 	vals := &worker.Values{Puts: w.values}
 	w.values = nil
-	w.s.event(func() { w.s.c.onValues(w.w, vals, nil) })
+	w.s.event(evValues{w.w, vals, nil})
 	return true
 }
 
@@ -241,7 +262,7 @@ func (w *simWorker) down() bool {
 		m.Done(0)
 	}
 	w.inbox = nil
-	w.s.event(func() { w.s.c.onDown(w.w, errors.New("sim: worker gone"), true) })
+	w.s.event(evWorkerLost{w.w, errors.New("sim: worker gone"), true})
 	return true
 }
 
@@ -250,8 +271,8 @@ func (s *sim) pump() bool {
 	progressed := false
 	for {
 		select {
-		case f := <-s.c.events:
-			s.event(f)
+		case ev := <-s.c.events:
+			s.event(ev)
 			progressed = true
 		default:
 			return progressed
@@ -353,11 +374,7 @@ var errSimCancel = errors.New("sim: cancelled")
 
 func (s *sim) cancel(j *simJob) {
 	j.canceled = true
-	s.event(func() {
-		if s.c.running(j.js) {
-			s.c.stopJob(j.js, errSimCancel)
-		}
-	})
+	s.event(evCancelled{j.js, errSimCancel})
 }
 
 var _ = wire.Value{}

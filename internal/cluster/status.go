@@ -61,7 +61,7 @@ func (c *Coordinator) Status() Status {
 		return *s
 	}
 	done := make(chan struct{})
-	if !c.do(func() { c.publishStatus(); close(done) }) {
+	if !c.do(evStatusAsked{done}) {
 		return Status{}
 	}
 	select {

@@ -188,7 +188,7 @@ func (c *Coordinator) telemetryFinished(js *Job, err error) {
 // and in the tasks returned; never in the number of tasks.
 func (c *Coordinator) Telemetry(cursor uint64) Telemetry {
 	out := make(chan Telemetry, 1)
-	if !c.do(func() { out <- c.telemetry(cursor) }) {
+	if !c.do(evTelemetryAsked{cursor, out}) {
 		return Telemetry{}
 	}
 	select {

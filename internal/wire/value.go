@@ -1,9 +1,11 @@
 package wire
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -50,11 +52,35 @@ func Encode(x any, static reflect.Type) (Value, error) {
 			static = anyType
 		}
 	}
-	w := &valueWriter{attach: true}
+	w := writers.Get().(*valueWriter)
 	if err := encodeInto(w, x, static); err != nil {
+		w.recycle()
 		return Value{}, fmt.Errorf("%w: %T: %w", ErrUnencodable, x, err)
 	}
-	return Value{Body: w.Bytes(), Attachments: w.attachments}, nil
+	v := Value{Attachments: w.attachments}
+	if w.Len() > pooledBody {
+		v.Body = w.Bytes() // the writer's buffer becomes the body's: not reused
+		return v, nil
+	}
+	v.Body = bytes.Clone(w.Bytes())
+	w.recycle()
+	return v, nil
+}
+
+// writers are reused by Encode, so that encoding a small value (a task's int, most results)
+// allocates only its body, at its size, not a writer and a 64-byte buffer besides.
+var writers = sync.Pool{New: func() any { return &valueWriter{attach: true} }}
+
+// pooledBody is the largest body Encode copies out of a reused writer; a larger one keeps the
+// writer's buffer, and the writer is not reused.
+const pooledBody = 4 << 10
+
+// recycle returns a writer to the pool, emptied.
+func (w *valueWriter) recycle() {
+	w.Reset()
+	w.attachments = nil
+	w.attach = true
+	writers.Put(w)
 }
 
 func encodeInto(w *valueWriter, x any, static reflect.Type) error {

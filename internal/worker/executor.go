@@ -147,6 +147,7 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 		}
 		x.quiet[b.Job] = true
 	}
+	x.makeRoom(len(b.Tasks) + 2)
 	for _, t := range b.Tasks {
 		x.queue = append(x.queue, item{task: t})
 	}

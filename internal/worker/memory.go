@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/lazygraph/lazygraph/internal/cgroup"
 )
 
 // Memory is a worker's memory budget. With a Limit, the worker sets the Go runtime's memory limit
@@ -179,6 +181,11 @@ func ApplyGoLimit(m Memory) {
 // cgroup's limit when smaller. 0 when unknown.
 func TotalMemory() int64 {
 	total := meminfoTotal()
+	if cg, ok := cgroup.Of(0); ok {
+		if n := cg.Limit(); n > 0 && (total == 0 || n < total) {
+			total = n
+		}
+	}
 	for _, f := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -258,6 +265,9 @@ type OutOfMemoryError struct {
 	Limit  int64  // its budget, 0 when none or unknown
 	Task   string // the task it was running, when known
 	Err    error  // how the process ended, when known
+	// CgroupLimit is the memory limit of the worker's cgroup when the kernel's OOM killer
+	// killed it, 0 when none or unknown.
+	CgroupLimit int64
 }
 
 func (e *OutOfMemoryError) Error() string {
@@ -273,6 +283,9 @@ func (e *OutOfMemoryError) Error() string {
 	}
 	if e.Limit > 0 {
 		fmt.Fprintf(&b, " (limit %s, $%s)", FormatSize(e.Limit), EnvMemory)
+	}
+	if e.CgroupLimit > 0 {
+		fmt.Fprintf(&b, "; its cgroup's memory limit is %s", FormatSize(e.CgroupLimit))
 	}
 	if e.Err != nil {
 		fmt.Fprintf(&b, ": %v", e.Err)

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"reflect"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/wire"
@@ -25,18 +23,6 @@ var streamOf = graph.NewFunction(graph.FunctionSpec{
 	TakesContext: true,
 })
 
-type collect struct {
-	mu      sync.Mutex
-	results []Result
-}
-
-func (c *collect) SendResults(r *Results, _ [][]byte) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.results = append(c.results, r.Items...)
-	return nil
-}
-
 // TestTaskStreamReachesTheFunction: the key sent with a task is the one its context carries.
 func TestTaskStreamReachesTheFunction(t *testing.T) {
 	RegisterTypesOf(streamOf)
@@ -45,7 +31,7 @@ func TestTaskStreamReachesTheFunction(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := graph.StreamKey(42, "some-pure-key")
-	sink := &collect{}
+	sink := newSink()
 	x := NewExecutor(sink, nil)
 	done := make(chan error, 1)
 	go func() { done <- x.Run() }()
@@ -60,24 +46,18 @@ func TestTaskStreamReachesTheFunction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		sink.mu.Lock()
-		n := len(sink.results)
-		sink.mu.Unlock()
-		if n == 2 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	results := sink.wait(t, 2) // woken by each result; 30 s hang guard
 	x.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if len(sink.results) != 2 {
-		t.Fatalf("%d results, want 2", len(sink.results))
+	sink.mu.Lock()
+	n := len(sink.results)
+	sink.mu.Unlock()
+	if n != 2 {
+		t.Fatalf("%d results, want 2", n)
 	}
-	first, second := sink.results[0], sink.results[1]
+	first, second := results[0], results[1]
 	if first.Err != nil {
 		t.Fatalf("task with a stream: %v", first.Err.Message)
 	}

@@ -230,6 +230,9 @@ func (cl *Client) readLoop() error {
 			}
 			if j := cl.job(m.Job); j != nil {
 				e := cluster.NewEncoded(wire.Value{Body: m.Body, Attachments: atts}, m.Type)
+				if m.Stored {
+					j.pj.Kept(m.Task)
+				}
 				j.pj.Output(m.Task, e, m.Key)
 				if j.outputs != nil {
 					j.outputs(m.Task, e, m.Key)

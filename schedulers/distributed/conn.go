@@ -51,6 +51,8 @@ type conn struct {
 	sent int64 // under wmu
 
 	limit int64 // largest frame accepted
+
+	peer atomic.Bool // the peer proved the token and said hello: a client or worker being served
 }
 
 func newConn(c net.Conn) *conn {

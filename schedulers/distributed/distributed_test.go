@@ -62,12 +62,12 @@ var (
 )
 
 func TestConformanceLocalCluster(t *testing.T) {
-	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2})
+	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, WorkerProcesses: true})
 }
 
 func TestConformanceRemoteScheduler(t *testing.T) {
 	tc := newTestCluster(t, 2)
-	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, RemoteWorkers: true,
+	schedulertest.Run(t, schedulertest.Options{Scheduler: distributed.Name, Workers: 2, RemoteWorkers: true, WorkerProcesses: true,
 		Extra: []delayed.Option{delayed.WithAddress(tc.file)}})
 }
 
@@ -98,21 +98,23 @@ func TestGarbageAndTruncatedFramesAreDropped(t *testing.T) {
 		"silence":        nil,
 		"random payload": randomBytes(4096),
 	}
+	remotes := map[string]string{}
 	for name, data := range cases {
 		c, err := net.Dial("tcp", tc.server.Address())
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.Write(data)
-		if name == "truncated" {
-			time.Sleep(100 * time.Millisecond)
-		}
 		c.Close()
+		remotes[name] = c.LocalAddr().String()
+	}
+	// Each is dropped, with a log line naming it (woken by each line; a hang guard only).
+	for name, remote := range remotes {
+		if !tc.waitFor(droppedFrom(remote), 30*time.Second) {
+			t.Errorf("the %s connection (from %s) was not logged as dropped", name, remote)
+		}
 	}
 	// The scheduler goes on serving.
-	if !tc.waitLogged("dropped connection", 10*time.Second) {
-		t.Error("bad connections were not logged")
-	}
 	if v, err := inc(delayed.Value(41)).Compute(context.Background(), delayed.WithScheduler(distributed.Name), delayed.WithAddress(tc.file)); err != nil || v != 42 {
 		t.Fatalf("after bad connections: %d, %v", v, err)
 	}
@@ -136,7 +138,7 @@ func randomBytes(n int) []byte {
 }
 
 func TestDeadSchedulerIsAnErrorWithinSeconds(t *testing.T) {
-	cmd, address, token := startSchedulerProcess(t)
+	cmd, address, token, out := startSchedulerProcess(t)
 	cl, err := distributed.Connect(context.Background(), address, distributed.ClientOptions{Token: token})
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +150,12 @@ func TestDeadSchedulerIsAnErrorWithinSeconds(t *testing.T) {
 		_, err := inc(delayed.Value(1)).Compute(context.Background(), delayed.Using(cl))
 		done <- err
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// Kill it once the computation reached its coordinator (which logs each event).
+	if _, ok := out.waitFor(func(l string) bool {
+		return strings.Contains(l, `"msg":"event"`) && strings.Contains(l, "submitted")
+	}, 30*time.Second); !ok {
+		t.Fatal("the scheduler process did not log the computation's arrival")
+	}
 	killed := time.Now()
 	cmd.Process.Kill()
 	select {
@@ -168,7 +175,8 @@ func TestDeadSchedulerIsAnErrorWithinSeconds(t *testing.T) {
 }
 
 func TestClientDisconnectReleasesItsWork(t *testing.T) {
-	tc := newTestCluster(t, 2)
+	var events *logWaiter
+	tc := newTestCluster(t, 2, withCoordinatorEvents(&events))
 	cl := tc.client(t)
 	parts := make([]delayed.Delayed[int], 50)
 	for i := range parts {
@@ -178,19 +186,17 @@ func TestClientDisconnectReleasesItsWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Wait for the computation to reach the scheduler (an event, not a fixed sleep).
-	deadline := time.Now().Add(30 * time.Second)
-	for tc.server.Status().Jobs != 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	// Wait for the computation to reach the scheduler's coordinator (its event).
+	if !events.waitFor(coordinatorEvent("submitted"), 30*time.Second) {
+		t.Fatal("the computation did not reach the scheduler")
 	}
-	if tc.server.Status().Jobs != 1 {
-		t.Fatalf("status shows %d computations, want 1", tc.server.Status().Jobs)
+	if n := tc.server.Status().Jobs; n != 1 {
+		t.Fatalf("status shows %d computations, want 1", n)
 	}
 	cl.Close()
-	deadline = time.Now().Add(10 * time.Second)
-	for tc.server.Status().Jobs != 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	// A computation ends while the coordinator handles an event (the cancellation, a result, the
+	// grace period's end): look after each.
+	events.waitUntil(func() bool { return tc.server.Status().Jobs == 0 }, 30*time.Second)
 	if n := tc.server.Status().Jobs; n != 0 {
 		t.Fatalf("%d computations left after the client disconnected", n)
 	}

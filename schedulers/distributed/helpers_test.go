@@ -1,7 +1,6 @@
 package distributed_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -27,7 +26,11 @@ const envRole = "DISTRIBUTED_TEST_ROLE"
 func testRole() bool {
 	switch os.Getenv(envRole) {
 	case "scheduler":
-		s, err := distributed.NewServer(distributed.ServerOptions{Listen: "127.0.0.1:0"})
+		// It logs to standard output, coordinator events included (debug), for the test to
+		// wait on.
+		log := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()),
+			zapcore.Lock(os.Stdout), zapcore.DebugLevel))
+		s, err := distributed.NewServer(distributed.ServerOptions{Listen: "127.0.0.1:0", Log: log})
 		if err != nil {
 			fmt.Println("error:", err)
 			return true
@@ -141,12 +144,13 @@ func (tc *testCluster) waitLogged(s string, guard time.Duration) bool {
 	return true
 }
 
-// startSchedulerProcess runs a scheduler in a child process, to kill it.
-func startSchedulerProcess(t *testing.T) (cmd *exec.Cmd, address, token string) {
+// startSchedulerProcess runs a scheduler in a child process, to kill it. Its output (its log, as
+// JSON lines, coordinator events included) is watched for the test to wait on.
+func startSchedulerProcess(t *testing.T) (cmd *exec.Cmd, address, token string, out *lineWatcher) {
 	t.Helper()
 	cmd = exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), envRole+"=scheduler")
-	out, err := cmd.StdoutPipe()
+	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,14 +158,19 @@ func startSchedulerProcess(t *testing.T) (cmd *exec.Cmd, address, token string) 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 4 && f[0] == "address" {
-			return cmd, f[1], f[3]
-		}
+	out = watchLines(pipe)
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-out.done // every read is over before Wait closes the pipe
+		cmd.Wait()
+	})
+	line, ok := out.waitFor(func(l string) bool {
+		f := strings.Fields(l)
+		return len(f) == 4 && f[0] == "address"
+	}, 30*time.Second)
+	if !ok {
+		t.Fatal("the scheduler process did not say its address")
 	}
-	t.Fatal("the scheduler process said nothing")
-	return nil, "", ""
+	f := strings.Fields(line)
+	return cmd, f[1], f[3], out
 }

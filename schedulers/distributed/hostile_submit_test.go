@@ -64,16 +64,16 @@ func TestAuthenticatedHugeHeaderAllocatesOnlyWhatArrives(t *testing.T) {
 	binary.LittleEndian.PutUint64(header[0:8], 4<<30)
 	header[8] = distributed.KindSubmit
 	binary.LittleEndian.PutUint64(header[9:17], 4<<30-21)
+	// Everything the scheduler does with the claim, until it drops the connection with a log line.
 	n := allocatedWhile(func() {
 		p.Conn().Write(append(header, make([]byte, 100)...))
-		time.Sleep(time.Second) // the scheduler reads the header and waits for the rest
+		p.Close()
+		waitLogged(t, tc, "malformed frame")
 	})
 	t.Logf("a 4 GB claim with 121 bytes behind it: the scheduler process allocated %d bytes", n)
 	if n > 64<<20 {
 		t.Errorf("a 4 GB frame claim made the scheduler allocate %d bytes", n)
 	}
-	p.Close()
-	waitLogged(t, tc, "malformed frame")
 	stillServes(t, tc, "a 4 GB frame claim")
 
 	// Control messages have small limits of their own: a heartbeat of 1 MB is refused at once.
@@ -92,12 +92,8 @@ func TestAuthenticatedHugeHeaderAllocatesOnlyWhatArrives(t *testing.T) {
 
 func waitLogged(t *testing.T, tc *testCluster, s string) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !tc.logged(s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the scheduler did not log %q", s)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !tc.waitLogged(s, 30*time.Second) { // woken by each log line; a hang guard only
+		t.Fatalf("the scheduler did not log %q", s)
 	}
 }
 
@@ -270,7 +266,7 @@ func vmSize(t *testing.T, pid int) uint64 {
 // receives a 4 GB frame claim from an authenticated client and survives: it drops the connection
 // and serves the next client. Before issue 10 it died of "out of memory".
 func TestHugeHeaderUnderAMemoryLimit(t *testing.T) {
-	cmd, address, token := startSchedulerProcess(t)
+	cmd, address, token, out := startSchedulerProcess(t)
 	pid := cmd.Process.Pid
 	limit := vmSize(t, pid) + 1<<30
 	if err := unix.Prlimit(pid, unix.RLIMIT_AS, &unix.Rlimit{Cur: limit, Max: limit}, nil); err != nil {
@@ -285,9 +281,11 @@ func TestHugeHeaderUnderAMemoryLimit(t *testing.T) {
 	header[8] = distributed.KindSubmit
 	binary.LittleEndian.PutUint64(header[9:17], 4<<30-21)
 	p.Conn().Write(append(header, make([]byte, 100)...))
-	time.Sleep(time.Second)
 	p.Close()
-	time.Sleep(200 * time.Millisecond)
+	// The scheduler has read the claim once it logs the connection dropped.
+	if _, ok := out.waitFor(func(l string) bool { return strings.Contains(l, "malformed frame") }, 30*time.Second); !ok {
+		t.Fatal("the scheduler process did not log dropping the 4 GB claim (or died)")
+	}
 	if err := syscall.Kill(pid, 0); err != nil {
 		t.Fatalf("the scheduler process is gone: %v", err)
 	}

@@ -43,6 +43,8 @@ type hello struct {
 	PeerAddress string `msgpack:"a,omitempty"` // a worker's address for other workers
 	// Resources are what a worker declares (see cluster.Worker.Resources).
 	Resources graph.Resources `msgpack:"rs,omitempty"`
+	// Nanny says a nanny supervises this worker and tells how it dies (see nanny.go).
+	Nanny bool `msgpack:"nn,omitempty"`
 }
 
 type clusterInfo struct {
@@ -97,6 +99,9 @@ type output struct {
 	Body        []byte `msgpack:"b"`
 	Attachments int    `msgpack:"n,omitempty"`
 	Key         uint64 `msgpack:"k,omitempty"` // where it is kept, when persisted
+	// Stored says the result is in the client's result store already (a worker or the
+	// scheduler wrote it there): the client need not write it.
+	Stored bool `msgpack:"s,omitempty"`
 }
 
 type events struct {

@@ -164,7 +164,7 @@ func (s *Server) ClusterProfile(ctx context.Context, d time.Duration) (*ClusterP
 	add := func(process string, data []byte, err error) {
 		if err == nil {
 			var p *profile.Profile
-			if p, err = profile.ParseData(data); err == nil {
+			if p, err = parseProfile(data); err == nil {
 				labelSamples(p, process)
 				profiles = append(profiles, p)
 				result.Processes = append(result.Processes, process)

@@ -74,6 +74,8 @@ type Server struct {
 	wg      sync.WaitGroup
 	closing chan struct{}
 	once    sync.Once
+	byeOnce sync.Once  // farewell's
+	deaths  deathNotes // how nannies' workers died (nanny.go)
 
 	mu      sync.Mutex
 	conns   map[*conn]bool
@@ -346,8 +348,12 @@ func (s *Server) DashboardURL() string {
 	return "http://" + s.status.Addr + "/"
 }
 
-// Close stops the server: computations fail, connections close.
+// Close stops the server: every connected client and worker is told first (as by Shutdown,
+// with the reason "the scheduler was closed": clients' computations fail with
+// ErrSchedulerShutdown, workers exit successfully instead of trying to rejoin), then computations
+// fail and connections close. Unlike Shutdown it leaves the scheduler file in place.
 func (s *Server) Close() error {
+	s.farewell("the scheduler was closed")
 	s.once.Do(func() {
 		close(s.closing)
 		if s.adaptStop != nil {
@@ -439,6 +445,7 @@ func (s *Server) handle(c *conn, authenticated func()) {
 	}
 	c.handshakeDone()
 	authenticated()
+	c.peer.Store(true)
 	switch role {
 	case roleWorker:
 		s.serveWorker(c, &h, remote)

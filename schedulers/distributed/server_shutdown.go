@@ -2,6 +2,7 @@ package distributed
 
 import (
 	"os"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -19,32 +20,17 @@ type shutdownNotice struct {
 // shutdownGrace bounds how long Shutdown waits for peers to hang up after its goodbye.
 const shutdownGrace = 3 * time.Second
 
+// goodbyeSendTimeout bounds the writing of the goodbye to one peer: a peer that reads nothing
+// loses its connection instead.
+const goodbyeSendTimeout = time.Second
+
 // Shutdown stops the server gracefully: every connected client and worker is told why (clients'
 // computations fail with an error naming reason, workers exit successfully), the server waits
 // briefly for them to hang up, then closes as Close does and removes its scheduler file (when
 // the file still describes this server).
 func (s *Server) Shutdown(reason string) error {
 	s.log.Info("scheduler shutting down", zap.String("reason", reason))
-	s.mu.Lock()
-	conns := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	notice := &shutdownNotice{Reason: reason}
-	for _, c := range conns {
-		_ = c.send(kindShutdown, notice, nil) // a peer that cannot hear it loses the connection
-	}
-	deadline := time.Now().Add(shutdownGrace)
-	for time.Now().Before(deadline) {
-		s.mu.Lock()
-		n := len(s.conns)
-		s.mu.Unlock()
-		if n == 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	s.farewell(reason)
 	err := s.Close()
 	if path := s.opts.SchedulerFile; path != "" {
 		if f, rerr := ReadSchedulerFile(path); rerr == nil && f.Address == s.File().Address && f.Token == s.opts.Token {
@@ -54,4 +40,47 @@ func (s *Server) Shutdown(reason string) error {
 		}
 	}
 	return err
+}
+
+// farewell tells every client and worker being served that the scheduler is going away, and why
+// (a kindShutdown frame; see Shutdown), then waits up to shutdownGrace for them to hang up, so
+// that the goodbye is read before the connection closes. Only the first call does anything: Close
+// after Shutdown says goodbye once.
+func (s *Server) farewell(reason string) {
+	s.byeOnce.Do(func() {
+		peers := s.servedPeers()
+		if len(peers) == 0 {
+			return
+		}
+		notice := &shutdownNotice{Reason: reason}
+		var wg sync.WaitGroup
+		for _, c := range peers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// A peer that cannot hear it loses the connection.
+				cut := time.AfterFunc(goodbyeSendTimeout, func() { c.Close() })
+				defer cut.Stop()
+				_ = c.send(kindShutdown, notice, nil)
+			}()
+		}
+		wg.Wait()
+		deadline := time.Now().Add(shutdownGrace)
+		for len(s.servedPeers()) > 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}
+
+// servedPeers returns the connections of the clients and workers being served.
+func (s *Server) servedPeers() []*conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var peers []*conn
+	for c := range s.conns {
+		if c.peer.Load() {
+			peers = append(peers, c)
+		}
+	}
+	return peers
 }

@@ -129,6 +129,10 @@ func (sess *clientSession) read() error {
 			sess.keys[key] = true
 			sess.mu.Unlock()
 			sess.send(kindStored, &stored{Request: m.Request, Key: key}, nil)
+		case kindWorkerDied:
+			if err := sess.onWorkerDied(f.Body); err != nil {
+				return err
+			}
 		case kindForget:
 			var m forget
 			if err := decodeMessage(f.Body, &m); err != nil {
@@ -291,6 +295,7 @@ type remoteJob struct {
 	pending []taskEvent
 
 	store *sharedStore // the client's result store, when this machine shares its directory
+	kept  []bool       // by task: its result is in the client's result store (store_kept.go)
 }
 
 var _ cluster.Owner = (*remoteJob)(nil)
@@ -323,7 +328,7 @@ func (rj *remoteJob) Output(i int32, e *cluster.Encoded, key uint64) {
 		rj.sess.keys[key] = true
 		rj.sess.mu.Unlock()
 	}
-	rj.sess.send(kindOutput, &output{Job: rj.id, Task: i, Type: e.Type, Body: e.Value.Body, Attachments: len(e.Value.Attachments), Key: key},
+	rj.sess.send(kindOutput, &output{Job: rj.id, Task: i, Type: e.Type, Body: e.Value.Body, Attachments: len(e.Value.Attachments), Key: key, Stored: rj.isKept(i)},
 		e.Value.Attachments, e)
 }
 

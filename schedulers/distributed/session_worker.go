@@ -77,7 +77,7 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 		f, err := c.receive()
 		if err != nil {
 			s.log.Info("worker left", zap.String("worker", name), zap.Error(err))
-			s.coord.WorkerDown(w, fmt.Errorf("worker %s: %w", name, err), true)
+			s.coord.WorkerDown(w, s.lostWorker(w, h, remote, name, err), true)
 			return
 		}
 		switch f.Kind {

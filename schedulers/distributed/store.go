@@ -101,7 +101,9 @@ func (rj *remoteJob) Keep(i int32, v wire.Value) {
 	}
 	if _, err := s.st.Put(s.keys[i], v); err != nil {
 		s.log.Warn("result store: cannot keep a result", zap.String("key", s.keys[i]), zap.Error(err))
+		return
 	}
+	rj.Kept(i) // written, or another writer's entry is there
 }
 
 // workerStore returns the client's result store as the workers are told of it: they write the

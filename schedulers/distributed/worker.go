@@ -24,8 +24,11 @@ type WorkerOptions struct {
 	// Listen is where other workers fetch this worker's values: host:port, where the host
 	// defaults to the address this worker reaches the scheduler from and the port to any free one.
 	Listen string
-	Name   string      // for the scheduler's logs and status
-	Log    *zap.Logger // nothing is logged when nil
+	Name   string // for the scheduler's logs and status
+	// Nanny says a nanny process supervises this worker and tells the scheduler how it died
+	// (ReportWorkerDeath); the scheduler then waits a moment for that after losing it.
+	Nanny bool
+	Log   *zap.Logger // nothing is logged when nil
 	// SchedulerFile, when set, is read for the address (and the token, when Token is empty)
 	// before every attempt to connect: a worker that loses a scheduler which crashed keeps trying
 	// for ConnectTimeout, and rejoins a scheduler restarted on the same file with the same token.
@@ -141,7 +144,7 @@ func serveSession(ctx context.Context, opts WorkerOptions, mem worker.Memory, c 
 	}
 	defer peers.Close()
 	id, _ := buildid.Self()
-	h := &hello{Role: roleWorker, BuildID: id, Fingerprint: functionsFingerprint(), PID: os.Getpid(), Name: opts.Name, PeerAddress: peers.Addr().String(), Resources: opts.Resources}
+	h := &hello{Role: roleWorker, BuildID: id, Fingerprint: functionsFingerprint(), PID: os.Getpid(), Name: opts.Name, PeerAddress: peers.Addr().String(), Resources: opts.Resources, Nanny: opts.Nanny}
 	if err := c.send(kindHello, h, nil); err != nil {
 		return err
 	}

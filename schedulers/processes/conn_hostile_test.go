@@ -2,6 +2,7 @@ package processes
 
 import (
 	"encoding/binary"
+	"io"
 	"runtime"
 	"testing"
 	"time"
@@ -104,6 +105,8 @@ func FuzzWorkerMessages(f *testing.F) {
 		&worker.Batch{Job: 1, Tasks: []worker.Task{{}}},
 		&worker.Results{Items: []worker.Result{{Err: &wire.ErrorRecord{Message: "m", Chain: []wire.EncodedError{{Name: "n", Data: []byte{1}}}}}}},
 		&worker.Fetch{Keys: []uint64{1}, Types: []string{"int"}},
+		&worker.MemoryReport{Limit: 100, RSS: 90, PeakRSS: 95, Paused: true, Running: "f k"},
+		&worker.Results{Items: []worker.Result{{Output: []byte{worker.Stdout, 'o', '\n'}}}},
 	} {
 		body, err := encodeMessage(m)
 		if err != nil {
@@ -113,7 +116,7 @@ func FuzzWorkerMessages(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, m := range []any{&worker.Hello{}, &worker.Refuse{}, &worker.Batch{}, &worker.Results{},
-			&worker.Fetch{}, &worker.Values{}, &worker.Cancel{}} {
+			&worker.Fetch{}, &worker.Values{}, &worker.Cancel{}, &worker.MemoryReport{}} {
 			_ = decodeMessage(body, m)
 		}
 		var r worker.Results
@@ -122,6 +125,7 @@ func FuzzWorkerMessages(f *testing.F) {
 				if item.Err != nil {
 					_ = wire.DecodeError(*item.Err)
 				}
+				worker.RelayOutput(item.Output, "k", io.Discard, io.Discard)
 			}
 		}
 	})

@@ -1,13 +1,12 @@
 package processes
 
 import (
-	"bufio"
-	"bytes"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/lazygraph/lazygraph/internal/cgroup"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
@@ -66,32 +65,31 @@ func (s *Scheduler) WorkerMemory() []cluster.WorkerMemory {
 
 // memoryDeath says whether a worker process that ended with exit (the error of its Wait) and
 // printed stderr died for memory, and how: the Go runtime's "out of memory", or SIGKILL while the
-// cgroup's OOM kill count grew (oomKillsBefore, from the pool's start). nil when not.
-func memoryDeath(name string, exit error, stderr string, oomKillsBefore int64) *worker.OutOfMemoryError {
+// OOM kill count of its cgroup grew past oom.before (taken when it started). nil when not.
+func memoryDeath(name string, exit error, stderr string, oom oomWatch) *worker.OutOfMemoryError {
 	if strings.Contains(stderr, "runtime: out of memory") || strings.Contains(stderr, "runtime: cannot allocate memory") {
 		return &worker.OutOfMemoryError{Worker: name, How: "the Go runtime ran out of memory", Err: exit}
 	}
-	if sig, ok := killedBySignal(exit); ok && sig == syscall.SIGKILL && oomKillsBefore >= 0 && oomKills() > oomKillsBefore {
-		return &worker.OutOfMemoryError{Worker: name, How: "SIGKILL from the kernel's OOM killer (the cgroup's oom_kill count grew)", Err: exit}
+	if sig, ok := killedBySignal(exit); ok && sig == syscall.SIGKILL && oom.ok && oom.before >= 0 && oom.cg.OOMKills() > oom.before {
+		return &worker.OutOfMemoryError{Worker: name, How: "SIGKILL from the kernel's OOM killer (its cgroup's oom_kill count grew)",
+			CgroupLimit: oom.cg.Limit(), Err: exit}
 	}
 	return nil
 }
 
-// oomKills returns the OOM kills counted in this process's cgroup (cgroup v2 memory.events),
-// -1 when unknown.
-func oomKills() int64 {
-	b, err := os.ReadFile("/sys/fs/cgroup/memory.events")
-	if err != nil {
-		return -1
+// oomWatch is a worker process's memory cgroup and its OOM kill count when the worker started.
+type oomWatch struct {
+	cg     cgroup.Memory
+	ok     bool
+	before int64
+}
+
+// watchOOM reads the memory cgroup of the worker process pid (this process's, which it started
+// in, if it is gone already) and its OOM kill count now.
+func watchOOM(pid int) oomWatch {
+	cg, ok := cgroup.Of(pid)
+	if !ok {
+		cg, ok = cgroup.Of(0)
 	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "oom_kill "); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err == nil {
-				return n
-			}
-		}
-	}
-	return -1
+	return oomWatch{cg: cg, ok: ok, before: cg.OOMKills()}
 }

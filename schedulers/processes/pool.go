@@ -37,7 +37,6 @@ type pool struct {
 
 	resources graph.Resources // the machine's, dealt out among the workers by slot
 	slots     []bool          // slots taken by live or starting workers
-	oomKills  int64           // the cgroup's OOM kill count when the pool started, -1 when unknown
 }
 
 // maxStartFailures is how many workers may fail to start in a row before computations fail.
@@ -55,7 +54,7 @@ func newPool(size int, exe string, resources graph.Resources, log *zap.Logger) (
 	}
 	worker.RegisterFunctionTypes()
 	p := &pool{size: size, exe: exe, buildID: id, log: log, spawner: subprocess.NewSpawner(), live: map[*proc]bool{},
-		resources: resources, slots: make([]bool, size), oomKills: oomKills()}
+		resources: resources, slots: make([]bool, size)}
 	p.coord = cluster.New(cluster.Options{Log: log, WorkersNeeded: p.ensureWorkers})
 	return p, nil
 }
@@ -67,11 +66,13 @@ func (p *pool) run(ctx context.Context, j *schedulers.Job) error {
 	if err := p.startupError(); err != nil {
 		return err
 	}
+	// Workers start first: a process takes a while to start, which preparing the computation
+	// (checking and encoding its data) overlaps.
+	p.ensureWorkers()
 	pj, err := planjob.New(ctx, j, true)
 	if err != nil {
 		return err
 	}
-	p.ensureWorkers()
 	err = pj.Run(p.coord)
 	if errors.Is(err, cluster.ErrClosed) {
 		return errPoolClosed
@@ -109,6 +110,7 @@ func (p *pool) start() {
 		return
 	}
 	w.slot = slot
+	w.oom = watchOOM(w.cmd.Process.Pid)
 	p.mu.Lock()
 	p.starting--
 	if p.closed {
@@ -240,7 +242,7 @@ func (p *pool) freeSlotLocked(k int) {
 func (p *pool) crashReason(w *proc, err error) error {
 	select {
 	case <-w.exited:
-		if oom := memoryDeath(fmt.Sprintf("process %d", w.cmd.Process.Pid), w.exit, w.stderr.String(), p.oomKills); oom != nil {
+		if oom := memoryDeath(fmt.Sprintf("process %d", w.cmd.Process.Pid), w.exit, w.stderr.String(), w.oom); oom != nil {
 			return oom
 		}
 		if w.exit != nil {

@@ -44,11 +44,11 @@ func opts(workers int, extra ...delayed.Option) []delayed.Option {
 }
 
 func TestConformance(t *testing.T) {
-	schedulertest.Run(t, schedulertest.Options{Scheduler: processes.Name, Workers: 2})
+	schedulertest.Run(t, schedulertest.Options{Scheduler: processes.Name, Workers: 2, WorkerProcesses: true})
 }
 
 func TestConformanceChunked(t *testing.T) {
-	schedulertest.Run(t, schedulertest.Options{Scheduler: processes.Name, Workers: 3,
+	schedulertest.Run(t, schedulertest.Options{Scheduler: processes.Name, Workers: 3, WorkerProcesses: true,
 		Extra: []delayed.Option{delayed.WithChunksize(7)}})
 }
 

@@ -27,7 +27,8 @@ type proc struct {
 	exit   error         // the process's exit status, once exited is closed
 	out    *cluster.Outbox
 	cw     *cluster.Worker
-	slot   int // its place in the pool, for the machine's resources (graph.ShareResources)
+	slot   int      // its place in the pool, for the machine's resources (graph.ShareResources)
+	oom    oomWatch // its memory cgroup, to tell a kernel OOM kill
 }
 
 var _ cluster.Link = (*proc)(nil)

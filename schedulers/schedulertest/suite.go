@@ -14,7 +14,9 @@
 // The suite drives the scheduler through package delayed, the way users do, and checks results,
 // errors, cancellation, concurrency limits, concurrent and nested computations and callbacks.
 // Its task functions are package-level wrappers, so schedulers that run tasks in worker
-// processes can run them too (the test binary must call delayed.Init in TestMain).
+// processes can run them too (the test binary must call delayed.Init in TestMain). Schedulers
+// whose tasks run in worker processes set Options.WorkerProcesses for the cases of what only such
+// workers do (output relay, traces by worker, workers writing the result store).
 package schedulertest
 
 import (
@@ -52,6 +54,11 @@ type Options struct {
 	// delayed.WithResources do not apply, and the cases relying on them (priority order on one
 	// worker, the machine's resources) are skipped.
 	RemoteWorkers bool
+	// WorkerProcesses says the scheduler runs tasks in worker processes (processes,
+	// distributed): the cases of what only such workers do run too — output relay, traces with
+	// a lane per worker, workers writing the result store (the last not with RemoteWorkers: it
+	// needs one worker).
+	WorkerProcesses bool
 }
 
 // Run runs the conformance suite as subtests of t.
@@ -93,6 +100,9 @@ func Run(t *testing.T, o Options) {
 	}
 	if o.Sequential {
 		t.Run("DeterministicOrder", s.deterministicOrder)
+	}
+	if o.WorkerProcesses {
+		t.Run("Workers", s.workerCases)
 	}
 }
 

@@ -359,6 +359,16 @@ func (pj *Job) Keep(i int32, v wire.Value) {
 	}
 }
 
+var _ cluster.KeptReporter = (*Job)(nil)
+
+// Kept tells the job's OnStored hook, if any, that result i is in the result store already: the
+// worker that computed it wrote it there.
+func (pj *Job) Kept(i int32) {
+	if pj.job.OnStored != nil && i >= 0 && int(i) < pj.job.Plan.Len() {
+		pj.job.OnStored(i)
+	}
+}
+
 // record hands the failed and skipped tasks of a computation that kept going to the job.
 func (pj *Job) record(f *cluster.Failures) error {
 	n := int32(pj.job.Plan.Len())

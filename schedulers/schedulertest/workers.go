@@ -1,4 +1,4 @@
-package processes_test
+package schedulertest
 
 import (
 	"context"
@@ -9,11 +9,26 @@ import (
 	"github.com/lazygraph/lazygraph/internal/outputcheck"
 )
 
+// The worker cases hold schedulers whose tasks run in worker processes (Options.WorkerProcesses:
+// processes, distributed) to what only such workers do: relay what tasks write (here), trace
+// each task on its worker's lane (workers_trace.go), and write the results they compute into a
+// result store they share with the program (workers_store.go).
+
 var writeOutput = delayed.Func1(outputcheck.Write)
+
+func (s *suite) workerCases(t *testing.T) {
+	t.Run("OutputRelayed", s.outputRelayed)
+	t.Run("OutputRelayOff", s.outputRelayOff)
+	t.Run("Trace", s.trace)
+	if !s.o.RemoteWorkers {
+		t.Run("WorkersWriteResultsIntoTheStore", s.workersWriteTheStore)
+		t.Run("Stuck", s.stuckCases)
+	}
+}
 
 // What tasks write on worker processes comes back to the program, each line tagged with its
 // task's key, on the stream the task used, a task's lines in the order written.
-func TestOutputRelayed(t *testing.T) {
+func (s *suite) outputRelayed(t *testing.T) {
 	var stdout, stderr outputcheck.Buffer
 	const n = 8
 	parts := make([]delayed.Delayed[int], n)
@@ -22,7 +37,7 @@ func TestOutputRelayed(t *testing.T) {
 		parts[i] = writeOutput(delayed.Value(i))
 		keys[i] = parts[i].Key()
 	}
-	if _, err := delayed.All(parts).Compute(context.Background(), opts(2, delayed.WithRelayedOutputTo(&stdout, &stderr))...); err != nil {
+	if _, err := delayed.All(parts).Compute(context.Background(), s.opts(delayed.WithRelayedOutputTo(&stdout, &stderr))...); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range outputcheck.Check(stdout.String(), stderr.String(), keys) {
@@ -31,10 +46,10 @@ func TestOutputRelayed(t *testing.T) {
 }
 
 // With relaying off, nothing comes back: the output stays the workers' own.
-func TestOutputRelayOff(t *testing.T) {
+func (s *suite) outputRelayOff(t *testing.T) {
 	var stdout, stderr outputcheck.Buffer
 	_, err := writeOutput(delayed.Value(1)).Compute(context.Background(),
-		opts(1, delayed.WithRelayedOutputTo(&stdout, &stderr), delayed.WithOutputRelay(false))...)
+		s.opts(delayed.WithRelayedOutputTo(&stdout, &stderr), delayed.WithOutputRelay(false))...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package distributed_test
+package schedulertest
 
 import (
 	"context"
@@ -10,22 +10,30 @@ import (
 	"github.com/lazygraph/lazygraph/store"
 )
 
-var storeAdd = delayed.Func2(func(x, y int) int { return x + y }, delayed.Pure())
+var (
+	pureSquare = delayed.Func1(PureSquare, delayed.Pure())
+	pureAdd    = delayed.Func2(PureAdd, delayed.Pure())
+)
 
-// Issue 13: workers of the local cluster, which share the client's result store, write the
-// results they compute into it themselves; results kept on a worker (never sent back to the
-// client or the scheduler) are kept too.
-func TestWorkersWriteResultsIntoTheStoreOnLocalCluster(t *testing.T) {
-	lc := startLocal(t, 1)
+// PureSquare returns x², declared pure (its results can be stored).
+func PureSquare(x int) int { return x * x }
+
+// PureAdd returns x+y, declared pure.
+func PureAdd(x, y int) int { return x + y }
+
+// Issue 13: workers that share the program's result store write the results they compute into
+// it themselves; results kept on a worker (never sent back to the program or a scheduler) are
+// kept too. One worker, so that the squares stay on it and only it can have kept them.
+func (s *suite) workersWriteTheStore(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	a, b := storeSquare(delayed.Value(3)), storeSquare(delayed.Value(4))
-	sum := storeAdd(a, b)
+	a, b := pureSquare(delayed.Value(3)), pureSquare(delayed.Value(4))
+	total := pureAdd(a, b)
 	var info delayed.ComputeInfo
 	run := func() int {
-		v, err := sum.Compute(ctx, delayed.Using(lc), delayed.WithCache(dir),
-			delayed.WithCallbacks(delayed.Callbacks{Finish: func(i delayed.ComputeInfo) { info = i }}))
+		v, err := total.Compute(ctx, s.opts(delayed.WithWorkers(1), delayed.WithCache(dir),
+			delayed.WithCallbacks(delayed.Callbacks{Finish: func(i delayed.ComputeInfo) { info = i }}))...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,9 +54,7 @@ func TestWorkersWriteResultsIntoTheStoreOnLocalCluster(t *testing.T) {
 	for _, e := range entries {
 		keys[e.Key] = true
 	}
-	// The squares stayed on the one worker, which computed the sum from them: only it can
-	// have kept them.
-	for name, d := range map[string]delayed.Delayed[int]{"3²": a, "4²": b, "the sum": sum} {
+	for name, d := range map[string]delayed.Delayed[int]{"3²": a, "4²": b, "the sum": total} {
 		if !keys[string(d.Task().Key())] {
 			t.Errorf("%s is not in the store (%d entries)", name, len(keys))
 		}
