@@ -61,9 +61,12 @@ func FuzzMemoryReport(f *testing.F) {
 				t.Fatalf("output %d = %d, want %d", i, got, v)
 			}
 		}
-		checked := make(chan error, 1)
-		c.do(func() { checked <- broken })
-		if err := <-checked; err != nil {
+		// A status request is a barrier: once it is answered, every earlier event was handled
+		// and broken (written on the coordinator's goroutine) is safe to read.
+		done := make(chan struct{})
+		c.do(evStatusAsked{done})
+		<-done
+		if err := broken; err != nil {
 			t.Fatalf("invariants broken: %v", err)
 		}
 		c.Memory(reported.w, &worker.MemoryReport{}) // the next input starts from a resumed worker

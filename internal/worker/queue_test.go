@@ -5,7 +5,7 @@ import "testing"
 // A queue that never runs empty (the coordinator keeps a batch queued behind the running one)
 // stays about twice its backlog, and its items keep their order.
 func TestQueueNeverEmptyStaysBounded(t *testing.T) {
-	x := NewExecutor(&collect{}, nil)
+	x := NewExecutor(newSink(), nil)
 	const batch = 1000
 	next, want := uint64(1), uint64(1)
 	push := func() {

@@ -22,6 +22,7 @@ func (s *suite) workerCases(t *testing.T) {
 	t.Run("Trace", s.trace)
 	if !s.o.RemoteWorkers {
 		t.Run("WorkersWriteResultsIntoTheStore", s.workersWriteTheStore)
+		t.Run("EachStoreEntryIsWrittenOnce", s.eachStoreEntryIsWrittenOnce)
 		t.Run("Stuck", s.stuckCases)
 	}
 }
