@@ -37,7 +37,7 @@ func TestStarvedWorkerGetsWholeChunks(t *testing.T) {
 		res := &worker.Results{Items: w.out}
 		w.out = nil
 		res.Items[0].Elapsed = 100_000
-		s.event(func() { s.c.onResults(w.w, res, nil) })
+		s.event(evResults{w.w, res, nil})
 	}
 	s.settle()
 	s.check()
