@@ -232,7 +232,9 @@ func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 		// the worker busy meanwhile.
 		return fillFull
 	}
-	c.curSize = min(chunk, limit-w.queue.Len(), 1024)
+	// Room for the batch's tasks at once (growing a 16k-task batch from 1k copied each task
+	// several times), but not beyond the ready tasks there are.
+	c.curSize = min(chunk, limit-w.queue.Len(), max(1024, js.ready.Len()+js.localTotal))
 	inBatch := 0
 	res := fillStarved
 	for !js.stopped() {

@@ -181,8 +181,13 @@ func DecodeMessage(body []byte, msg any) (err error) {
 }
 
 // EncodeMessage encodes a protocol message (a struct with msgpack tags) as a frame body.
-func EncodeMessage(msg any) ([]byte, error) {
+func EncodeMessage(msg any) ([]byte, error) { return AppendMessage(nil, msg) }
+
+// AppendMessage is EncodeMessage appending to dst, whose room it uses: a sender encoding message
+// after message into one reused buffer does not grow a fresh one for each.
+func AppendMessage(dst []byte, msg any) ([]byte, error) {
 	var w valueWriter
+	w.Buffer = *bytes.NewBuffer(dst)
 	enc := msgpack.GetEncoder()
 	defer msgpack.PutEncoder(enc)
 	enc.Reset(&w)
