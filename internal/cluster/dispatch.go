@@ -224,7 +224,17 @@ const (
 // fill gives w ready tasks of js until it has no room or js none left.
 func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 	chunk, limit := c.capacity(js)
-	c.curSize = min(chunk, limit-w.queue.Len(), 1024)
+	if queued := w.queue.Len(); queued > 0 && limit > chunk && limit-queued < chunk {
+		// Short tasks queued deeper than a chunk: refill only once a whole chunk fits. A worker
+		// short of work reports each result as it comes (it has nothing else to do); answering
+		// each with the one task it freed locked the pair into one-task messages, each a round
+		// trip, at about a tenth of the rate of full chunks. The chunk still queued there keeps
+		// the worker busy meanwhile.
+		return fillFull
+	}
+	// Room for the batch's tasks at once (growing a 16k-task batch from 1k copied each task
+	// several times), but not beyond the ready tasks there are.
+	c.curSize = min(chunk, limit-w.queue.Len(), max(1024, js.ready.Len()+js.localTotal))
 	inBatch := 0
 	res := fillStarved
 	for !js.stopped() {

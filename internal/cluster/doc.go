@@ -19,6 +19,8 @@
 // With a task it also gets the tasks that can follow it there because all their inputs will be
 // there (a chain stays on one worker). Tasks are batched: a fixed chunk size, or adaptively about
 // two milliseconds of work per message while tasks are short, one at a time when they are long.
+// Short tasks are queued about two chunks deep, and a worker is refilled a whole chunk at a time
+// once one fits, not task by task as its results come back.
 // Every value reaches a worker at most once; values nobody needs any more are released.
 //
 // # Events in, instructions out

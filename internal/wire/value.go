@@ -38,6 +38,9 @@ var ErrUnencodable = errors.New("value cannot be sent to another process")
 // error matching [ErrUnregisteredType]. Large raw slices become attachments that refer to x's
 // memory: x must not change until the value has been written.
 func Encode(x any, static reflect.Type) (Value, error) {
+	if body, ok := encodeNumber(x, static); ok {
+		return Value{Body: body}, nil
+	}
 	if x != nil {
 		if err := CheckEncodable(reflect.TypeOf(x)); err != nil {
 			return Value{}, err
@@ -103,6 +106,14 @@ func encodeInto(w *valueWriter, x any, static reflect.Type) error {
 // Decode decodes v into a new value of type t. It never panics, whatever the bytes, and the
 // memory it allocates is bounded by a small multiple of the body's size and the attachments.
 func Decode(v Value, t reflect.Type) (result any, err error) {
+	if x, ok := decodeNumber(v, t); ok {
+		return x, nil
+	}
+	return decodeReflect(v, t)
+}
+
+// decodeReflect is Decode through msgpack's reflection.
+func decodeReflect(v Value, t reflect.Type) (result any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			result, err = nil, fmt.Errorf("%w: decoding %s: %v", ErrMalformedValue, t, r)
@@ -170,8 +181,13 @@ func DecodeMessage(body []byte, msg any) (err error) {
 }
 
 // EncodeMessage encodes a protocol message (a struct with msgpack tags) as a frame body.
-func EncodeMessage(msg any) ([]byte, error) {
+func EncodeMessage(msg any) ([]byte, error) { return AppendMessage(nil, msg) }
+
+// AppendMessage is EncodeMessage appending to dst, whose room it uses: a sender encoding message
+// after message into one reused buffer does not grow a fresh one for each.
+func AppendMessage(dst []byte, msg any) ([]byte, error) {
 	var w valueWriter
+	w.Buffer = *bytes.NewBuffer(dst)
 	enc := msgpack.GetEncoder()
 	defer msgpack.PutEncoder(enc)
 	enc.Reset(&w)

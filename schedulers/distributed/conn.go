@@ -125,10 +125,19 @@ func (c *conn) send(kind byte, msg any, attachments [][]byte) error {
 
 // buffer writes one frame, leaving its end in the write buffer.
 func (c *conn) buffer(kind byte, msg any, attachments [][]byte) error {
-	body, err := encodeMessage(msg)
+	buf := encodeBuffers.Get().(*[]byte)
+	body, err := wire.AppendMessage((*buf)[:0], msg)
 	if err != nil {
+		encodeBuffers.Put(buf)
 		return err
 	}
+	defer func() {
+		// The frame is in the write buffer or on the wire: its body can take the next one.
+		if cap(body) <= maxPooledBody {
+			*buf = body[:0]
+			encodeBuffers.Put(buf)
+		}
+	}()
 	f := &wire.Frame{Kind: kind, Body: body, Attachments: attachments}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -139,6 +148,13 @@ func (c *conn) buffer(kind byte, msg any, attachments [][]byte) error {
 	c.sent += f.Size()
 	return nil
 }
+
+// encodeBuffers are the buffers frames are encoded into, reused: a batch of thousands of tasks
+// grew a fresh buffer from nothing, and its copies and clearing were a tenth of the scheduler's
+// CPU on a million-task graph. Bodies larger than maxPooledBody are left to the collector.
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledBody = 4 << 20
 
 // writeTimeout allows a frame a generous time to leave: a peer that reads nothing for that long
 // is stuck.
