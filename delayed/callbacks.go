@@ -85,21 +85,18 @@ func (o *observer) TaskStartedUntimed(i int32, worker int) {
 		o.dash.TaskStartedUntimed(i, worker)
 	}
 	// No callback hears of tasks' ends (SampleTimes), but one may hear of their starts.
-	if len(o.callbacks) == 0 {
-		return
-	}
-	info := o.info(i, worker)
-	for _, cb := range o.callbacks {
-		if cb.TaskStart != nil {
-			cb.TaskStart(info)
-		}
-	}
+	o.tellStart(i, worker)
 }
 
 func (o *observer) TaskStarted(i int32, worker int) {
 	if o.dash != nil {
 		o.dash.TaskStarted(i, worker)
 	}
+	o.tellStart(i, worker)
+}
+
+// tellStart tells the callbacks that hear of tasks' starts.
+func (o *observer) tellStart(i int32, worker int) {
 	if len(o.callbacks) == 0 {
 		return
 	}

@@ -35,7 +35,8 @@ const decodeCap = 1 << 12
 // EncodeMsgpack writes t as msgpack's reflection would.
 func (t Task) EncodeMsgpack(e *msgpack.Encoder) error {
 	n := 3
-	n += b2i(len(t.Args) > 0) + b2i(t.Send != 0) + b2i(len(t.Stream) > 0) + b2i(t.Retries != 0) + b2i(t.StoreKey != "")
+	n += b2i(len(t.Args) > 0) + b2i(t.Send != 0) + b2i(len(t.Stream) > 0) + b2i(t.Retries != 0) + b2i(t.Placed) + b2i(t.Tried != 0) +
+		b2i(t.StoreKey != "")
 	if err := e.EncodeMapLen(n); err != nil {
 		return err
 	}
@@ -65,6 +66,14 @@ func (t Task) EncodeMsgpack(e *msgpack.Encoder) error {
 	if t.Retries != 0 {
 		key(e, "y")
 		e.EncodeInt(int64(t.Retries))
+	}
+	if t.Placed {
+		key(e, "pl")
+		e.EncodeBool(true)
+	}
+	if t.Tried != 0 {
+		key(e, "tr")
+		e.EncodeUint(uint64(t.Tried))
 	}
 	if t.StoreKey != "" {
 		key(e, "c")
@@ -96,6 +105,10 @@ func (t *Task) DecodeMsgpack(d *msgpack.Decoder) error {
 			var n int64
 			n, err = d.DecodeInt64()
 			t.Retries = int(n)
+		case "pl":
+			t.Placed, err = d.DecodeBool()
+		case "tr":
+			t.Tried, err = d.DecodeUint8()
 		case "c":
 			t.StoreKey, err = d.DecodeString()
 		default:
@@ -140,7 +153,7 @@ func (a *Arg) DecodeMsgpack(d *msgpack.Decoder) error {
 // EncodeMsgpack writes r as msgpack's reflection would.
 func (r Result) EncodeMsgpack(e *msgpack.Encoder) error {
 	n := 4 + b2i(r.Err != nil) + b2i(r.Sent) + b2i(len(r.Body) > 0) + b2i(r.Attachments != 0) +
-		b2i(r.Size != 0) + b2i(r.Stored) + b2i(len(r.Output) > 0)
+		b2i(r.Size != 0) + b2i(r.Stored) + b2i(r.Retry) + b2i(len(r.Output) > 0)
 	if err := e.EncodeMapLen(n); err != nil {
 		return err
 	}
@@ -178,6 +191,10 @@ func (r Result) EncodeMsgpack(e *msgpack.Encoder) error {
 	}
 	key(e, "d")
 	e.EncodeInt(r.Elapsed)
+	if r.Retry {
+		key(e, "rt")
+		e.EncodeBool(true)
+	}
 	if len(r.Output) > 0 {
 		key(e, "o")
 		return e.EncodeBytes(r.Output)
@@ -219,6 +236,8 @@ func (r *Result) DecodeMsgpack(d *msgpack.Decoder) error {
 			r.Stored, err = d.DecodeBool()
 		case "d":
 			r.Elapsed, err = d.DecodeInt64()
+		case "rt":
+			r.Retry, err = d.DecodeBool()
 		case "o":
 			r.Output, err = d.DecodeBytes()
 		default:

@@ -25,6 +25,8 @@ type (
 		Send     Send     `msgpack:"s,omitempty"`
 		Stream   []byte   `msgpack:"r,omitempty"`
 		Retries  int      `msgpack:"y,omitempty"`
+		Placed   bool     `msgpack:"pl,omitempty"`
+		Tried    uint8    `msgpack:"tr,omitempty"`
 		StoreKey string   `msgpack:"c,omitempty"`
 	}
 	refResult struct {
@@ -38,6 +40,7 @@ type (
 		Start       int64             `msgpack:"t"`
 		Stored      bool              `msgpack:"st,omitempty"`
 		Elapsed     int64             `msgpack:"d"`
+		Retry       bool              `msgpack:"rt,omitempty"`
 		Output      []byte            `msgpack:"o,omitempty"`
 	}
 	refPut struct {
@@ -147,7 +150,8 @@ func randomBatch(r *rand.Rand) *Batch {
 	b := &Batch{}
 	for range r.IntN(5) {
 		task := Task{Key: randomUint(r), Job: uint32(randomUint(r)), Fn: uint32(randomUint(r)),
-			Send: Send(r.IntN(3)), Stream: randomBytes(r), Retries: int(randomInt(r))}
+			Send: Send(r.IntN(3)), Stream: randomBytes(r), Retries: int(randomInt(r)),
+			Placed: r.IntN(2) == 0, Tried: uint8(randomUint(r))}
 		if r.IntN(3) == 0 {
 			task.StoreKey = "entry-" + string(rune('a'+r.IntN(26)))
 		}
@@ -170,7 +174,7 @@ func randomResults(r *rand.Rand) *Results {
 	for range r.IntN(5) {
 		res := Result{Key: randomUint(r), Job: uint32(randomUint(r)), Sent: r.IntN(2) == 0, Body: randomBytes(r),
 			Attachments: int(randomInt(r)), Size: randomInt(r), Start: randomInt(r), Stored: r.IntN(2) == 0,
-			Elapsed: randomInt(r), Output: randomBytes(r)}
+			Elapsed: randomInt(r), Retry: r.IntN(2) == 0, Output: randomBytes(r)}
 		if r.IntN(3) == 0 {
 			res.Err = &wire.ErrorRecord{Message: "boom", Panic: r.IntN(2) == 0, Stack: randomBytes(r), Attempts: int(randomInt(r))}
 		}
