@@ -148,13 +148,16 @@
     body.replaceChildren();
     let maxHeld = 0;
     for (const w of s.workers) maxHeld = Math.max(maxHeld, w.held_bytes);
+    // Threads and synchronous keep values in this process; worker processes report what they hold.
+    const run = s.computations.length ? s.computations[s.computations.length - 1] : null;
+    const inProcess = run !== null && (run.scheduler === "threads" || run.scheduler === "synchronous");
     for (const w of s.workers) {
       const tr = el("tr");
       tr.append(td(w.name, "name"), td(count(w.running), "num"), td(count(w.done), "num"), td(count(w.queued), "num"),
         td(bytes(w.held_bytes), "num"));
       const cell = el("td", "bar-col");
       if (maxHeld > 0) cell.appendChild(bar([["running", w.held_bytes, "var(--accent)"]], maxHeld));
-      else cell.append(el("span", "hint", "kept in this process"));
+      else cell.append(el("span", "hint", inProcess ? "kept in this process" : "none held"));
       tr.append(cell, td(bytes(w.rss), "num"), td(w.cpu >= 0 ? w.cpu.toFixed(2) : "–", "num"));
       body.appendChild(tr);
     }
