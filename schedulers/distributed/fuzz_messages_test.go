@@ -8,6 +8,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // FuzzMessages decodes arbitrary bodies as every message of the protocol: each decoder refuses
@@ -23,6 +24,8 @@ func FuzzMessages(f *testing.F) {
 		&hello{Role: roleClient, Fingerprint: "f"},
 		&localDone{Job: 1, Task: 2, Value: localValue{Type: "int", Body: []byte{1}}},
 		&forget{Keys: []uint64{1, 2}},
+		&workerDied{Request: 1, Death: worker.ProcessDeath{PID: 7, Code: -1, Signal: 9,
+			Memory: &worker.MemoryReport{Limit: 100, RSS: 90}}},
 	} {
 		body, err := encodeMessage(m)
 		if err != nil {
@@ -33,8 +36,14 @@ func FuzzMessages(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, m := range []any{&challenge{}, &response{}, &welcome{}, &refusal{}, &hello{}, &clusterInfo{},
 			&submit{}, &output{}, &events{}, &finished{}, &cancelJob{}, &localRun{}, &localDone{},
-			&scatter{}, &stored{}, &forget{}} {
+			&scatter{}, &stored{}, &forget{}, &workerDied{}} {
 			_ = decodeMessage(body, m)
+		}
+		// A nanny's death report (kind 63), however odd, describes itself without panicking.
+		var died workerDied
+		if decodeMessage(body, &died) == nil {
+			_ = died.Death.Error()
+			_ = died.Death.LikelyOutOfMemory()
 		}
 		var m submit
 		if decodeMessage(body, &m) != nil || validateSubmit(&m) != nil {
