@@ -62,8 +62,6 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 		<-heartbeatDone
 	}()
 
-	s.joinWorker(h.Fingerprint, 1)
-	defer s.joinWorker(h.Fingerprint, -1)
 	if changed := s.opts.WorkerChanged; changed != nil {
 		changed(h.PID, true)
 		defer changed(h.PID, false)
@@ -71,6 +69,10 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 	s.names.add(h.Name, w)
 	defer s.names.remove(h.Name, w)
 	s.coord.AddWorker(w)
+	// Counted (and WaitForWorkers woken) after the coordinator was told: whoever waited for
+	// it then sees it in Status.
+	s.joinWorker(h.Fingerprint, 1)
+	defer s.joinWorker(h.Fingerprint, -1)
 	defer s.profiles.addWorker(c, name)()
 	s.log.Info("worker joined", zap.String("worker", name), zap.String("peer", h.PeerAddress))
 	for {
