@@ -190,18 +190,10 @@ func (pj *Job) paramType(i int32) reflect.Type {
 	return nil
 }
 
-// DataSize estimates a data node's size without encoding it.
+// DataSize estimates a data node's size without encoding it (schedulers.ApproxSize); the size
+// of its encoding replaces the estimate once the data are encoded at submission.
 func (pj *Job) DataSize(i int32) int64 {
-	rv := reflect.ValueOf(pj.job.Plan.Task(i).Value())
-	switch rv.Kind() {
-	case reflect.Slice, reflect.Array:
-		return int64(rv.Len()) * int64(rv.Type().Elem().Size())
-	case reflect.String:
-		return int64(rv.Len())
-	case reflect.Map:
-		return int64(rv.Len()) * 16
-	}
-	return 16
+	return schedulers.ApproxSize(pj.job.Plan.Task(i).Value())
 }
 
 // RunLocal runs a builtin that assembles its arguments into a value (a map or struct with
