@@ -256,12 +256,14 @@ func (c *compiler) plan(outputs []*Task) *Plan {
 		edges += len(t.args)
 	}
 	p.args = make([]int32, 0, edges)
+	var fns functionCounter
 	for i, t := range c.order {
 		if t.fn == nil {
 			p.argStart[i+1] = int32(len(p.args))
 			continue
 		}
 		p.calls++
+		fns.count(t.fn)
 		ready := true
 		for _, a := range t.args {
 			j, _ := c.lookup(a)
@@ -274,6 +276,7 @@ func (c *compiler) plan(outputs []*Task) *Plan {
 			p.firstReady = append(p.firstReady, int32(i))
 		}
 	}
+	p.functions = fns.list
 	for i := range n {
 		p.userStart[i+1] += p.userStart[i]
 	}

@@ -19,6 +19,7 @@ type Plan struct {
 	rank        []int32 // priority ranking, nil when no task has a priority (see Rank)
 	order       []int32
 	resourceful bool // some task needs resources
+	functions   []FunctionCalls
 }
 
 // Len returns the number of tasks and data nodes in the plan.
