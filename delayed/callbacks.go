@@ -76,16 +76,32 @@ func (o *observer) SpanSizes() bool {
 }
 
 // SampleTimes reports whether the observer is content with the times of a sample of short
-// tasks: when no callback hears of tasks' ends (the dashboard's durations are statistics; its
-// counts stay exact).
-func (o *observer) SampleTimes() bool { return !o.SpanSizes() }
-
-func (o *observer) TaskStartedUntimed(i int32, worker int) {
-	if o.dash != nil {
-		o.dash.TaskStartedUntimed(i, worker)
+// tasks, and with hearing of the others after they ran, in batches: when no callback hears of
+// tasks' starts or ends (the dashboard's durations are statistics; its counts and the progress
+// bar's stay exact).
+func (o *observer) SampleTimes() bool {
+	for _, cb := range o.callbacks {
+		if cb.TaskStart != nil || cb.TaskEnd != nil {
+			return false
+		}
 	}
-	// No callback hears of tasks' ends (SampleTimes), but one may hear of their starts.
-	o.tellStart(i, worker)
+	return true
+}
+
+// TasksUntimed counts tasks that ran on worker, untimed, and succeeded (see SampleTimes: no
+// callback hears of them).
+func (o *observer) TasksUntimed(worker int, tasks []int32) {
+	if o.dash != nil {
+		o.dash.TasksUntimed(worker, tasks)
+	}
+	if o.progress != nil {
+		o.finished.Add(int64(len(tasks)))
+		if o.progress.funcs != nil {
+			for _, i := range tasks {
+				o.progress.funcs.finished(i)
+			}
+		}
+	}
 }
 
 func (o *observer) TaskStarted(i int32, worker int) {

@@ -100,6 +100,9 @@ func compute(ctx context.Context, outputs []*graph.Task, opts []Option) (results
 		if obs == nil {
 			return
 		}
+		if job != nil {
+			job.Settle() // the untimed tasks the scheduler has not reported
+		}
 		if obs.dash != nil {
 			obs.dash.Finish(err)
 		}

@@ -84,8 +84,8 @@ type Job struct {
 	obsOnce sync.Once
 	spanObs SpanObserver // the Observer when it wants spans
 	sizes   bool         // it wants spans' sizes
-	// samples holds each worker's count of tasks to leave untimed, for a SampledObserver (nil
-	// otherwise): Run calls for one worker are never concurrent.
+	// samples holds each worker's sampling state and batch of untimed tasks, for a
+	// SampledObserver (nil otherwise): Run calls for one worker are never concurrent.
 	samples []sampleState
 	sampled SampledObserver // the Observer when samples is not nil
 	// clock is when the job was made: Run times tasks by the monotonic clock alone, as offsets
@@ -103,11 +103,13 @@ func (j *Job) observing() {
 	}
 }
 
-// sampleState is one worker's, alone on its cache line: how many short tasks it has timed in a
-// row and how many tasks to leave untimed before timing one.
+// sampleState is one worker's: how many short tasks it has timed in a row, how many tasks to
+// leave untimed before timing one, and the untimed tasks its observer has not heard of yet
+// (batch[:n]). Each worker's is on cache lines of its own.
 type sampleState struct {
-	short, skip int
-	_           [48]byte
+	short, skip, n int
+	batch          [SampleEvery]int32
+	_              [40]byte
 }
 
 // note takes the duration of a timed task: sampling starts after SampleAfter short tasks in
@@ -130,6 +132,45 @@ func (j *Job) sampler(worker int) *sampleState {
 		return nil
 	}
 	return &j.samples[worker]
+}
+
+// report gives worker's batch of untimed tasks to the observer.
+func (j *Job) report(worker int, s *sampleState) {
+	j.sampled.TasksUntimed(worker, s.batch[:s.n])
+	s.n = 0
+}
+
+// Unreported reports whether worker ran untimed tasks that its [SampledObserver] has not heard
+// of yet. Only worker's own goroutine, or one that runs after it (see [Job.Report]), may ask.
+func (j *Job) Unreported(worker int) bool {
+	if j.Observer == nil {
+		return false
+	}
+	j.obsOnce.Do(j.observing)
+	s := j.sampler(worker)
+	return s != nil && s.n > 0
+}
+
+// Report tells the [SampledObserver] of the untimed tasks worker ran that it has not heard of
+// yet. A scheduler calling [Job.Run] calls it when the worker runs out of work and when the
+// worker stops, from the worker's goroutine (or from one that runs after the worker's last Run),
+// so that the observer's counts do not lag behind while the worker waits.
+func (j *Job) Report(worker int) {
+	if j.Unreported(worker) {
+		j.report(worker, j.sampler(worker))
+	}
+}
+
+// Settle reports every worker's untimed tasks ([Job.Report]): for the caller of a scheduler,
+// once it has returned, when no Run is under way.
+func (j *Job) Settle() {
+	if j.Observer == nil {
+		return
+	}
+	j.obsOnce.Do(j.observing)
+	for w := range j.samples {
+		j.Report(w)
+	}
 }
 
 // untimedAfter is how many tasks to leave untimed after one that took d.
@@ -191,16 +232,15 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 	)
 	if j.Observer != nil {
 		j.obsOnce.Do(j.observing)
-		timed = true
 		if sample = j.sampler(worker); sample != nil && sample.skip > 0 {
-			sample.skip--
-			timed = false
-		}
-		if timed {
+			sample.skip-- // untimed: reported after it ran (see SampledObserver)
+		} else {
+			timed = true
+			if sample != nil && sample.n > 0 {
+				j.report(worker, sample)
+			}
 			j.Observer.TaskStarted(i, worker)
 			start = time.Since(j.clock)
-		} else {
-			j.sampled.TaskStartedUntimed(i, worker)
 		}
 	}
 	v, attempts, err := j.call(ctx, task, args)
@@ -210,16 +250,13 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		if sample != nil {
 			sample.note(elapsed)
 		}
-	}
-	if j.spanObs != nil {
-		span = TaskSpan{Task: i, Worker: worker, Elapsed: elapsed, Untimed: !timed}
-		if timed {
-			span.Start = j.clock.Add(start)
-		}
-		if j.sizes {
-			span.BytesOut = ApproxSize(v)
-			for _, a := range args {
-				span.BytesIn += ApproxSize(a)
+		if j.spanObs != nil {
+			span = TaskSpan{Task: i, Worker: worker, Start: j.clock.Add(start), Elapsed: elapsed}
+			if j.sizes {
+				span.BytesOut = ApproxSize(v)
+				for _, a := range args {
+					span.BytesIn += ApproxSize(a)
+				}
 			}
 		}
 	}
@@ -233,10 +270,22 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 		}
 	}
 	switch {
+	case j.Observer == nil:
+	case !timed && err == nil:
+		sample.batch[sample.n] = i
+		if sample.n++; sample.n == len(sample.batch) {
+			j.report(worker, sample)
+		}
+	case !timed:
+		if sample.n > 0 {
+			j.report(worker, sample)
+		}
+		j.Observer.TaskStarted(i, worker)
+		j.spanObs.TaskSpan(TaskSpan{Task: i, Worker: worker, Untimed: true, Err: err})
 	case j.spanObs != nil:
 		span.Err = err
 		j.spanObs.TaskSpan(span)
-	case j.Observer != nil:
+	default:
 		j.Observer.TaskFinished(i, worker, elapsed, err)
 	}
 	if err != nil && j.keep != nil && ctx.Err() == nil {

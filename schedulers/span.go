@@ -21,8 +21,8 @@ type TaskSpan struct {
 	BytesIn  int64
 	BytesOut int64
 	Err      error // the task's failure
-	// Untimed says the scheduler did not time this task (Start and Elapsed are zero), as a
-	// [SampledObserver] allows.
+	// Untimed says the scheduler did not time this task (Start and Elapsed are zero, and sizes
+	// are not measured), as a [SampledObserver] allows: only a failed task's span says so.
 	Untimed bool
 }
 
@@ -41,21 +41,28 @@ type SizeObserver interface {
 	SpanSizes() bool
 }
 
-// SampledObserver is a SpanObserver content with the times of a sample of the tasks (a
-// dashboard's counts are exact, its durations statistics): when SampleTimes returns true, a
-// scheduler that times tasks itself may leave tasks shorter than [SampleAbove] untimed
-// ([TaskSpan.Untimed]) but for one in up to [SampleEvery] on each worker, once the worker has
-// timed [SampleAfter] short tasks in a row, which spares two clock
-// reads per task (on a virtual machine a clock read can cost a tenth of a microsecond task).
-// Every task is still reported.
+// SampledObserver is a SpanObserver content with the times of a sample of the tasks and with
+// hearing of the others in batches (a dashboard's counts are exact, its durations statistics):
+// when SampleTimes returns true, a scheduler that times tasks itself may leave tasks shorter than
+// [SampleAbove] untimed but for one in up to [SampleEvery] on each worker, once the worker has
+// timed [SampleAfter] short tasks in a row. That spares two clock reads and two calls of the
+// observer per task (on a virtual machine a clock read can cost a tenth of a microsecond task).
+// Every task is still reported:
 //
-// For a task it will not time, such a scheduler calls TaskStartedUntimed instead of TaskStarted
-// (the task is short, as the previous one on its worker was: the observer may note it lazily),
-// and its span says Untimed. Calls for one worker are then never concurrent.
+//   - An untimed task's start is not reported. When it succeeds it joins its worker's batch,
+//     which the observer is given with TasksUntimed, in the order the tasks ran, before the
+//     worker's next timed task starts, when the batch holds SampleEvery tasks, when the worker
+//     runs out of work, and when the scheduler's run ends ([Job.Report], [Job.Settle]).
+//   - An untimed task that fails is reported alone, after its worker's batch: TaskStarted, then
+//     a TaskSpan saying Untimed, with no time.
+//
+// Calls for one worker are never concurrent.
 type SampledObserver interface {
 	SpanObserver
 	SampleTimes() bool
-	TaskStartedUntimed(task int32, worker int)
+	// TasksUntimed tells of tasks that ran on worker, untimed, and succeeded. The slice is the
+	// scheduler's and valid only during the call.
+	TasksUntimed(worker int, tasks []int32)
 }
 
 // SampleAbove is the duration from which every task is timed for a [SampledObserver]; below it,

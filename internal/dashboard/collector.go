@@ -41,8 +41,8 @@ func NewCollector(title string) *Collector {
 	return &Collector{title: title, epoch: time.Now()}
 }
 
-// Run is one computation reporting to a Collector. TaskStarted and TaskFinished may be called
-// concurrently; each worker's events go to its own shard.
+// Run is one computation reporting to a Collector. Its methods may be called concurrently;
+// each worker's events go to its own shard.
 type Run struct {
 	c         *Collector
 	id        int
@@ -50,12 +50,12 @@ type Run struct {
 	start     time.Time
 	shardBase uint64
 
-	names  []string // display names of the functions
-	fnOf   []int32  // task index → function slot (-1 for data)
-	totals []int64  // tasks per function slot
+	names  []string          // display names of the functions, by slot
+	funcs  []*graph.Function // the functions, by slot
+	slots  map[*graph.Function]int32
+	totals []int64 // tasks per function slot
 	plan   atomic.Pointer[graph.Plan]
 	shards []shard
-	owned  bool          // each worker has a shard of its own
 	sent   *atomic.Int64 // bytes sent to worker processes, or nil
 
 	end atomic.Pointer[runEnd]
@@ -77,14 +77,9 @@ type runEnd struct {
 }
 
 // shard is one worker's counters and finished tasks, under its own lock (uncontended but for
-// snapshots). A worker that owns its shard (see Run.owns) notes its untimed tasks, the short
-// ones, in pend without synchronising, and publishes them with its next timed task (at most
-// schedulers.SampleEvery tasks later) or when the computation finishes.
+// snapshots).
 type shard struct {
-	pend  []fnPending // by function slot: written by the owning worker alone
-	npend int
-	mu    sync.Mutex
-	// Published, under mu.
+	mu     sync.Mutex
 	counts []fnCount
 	done   int64
 	ring   [ringSize]record
@@ -92,34 +87,16 @@ type shard struct {
 	_      [64]byte
 }
 
-type fnPending struct{ started, done, failed int64 }
-
 type fnCount struct {
 	started, done, failed int64
 	timed, ns             int64 // the tasks timed (all but the sampled-out short ones), their time
 	buckets               [NumBuckets]int64
 }
 
-// publish adds the pending counts to the published ones; mu is held.
-func (s *shard) publish() {
-	if s.npend == 0 {
-		return
-	}
-	for f := range s.pend {
-		p := &s.pend[f]
-		fc := &s.counts[f]
-		fc.started += p.started
-		fc.done += p.done
-		fc.failed += p.failed
-		s.done += p.done + p.failed
-		*p = fnPending{}
-	}
-	s.npend = 0
-}
-
 type record struct {
 	task   int32
 	worker int32
+	fn     int32 // function slot, -1 for none
 	failed bool
 	start  int64 // nanoseconds since the collector's epoch
 	dur    int64
@@ -131,33 +108,15 @@ const maxShards = 64
 // Begin registers a computation of plan on scheduler with the given number of workers; sent,
 // when not nil, counts the bytes it sends to worker processes. Call Finish when it ends.
 func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent *atomic.Int64) *Run {
-	r := &Run{c: c, scheduler: scheduler, start: time.Now(), fnOf: make([]int32, plan.Len()), sent: sent}
-	slots := map[*graph.Function]int32{}
-	var (
-		lastFn   *graph.Function // neighbouring tasks mostly share a function: no map lookup
-		lastSlot int32
-	)
-	for i := range int32(plan.Len()) {
-		if plan.IsData(i) {
-			r.fnOf[i] = -1
-			continue
-		}
-		fn := plan.Task(i).Func()
-		if fn == lastFn {
-			r.fnOf[i] = lastSlot
-			r.totals[lastSlot]++
-			continue
-		}
-		s, ok := slots[fn]
-		if !ok {
-			s = int32(len(r.names))
-			slots[fn] = s
-			r.names = append(r.names, shortName(fn.DisplayName()))
-			r.totals = append(r.totals, 0)
-		}
-		r.fnOf[i] = s
-		r.totals[s]++
-		lastFn, lastSlot = fn, s
+	r := &Run{c: c, scheduler: scheduler, start: time.Now(), sent: sent}
+	fns := plan.Functions()
+	r.names = make([]string, len(fns))
+	r.funcs = make([]*graph.Function, len(fns))
+	r.totals = make([]int64, len(fns))
+	r.slots = make(map[*graph.Function]int32, len(fns))
+	for k, f := range fns {
+		r.names[k], r.funcs[k], r.totals[k] = shortName(f.Func.DisplayName()), f.Func, int64(f.Calls)
+		r.slots[f.Func] = int32(k)
 	}
 	r.shards = make([]shard, min(max(workers, 1), maxShards))
 	for k := range r.shards {
@@ -165,9 +124,7 @@ func (c *Collector) Begin(plan *graph.Plan, scheduler string, workers int, sent 
 		// other shards', written by other goroutines.
 		n := len(r.names)
 		r.shards[k].counts = make([]fnCount, n+2)[1 : 1+n : 1+n]
-		r.shards[k].pend = make([]fnPending, n+6)[3 : 3+n : 3+n]
 	}
-	r.owned = workers >= 1 && workers <= maxShards
 	r.plan.Store(plan)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -196,42 +153,75 @@ func (r *Run) shard(worker int) *shard {
 	return &r.shards[worker%len(r.shards)]
 }
 
-// owns reports whether worker has a shard of its own, where it may note untimed tasks without
-// synchronising.
-func (r *Run) owns(worker int) bool {
-	return r.owned && worker >= 0 && worker < len(r.shards)
+// slotOf is the function slot of task i of plan (not nil), -1 for data.
+func (r *Run) slotOf(plan *graph.Plan, i int32) int32 {
+	return r.slotOfFunc(plan.Task(i).Func())
+}
+
+func (r *Run) slotOfFunc(fn *graph.Function) int32 {
+	if fn == nil {
+		return -1
+	}
+	if len(r.funcs) <= 8 {
+		for k, f := range r.funcs {
+			if f == fn {
+				return int32(k)
+			}
+		}
+		return -1
+	}
+	if k, ok := r.slots[fn]; ok {
+		return k
+	}
+	return -1
+}
+
+// slot is task i's function slot, -1 for data or once the run finished.
+func (r *Run) slot(i int32) int32 {
+	if p := r.plan.Load(); p != nil {
+		return r.slotOf(p, i)
+	}
+	return -1
 }
 
 // TaskStarted records that task i started on worker.
 func (r *Run) TaskStarted(i int32, worker int) {
-	f := r.fnOf[i]
+	f := r.slot(i)
 	if f < 0 {
 		return
 	}
 	s := r.shard(worker)
 	s.mu.Lock()
-	if r.owns(worker) {
-		s.publish()
-	}
 	s.counts[f].started++
 	s.mu.Unlock()
 }
 
-// TaskStartedUntimed records that task i, which will not be timed, started on worker (see
-// schedulers.SampledObserver): calls for one worker are not concurrent. It synchronises with
-// nothing when the worker owns its shard.
-func (r *Run) TaskStartedUntimed(i int32, worker int) {
-	f := r.fnOf[i]
-	if f < 0 {
+// TasksUntimed records that tasks, which ran on worker untimed (see schedulers.SampledObserver),
+// succeeded: they are counted, with no duration and no bar in the task stream. One lock for
+// the batch.
+func (r *Run) TasksUntimed(worker int, tasks []int32) {
+	p := r.plan.Load()
+	if p == nil || len(tasks) == 0 {
 		return
 	}
-	if !r.owns(worker) {
-		r.TaskStarted(i, worker)
-		return
+	s := r.shard(worker)
+	var (
+		last *graph.Function
+		f    int32 = -1
+	)
+	s.mu.Lock()
+	for _, i := range tasks {
+		// Neighbouring tasks mostly share a function: no lookup.
+		if fn := p.Task(i).Func(); fn != last {
+			last, f = fn, r.slotOfFunc(fn)
+		}
+		if f >= 0 {
+			s.counts[f].started++
+			s.counts[f].done++
+		}
 	}
-	s := &r.shards[worker]
-	s.pend[f].started++
-	s.npend++
+	s.done += int64(len(tasks))
+	s.mu.Unlock()
 }
 
 // TaskFinished records that task i, started on worker, finished after elapsed, with err.
@@ -250,11 +240,8 @@ func (r *Run) TaskDone(i int32, worker int, start time.Time, elapsed time.Durati
 		from = start.Sub(r.c.epoch)
 	}
 	s := r.shard(worker)
-	f := r.fnOf[i]
+	f := r.slot(i)
 	s.mu.Lock()
-	if r.owns(worker) {
-		s.publish()
-	}
 	s.done++
 	if f >= 0 {
 		fc := &s.counts[f]
@@ -267,7 +254,7 @@ func (r *Run) TaskDone(i int32, worker int, start time.Time, elapsed time.Durati
 			fc.buckets[bucketOf(elapsed)]++
 		}
 	}
-	s.ring[s.seq%ringSize] = record{task: i, worker: int32(worker), failed: err != nil, start: int64(from), dur: int64(elapsed)}
+	s.ring[s.seq%ringSize] = record{task: i, worker: int32(worker), fn: f, failed: err != nil, start: int64(from), dur: int64(elapsed)}
 	s.seq++
 	s.mu.Unlock()
 	if err != nil {
@@ -275,34 +262,22 @@ func (r *Run) TaskDone(i int32, worker int, start time.Time, elapsed time.Durati
 	}
 }
 
-// TaskUntimed records that task i, started on worker by TaskStartedUntimed, finished with err.
-// It is counted but has no duration and no bar in the task stream. It synchronises with
-// nothing when the worker owns its shard (but to note a failure).
+// TaskUntimed records that task i, which ran on worker untimed and was reported started
+// (TaskStarted), finished with err: it is counted, with no duration and no bar in the task
+// stream.
 func (r *Run) TaskUntimed(i int32, worker int, err error) {
-	f := r.fnOf[i]
-	if r.owns(worker) {
-		s := &r.shards[worker]
-		if f >= 0 {
-			if err != nil {
-				s.pend[f].failed++
-			} else {
-				s.pend[f].done++
-			}
-			s.npend++
+	f := r.slot(i)
+	s := r.shard(worker)
+	s.mu.Lock()
+	s.done++
+	if f >= 0 {
+		if err != nil {
+			s.counts[f].failed++
+		} else {
+			s.counts[f].done++
 		}
-	} else {
-		s := r.shard(worker)
-		s.mu.Lock()
-		s.done++
-		if f >= 0 {
-			if err != nil {
-				s.counts[f].failed++
-			} else {
-				s.counts[f].done++
-			}
-		}
-		s.mu.Unlock()
 	}
+	s.mu.Unlock()
 	if err != nil {
 		r.failed(i, worker, err)
 	}
@@ -310,11 +285,11 @@ func (r *Run) TaskUntimed(i int32, worker int, err error) {
 
 func (r *Run) failed(i int32, worker int, err error) {
 	fl := Failure{Worker: worker, Error: err.Error(), AtMs: time.Since(r.c.epoch).Milliseconds()}
-	if f := r.fnOf[i]; f >= 0 {
-		fl.Func = r.names[f]
-	}
 	if p := r.plan.Load(); p != nil {
 		fl.Key = string(p.Task(i).Key())
+		if f := r.slotOf(p, i); f >= 0 {
+			fl.Func = r.names[f]
+		}
 	}
 	var te *graph.TaskError
 	if errors.As(err, &te) {
@@ -329,15 +304,9 @@ func (r *Run) failed(i int32, worker int, err error) {
 	c.failures = append(c.failures, fl)
 }
 
-// Finish records that the computation ended, with err (nil when it succeeded). The
-// scheduler's workers have returned: what they had not published yet is.
+// Finish records that the computation ended, with err (nil when it succeeded), once the
+// scheduler has returned and reported every task.
 func (r *Run) Finish(err error) {
-	for k := range r.shards {
-		s := &r.shards[k]
-		s.mu.Lock()
-		s.publish()
-		s.mu.Unlock()
-	}
 	r.end.Store(&runEnd{at: time.Now(), err: err})
 	r.plan.Store(nil) // keys of the stream are no longer shown; the graph's data may go
 }

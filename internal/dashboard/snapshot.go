@@ -87,7 +87,7 @@ func (c *Collector) Snapshot(cur *Cursor) *Snapshot {
 					}
 					span := TaskSpan{ID: uint64(no)<<40 | q, Worker: int(rec.worker), StartMs: float64(rec.start) / 1e6,
 						DurMs: float64(rec.dur) / 1e6, Failed: rec.failed}
-					if f := r.fnOf[rec.task]; f >= 0 {
+					if f := rec.fn; f >= 0 {
 						span.Func = r.names[f]
 					}
 					if plan != nil {

@@ -37,6 +37,7 @@ func (Scheduler) Execute(ctx context.Context, job *schedulers.Job) error {
 }
 
 func execute(ctx context.Context, job *schedulers.Job) error {
+	defer job.Report(0) // the untimed tasks the observer has not heard of
 	plan := job.Plan
 	tracker := graph.NewTracker(plan)
 	done := ctx.Done()

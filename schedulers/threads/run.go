@@ -133,6 +133,13 @@ func (r *run) work(w int, holds bool) bool {
 	r.mu.Lock()
 	for !r.stopped {
 		if r.ready.Len() == 0 {
+			if r.job.Unreported(w) {
+				// The observer hears of the untimed tasks this worker ran before it waits.
+				r.mu.Unlock()
+				r.job.Report(w)
+				r.mu.Lock()
+				continue
+			}
 			if holds {
 				r.budget.release()
 				holds = false
@@ -170,6 +177,7 @@ func (r *run) work(w int, holds bool) bool {
 		r.finish(i)
 	}
 	r.mu.Unlock()
+	r.job.Report(w)
 	return holds
 }
 
