@@ -42,7 +42,13 @@ func Register(mux *http.ServeMux, src Source, guard func(http.Handler) http.Hand
 	mux.Handle("GET /metrics", guard(MetricsHandler(src)))
 }
 
-// serveEvents sends a snapshot every Interval until the browser goes away.
+// IdleInterval is how often /events sends a snapshot while nothing happens: no computation
+// running, no task finished, nothing new since the last one sent. The page's clock and memory
+// figures still move, and a browser left open costs next to nothing.
+const IdleInterval = 2 * time.Second
+
+// serveEvents sends a snapshot every Interval (every IdleInterval while nothing happens) until
+// the browser goes away.
 func serveEvents(w http.ResponseWriter, r *http.Request, src Source) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
@@ -53,21 +59,30 @@ func serveEvents(w http.ResponseWriter, r *http.Request, src Source) {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
-	var cur Cursor
+	var (
+		cur      Cursor
+		last     activity
+		lastSent time.Time
+	)
 	tick := time.NewTicker(Interval)
 	defer tick.Stop()
 	enc := json.NewEncoder(w)
 	for {
-		if _, err := w.Write([]byte("data: ")); err != nil {
-			return
+		snap := src.Snapshot(&cur)
+		now := activityOf(snap)
+		if now.busy() || now != last || time.Since(lastSent) >= IdleInterval-Interval/2 {
+			if _, err := w.Write([]byte("data: ")); err != nil {
+				return
+			}
+			if err := enc.Encode(snap); err != nil { // Encode ends the line
+				return
+			}
+			if _, err := w.Write([]byte("\n")); err != nil {
+				return
+			}
+			flusher.Flush()
+			last, lastSent = now, time.Now()
 		}
-		if err := enc.Encode(src.Snapshot(&cur)); err != nil { // Encode ends the line
-			return
-		}
-		if _, err := w.Write([]byte("\n")); err != nil {
-			return
-		}
-		flusher.Flush()
 		select {
 		case <-r.Context().Done():
 			return
@@ -75,6 +90,33 @@ func serveEvents(w http.ResponseWriter, r *http.Request, src Source) {
 		}
 	}
 }
+
+// activity is what changes in a snapshot when something happens.
+type activity struct {
+	running, streamed, queued            int
+	computations, lastComputation, fails int
+	done, failed                         int64
+}
+
+func activityOf(s *Snapshot) activity {
+	a := activity{streamed: len(s.Stream), queued: s.Queued, computations: len(s.Computations), fails: len(s.Failures)}
+	for _, c := range s.Computations {
+		if c.State == "running" {
+			a.running++
+		}
+		a.done += c.Done
+		a.failed += c.Failed
+		a.lastComputation = max(a.lastComputation, c.ID)
+	}
+	for _, w := range s.Workers {
+		a.done += w.Done
+		a.running += int(w.Running)
+	}
+	return a
+}
+
+// busy reports whether a computation runs or tasks finished.
+func (a activity) busy() bool { return a.running > 0 || a.streamed > 0 || a.queued > 0 }
 
 // TokenCookie is the cookie the dashboard sets once a browser has shown the token.
 const TokenCookie = "lazygraph_token"

@@ -204,6 +204,22 @@
     }
   }
 
+  // The task stream is drawn incrementally: each bar is made once, placed in a group of bars
+  // whose time origin is fixed, and the group slides left as time passes (one attribute per
+  // snapshot). Bars are placed again only when the scale or the lanes change: the window
+  // grows by steps, not continuously. A snapshot costs the browser its new bars, not all of them.
+  const WINDOWS = [2000, 5000, 10000, 20000, 30000, WINDOW_MS];
+  const bars = new Map();       // span id -> its rect
+  const view = { win: 0, width: 0, lanes: "", origin: 0, k: 0, laneH: 0, row: null, group: null, grid: null };
+
+  function placeBar(r, sp) {
+    const k = view.row.get(sp.w);
+    r.setAttribute("x", (sp.s - view.origin) * view.k);
+    r.setAttribute("width", Math.max(sp.d * view.k, 2));
+    r.setAttribute("y", 6 + k * view.laneH + 2);
+    r.setAttribute("height", view.laneH - 4);
+  }
+
   function renderStream(s) {
     for (const sp of s.stream) spans.set(sp.id, sp);
     const oldest = s.now_ms - WINDOW_MS;
@@ -212,58 +228,90 @@
       if (sp.s + sp.d < oldest) spans.delete(id);
       else first = Math.min(first, sp.s);
     }
-    // The window: the last minute, or less when the stream is younger, with a margin.
-    const win = Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, (s.now_ms - first) * 1.1));
-    const from = s.now_ms - win;
     if (spans.size > MAX_SPANS) {
       const extra = spans.size - MAX_SPANS;
       let k = 0;
       for (const id of spans.keys()) { if (k++ >= extra) break; spans.delete(id); }
     }
+    for (const [id, r] of bars) {
+      if (!spans.has(id)) { r.remove(); bars.delete(id); }
+    }
+    // The window: the last minute, or less when the stream is younger, with a margin.
+    const age = (s.now_ms - first) * 1.1;
+    const win = WINDOWS.find((w) => w >= age) || WINDOW_MS;
+    const from = s.now_ms - win;
     const svg = $("stream");
     const width = svg.clientWidth || 800;
     const lanes = new Set(s.workers.map((w) => w.id));
     for (const sp of spans.values()) lanes.add(sp.w);
     const order = [...lanes].sort((a, b) => a - b);
-    const laneH = Math.max(14, Math.min(28, 220 / Math.max(order.length, 1)));
     const left = 74, top = 6, axis = 18;
+    const laneH = Math.max(14, Math.min(28, 220 / Math.max(order.length, 1)));
     const height = top + order.length * laneH + axis;
-    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
-    svg.style.height = height + "px";
-    const x = (ms) => left + (width - left - 8) * (ms - from) / win;
-    const row = new Map(order.map((w, k) => [w, k]));
-    const frag = document.createDocumentFragment();
-    const add = (tag, attrs, text) => {
+    const make = (tag, attrs, text) => {
       const e = document.createElementNS(SVGNS, tag);
       for (const k in attrs) e.setAttribute(k, attrs[k]);
       if (text != null) e.textContent = text;
-      frag.appendChild(e);
       return e;
     };
+    const relayout = view.group === null || win !== view.win || width !== view.width || order.join() !== view.lanes;
+    if (relayout) {
+      view.win = win; view.width = width; view.lanes = order.join(); view.laneH = laneH;
+      view.origin = from; view.k = (width - left - 8) / win;
+      view.row = new Map(order.map((w, k) => [w, k]));
+      svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+      svg.style.height = height + "px";
+      const defs = make("defs", {});
+      const clip = make("clipPath", { id: "stream-clip" });
+      clip.appendChild(make("rect", { x: left, y: 0, width: Math.max(width - left - 8, 0), height: height }));
+      defs.appendChild(clip);
+      view.grid = make("g", {});
+      const labels = make("g", {});
+      for (const [w, k] of view.row) {
+        labels.appendChild(make("text", { x: 8, y: top + k * laneH + laneH / 2 + 4, class: "lane-label" }, "worker " + w));
+      }
+      const clipped = make("g", { "clip-path": "url(#stream-clip)" });
+      view.group = make("g", {});
+      clipped.appendChild(view.group);
+      for (const [id, sp] of spans) {
+        let r = bars.get(id);
+        if (!r) { r = newBar(make, sp); bars.set(id, r); }
+        placeBar(r, sp);
+        view.group.appendChild(r);
+      }
+      svg.replaceChildren(defs, view.grid, labels, clipped);
+    } else {
+      const frag = document.createDocumentFragment();
+      for (const sp of s.stream) {
+        if (!spans.has(sp.id) || bars.has(sp.id)) continue;
+        const r = newBar(make, sp);
+        placeBar(r, sp);
+        bars.set(sp.id, r);
+        frag.appendChild(r);
+      }
+      view.group.appendChild(frag);
+    }
+    view.group.setAttribute("transform", "translate(" + (left + (view.origin - from) * view.k) + ",0)");
+    // The time axis: a few lines and labels, redrawn.
+    const x = (ms) => left + (width - left - 8) * (ms - from) / win;
     const steps = [100, 200, 250, 500, 1000, 2000, 5000, 10000, 15000];
     const step = steps.find((st) => win / st <= 8) || 10000;
+    const grid = document.createDocumentFragment();
     for (let t = 0; t <= win; t += step) {
       const gx = x(s.now_ms - t);
-      add("line", { x1: gx, x2: gx, y1: top, y2: top + order.length * laneH, class: "grid" });
-      add("text", { x: gx, y: height - 4, "text-anchor": t === 0 ? "end" : "middle", class: "axis" },
-        t === 0 ? "now" : "−" + (step < 1000 ? (t / 1000).toFixed(1) : t / 1000) + " s");
+      grid.appendChild(make("line", { x1: gx, x2: gx, y1: top, y2: top + order.length * laneH, class: "grid" }));
+      grid.appendChild(make("text", { x: gx, y: height - 4, "text-anchor": t === 0 ? "end" : "middle", class: "axis" },
+        t === 0 ? "now" : "−" + (step < 1000 ? (t / 1000).toFixed(1) : t / 1000) + " s"));
     }
+    view.grid.replaceChildren(grid);
     $("stream-hint").textContent = "one bar per task, a lane per worker, last " + dur(win);
-    for (const [w, k] of row) {
-      add("text", { x: 8, y: top + k * laneH + laneH / 2 + 4, class: "lane-label" }, "worker " + w);
-    }
-    let n = 0;
-    for (const sp of spans.values()) {
-      const k = row.get(sp.w);
-      const x0 = Math.max(x(sp.s), left);
-      const w = Math.max(x(sp.s + sp.d) - x0, 2);
-      const r = add("rect", { x: x0, y: top + k * laneH + 2, width: w, height: laneH - 4, rx: 2,
-        fill: colourOf(sp.f), class: sp.x ? "task failed" : "task" });
-      r.dataset.id = sp.id;
-      n++;
-    }
-    svg.replaceChildren(frag);
-    svg.dataset.bars = n;
+    svg.dataset.bars = bars.size;
+  }
+
+  function newBar(make, sp) {
+    const r = make("rect", { rx: 2, fill: colourOf(sp.f), class: sp.x ? "task failed" : "task" });
+    r.dataset.id = sp.id;
+    return r;
   }
 
   function showTip(ev) {
