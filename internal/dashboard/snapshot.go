@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// maxStream is about how many finished tasks one snapshot carries at most.
-const maxStream = 400
+// maxStream is about how many finished tasks one snapshot carries at most: under a flood of
+// short tasks, 400 bars a second are more than a person can follow, and each costs the browser.
+const maxStream = 100
 
 // streamWindow is how far back the task stream reaches.
 const streamWindow = 90 * time.Second

@@ -3,7 +3,7 @@
 (function () {
   const WINDOW_MS = 60000;      // the task stream shows at most the last minute
   const MIN_WINDOW_MS = 2000;   // and zooms in on shorter histories
-  const MAX_SPANS = 1500;       // bars kept at most
+  const MAX_SPANS = 600;        // bars kept at most (each costs the browser)
   const PALETTE = ["#5eb1ff", "#3ecf8e", "#f5b942", "#c58bff", "#ff8a5c", "#4dd4d4",
     "#ff6fb5", "#a3d65c", "#8f9cff", "#e6d25a", "#5ce0a0", "#ff9e9e"];
   const SVGNS = "http://www.w3.org/2000/svg";
@@ -50,6 +50,21 @@
     return e;
   }
   function td(text, cls) { return el("td", cls, text); }
+  // setText and sync touch the page only where a snapshot changed something: an unchanged
+  // element costs the browser no layout and no paint.
+  function setText(id, text) {
+    const e = $(id);
+    if (e.textContent !== text) e.textContent = text;
+  }
+  function sync(parent, nodes) {
+    const old = parent.children;
+    nodes.forEach((n, k) => {
+      const o = old[k];
+      if (!o) parent.appendChild(n);
+      else if (!o.isEqualNode(n)) o.replaceWith(n);
+    });
+    while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+  }
 
   // rate is a smoothed tasks-per-second figure from successive done counts.
   function rate(state, done, now) {
@@ -88,24 +103,24 @@
       }
     }
     const par = Math.max(workers, 1);
-    $("t-done").textContent = count(done);
-    $("t-total").textContent = total ? "of " + count(total) + " (" + Math.floor(100 * done / total) + "%)" : "";
+    setText("t-done", count(done));
+    setText("t-total", total ? "of " + count(total) + " (" + Math.floor(100 * done / total) + "%)" : "");
     const r = rate(totalRate, done + failed, performance.now());
-    $("t-rate").textContent = r ? count(Math.round(r)) : (remaining ? "…" : "–");
-    $("t-eta").textContent = remaining === 0 ? (total ? "done" : "–") : (etaKnown ? dur(etaMs / par) : "…");
-    $("t-running").textContent = count(running);
-    $("t-workers").textContent = workers + (workers === 1 ? " worker" : " workers");
-    $("t-failed").textContent = count(failed);
+    setText("t-rate", r ? count(Math.round(r)) : (remaining ? "…" : "–"));
+    setText("t-eta", remaining === 0 ? (total ? "done" : "–") : (etaKnown ? dur(etaMs / par) : "…"));
+    setText("t-running", count(running));
+    setText("t-workers", workers + (workers === 1 ? " worker" : " workers"));
+    setText("t-failed", count(failed));
     $("t-failed").classList.toggle("nonzero", failed > 0);
-    $("t-rss").textContent = bytes(s.process.rss);
-    $("t-heap").textContent = "heap " + bytes(s.process.heap_bytes) + " · " + s.process.goroutines + " goroutines";
-    $("t-cpu").textContent = s.process.cpu >= 0 ? s.process.cpu.toFixed(2) : "–";
+    setText("t-rss", bytes(s.process.rss));
+    setText("t-heap", "heap " + bytes(s.process.heap_bytes) + " · " + s.process.goroutines + " goroutines");
+    setText("t-cpu", s.process.cpu >= 0 ? s.process.cpu.toFixed(2) : "–");
     return par;
   }
 
   function renderFunctions(s, par) {
     const body = $("functions").tBodies[0];
-    body.replaceChildren();
+    const rows = [];
     const now = performance.now();
     for (const f of s.functions) {
       const tr = el("tr");
@@ -138,14 +153,15 @@
       if (left === 0) etaCell.classList.add("state-done");
       tr.append(etaCell);
       tr.dataset.percent = pct;
-      body.appendChild(tr);
+      rows.push(tr);
     }
+    sync(body, rows);
     $("functions-empty").hidden = s.functions.length > 0;
   }
 
   function renderWorkers(s) {
     const body = $("workers").tBodies[0];
-    body.replaceChildren();
+    const rows = [];
     let maxHeld = 0;
     for (const w of s.workers) maxHeld = Math.max(maxHeld, w.held_bytes);
     // Threads and synchronous keep values in this process; worker processes report what they hold.
@@ -159,14 +175,15 @@
       if (maxHeld > 0) cell.appendChild(bar([["running", w.held_bytes, "var(--accent)"]], maxHeld));
       else cell.append(el("span", "hint", inProcess ? "kept in this process" : "none held"));
       tr.append(cell, td(bytes(w.rss), "num"), td(w.cpu >= 0 ? w.cpu.toFixed(2) : "–", "num"));
-      body.appendChild(tr);
+      rows.push(tr);
     }
+    sync(body, rows);
     $("workers-empty").hidden = s.workers.length > 0;
   }
 
   function renderComputations(s) {
     const body = $("computations").tBodies[0];
-    body.replaceChildren();
+    const rows = [];
     for (const c of [...s.computations].reverse()) {
       const tr = el("tr");
       const state = td(c.state, "state-" + c.state);
@@ -174,34 +191,37 @@
       const end = c.end_ms || s.now_ms;
       tr.append(td(String(c.id)), td(c.client, "name"), td(c.scheduler), state, td(count(c.tasks), "num"),
         td(count(c.done), "num"), td(count(c.failed), "num"), td(dur(end - c.start_ms), "num"));
-      body.appendChild(tr);
+      rows.push(tr);
     }
+    sync(body, rows);
     $("computations-empty").hidden = s.computations.length > 0;
   }
 
   function renderFailures(s) {
     const list = $("failures");
-    list.replaceChildren();
+    const items = [];
     for (const f of [...s.failures].reverse()) {
       const li = el("li");
       const head = el("div");
       head.append(el("span", "key", f.key || "(no key)"), el("span", "meta", "  " + f.function + " · " + (f.worker_name || "worker " + f.worker)));
       li.append(head, el("div", "err", f.error));
-      list.appendChild(li);
+      items.push(li);
     }
+    sync(list, items);
     $("failures-empty").hidden = s.failures.length > 0;
   }
 
   function renderLegend() {
     const legend = $("legend");
-    legend.replaceChildren();
+    const items = [];
     for (const [name, colour] of colours) {
       const item = el("span");
       const chip = el("i", "sw");
       chip.style.background = colour;
       item.append(chip, name);
-      legend.appendChild(item);
+      items.push(item);
     }
+    sync(legend, items);
   }
 
   // The task stream is drawn incrementally: each bar is made once, placed in a group of bars
@@ -292,20 +312,22 @@
       view.group.appendChild(frag);
     }
     view.group.setAttribute("transform", "translate(" + (left + (view.origin - from) * view.k) + ",0)");
-    // The time axis: a few lines and labels, redrawn.
-    const x = (ms) => left + (width - left - 8) * (ms - from) / win;
-    const steps = [100, 200, 250, 500, 1000, 2000, 5000, 10000, 15000];
-    const step = steps.find((st) => win / st <= 8) || 10000;
-    const grid = document.createDocumentFragment();
-    for (let t = 0; t <= win; t += step) {
-      const gx = x(s.now_ms - t);
-      grid.appendChild(make("line", { x1: gx, x2: gx, y1: top, y2: top + order.length * laneH, class: "grid" }));
-      grid.appendChild(make("text", { x: gx, y: height - 4, "text-anchor": t === 0 ? "end" : "middle", class: "axis" },
-        t === 0 ? "now" : "−" + (step < 1000 ? (t / 1000).toFixed(1) : t / 1000) + " s"));
+    if (relayout) {
+      // The time axis: lines and labels at fixed distances from now, drawn with the layout.
+      const x = (ms) => left + (width - left - 8) * (ms - from) / win;
+      const steps = [100, 200, 250, 500, 1000, 2000, 5000, 10000, 15000];
+      const step = steps.find((st) => win / st <= 8) || 10000;
+      const grid = document.createDocumentFragment();
+      for (let t = 0; t <= win; t += step) {
+        const gx = x(s.now_ms - t);
+        grid.appendChild(make("line", { x1: gx, x2: gx, y1: top, y2: top + order.length * laneH, class: "grid" }));
+        grid.appendChild(make("text", { x: gx, y: height - 4, "text-anchor": t === 0 ? "end" : "middle", class: "axis" },
+          t === 0 ? "now" : "−" + (step < 1000 ? (t / 1000).toFixed(1) : t / 1000) + " s"));
+      }
+      view.grid.replaceChildren(grid);
     }
-    view.grid.replaceChildren(grid);
-    $("stream-hint").textContent = "one bar per task, a lane per worker, last " + dur(win);
-    svg.dataset.bars = bars.size;
+    setText("stream-hint", "one bar per task, a lane per worker, last " + dur(win));
+    if (svg.dataset.bars !== String(bars.size)) svg.dataset.bars = bars.size;
   }
 
   function newBar(make, sp) {
@@ -329,9 +351,9 @@
 
   function render(s) {
     last = s;
-    $("title").textContent = s.title || "";
+    setText("title", s.title || "");
     const lastRun = s.computations.length ? s.computations[s.computations.length - 1] : null;
-    $("scheduler").textContent = s.scheduler || (lastRun ? lastRun.scheduler + " · idle" : "idle");
+    setText("scheduler", s.scheduler || (lastRun ? lastRun.scheduler + " · idle" : "idle"));
     for (const f of s.functions) colourOf(f.name);
     const workers = s.workers.filter((w) => w.running > 0 || w.done > 0 || w.queued > 0).length || s.workers.length;
     const par = renderTiles(s, workers);
