@@ -38,6 +38,7 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 	snap := &Snapshot{Title: c.title, Scheduler: c.scheduler, Epoch: c.epoch.UnixMilli(), Now: c.ms(now),
 		Process: c.proc.sample(), Queued: tel.Queued}
 	byName := map[string]int{}
+	readable := names{}
 	for _, j := range tel.Jobs {
 		comp := Computation{ID: int(j.ID), Client: j.Client, Scheduler: c.scheduler, State: "running",
 			StartMs: c.ms(j.Start)}
@@ -54,7 +55,7 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 			comp.Tasks += f.Total
 			comp.Done += f.Done
 			comp.Failed += f.Failed
-			name := shortName(f.Name)
+			name := readable.of(f.Name)
 			k, ok := byName[name]
 			if !ok {
 				k = len(snap.Functions)
@@ -89,7 +90,7 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 	}
 	for _, f := range tel.Failures {
 		snap.Failures = append(snap.Failures, Failure{Key: fmt.Sprintf("computation %d, task %d", f.Job, f.Task),
-			Func: shortName(f.Func), WorkerName: f.Worker, Error: f.Message, AtMs: c.ms(f.At)})
+			Func: readable.of(f.Func), WorkerName: f.Worker, Error: f.Message, AtMs: c.ms(f.At)})
 	}
 	if cur != nil {
 		stream := tel.Stream
@@ -97,7 +98,7 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 			stream = stream[len(stream)-maxStream:]
 		}
 		for _, r := range stream {
-			snap.Stream = append(snap.Stream, TaskSpan{ID: r.Seq, Worker: int(r.Worker), Func: shortName(r.Func),
+			snap.Stream = append(snap.Stream, TaskSpan{ID: r.Seq, Worker: int(r.Worker), Func: readable.of(r.Func),
 				StartMs: float64(r.Start.Sub(c.epoch)) / 1e6, DurMs: float64(r.Elapsed) / 1e6, Failed: r.Failed})
 		}
 		if cur.seen == nil {
