@@ -23,9 +23,10 @@ const EnvDashboard = "LAZYGRAPH_DASHBOARD"
 //
 // The cost while computing is a few counter updates per task. On synchronous and threads, once a
 // worker has run 16 tasks shorter than 64µs in a row, it times only a sample of them (one in up
-// to 64) and counts the others in counters of its own, published with the next timed task: the
-// counts stay exact, durations and the task stream come from the timed tasks, and two clock
-// reads per task are spared. A snapshot is taken only when a browser asks, a few times a second.
+// to 64) and reports the others after they ran, in batches of its own, counted under one lock
+// per batch: the counts stay exact, durations and the task stream come from the timed tasks,
+// and two clock reads per task are spared. A snapshot is taken only when a browser asks, three
+// times a second while something happens, and the page redraws only what changed.
 func WithDashboard(addr string) Option {
 	return func(s *settings) {
 		s.dashboard = addr
