@@ -240,7 +240,9 @@
     r.setAttribute("height", view.laneH - 4);
   }
 
-  function renderStream(s) {
+  // width is the stream's, read before the snapshot changed the page (reading it after would
+  // make the browser lay the page out twice).
+  function renderStream(s, width) {
     for (const sp of s.stream) spans.set(sp.id, sp);
     const oldest = s.now_ms - WINDOW_MS;
     let first = s.now_ms;
@@ -261,7 +263,6 @@
     const win = WINDOWS.find((w) => w >= age) || WINDOW_MS;
     const from = s.now_ms - win;
     const svg = $("stream");
-    const width = svg.clientWidth || 800;
     const lanes = new Set(s.workers.map((w) => w.id));
     for (const sp of spans.values()) lanes.add(sp.w);
     const order = [...lanes].sort((a, b) => a - b);
@@ -351,6 +352,7 @@
 
   function render(s) {
     last = s;
+    const width = $("stream").clientWidth || 800;
     setText("title", s.title || "");
     const lastRun = s.computations.length ? s.computations[s.computations.length - 1] : null;
     setText("scheduler", s.scheduler || (lastRun ? lastRun.scheduler + " · idle" : "idle"));
@@ -362,7 +364,7 @@
     renderComputations(s);
     renderFailures(s);
     renderLegend();
-    renderStream(s);
+    renderStream(s, width);
     document.body.dataset.snapshots = String((Number(document.body.dataset.snapshots) || 0) + 1);
   }
 
@@ -381,7 +383,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     $("stream").addEventListener("mousemove", showTip);
     $("stream").addEventListener("mouseleave", () => { $("tip").hidden = true; });
-    window.addEventListener("resize", () => { if (last) renderStream({ ...last, stream: [] }); });
+    window.addEventListener("resize", () => { if (last) renderStream({ ...last, stream: [] }, $("stream").clientWidth || 800); });
     connect();
   });
 })();
