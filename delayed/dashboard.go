@@ -25,8 +25,8 @@ const EnvDashboard = "LAZYGRAPH_DASHBOARD"
 // worker has run 16 tasks shorter than 64µs in a row, it times only a sample of them (one in up
 // to 64) and reports the others after they ran, in batches of its own, counted under one lock
 // per batch: the counts stay exact, durations and the task stream come from the timed tasks,
-// and two clock reads per task are spared. A snapshot is taken only when a browser asks, three
-// times a second while something happens, and the page redraws only what changed.
+// and two clock reads per task are spared. A snapshot is taken only when a browser asks, twice
+// a second while something happens, and the page redraws only what changed.
 func WithDashboard(addr string) Option {
 	return func(s *settings) {
 		s.dashboard = addr

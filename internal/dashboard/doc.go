@@ -4,7 +4,7 @@
 // delayed (every scheduler reports task starts and ends to it), or a distributed scheduler's
 // coordinator. [Register] adds the dashboard's routes to an http.ServeMux: the page and its
 // embedded script and style ("/", "/assets/"), a server-sent event stream of snapshots
-// ("/events", three a second while something happens, one every two seconds otherwise), one
+// ("/events", two a second while something happens, one every two seconds otherwise), one
 // snapshot as JSON ("/api/snapshot") and "/metrics" in the Prometheus text format. Nothing is
 // fetched from the network: the page is self-contained.
 //

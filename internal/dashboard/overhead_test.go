@@ -56,8 +56,8 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// cost is one run's wall and CPU time.
-type cost struct{ wall, cpu time.Duration }
+// cost is one run's wall and CPU time, and the browser's CPU time meanwhile.
+type cost struct{ wall, cpu, browser time.Duration }
 
 // pair is two runs of the same computation, one after the other: without and with the dashboard.
 type pair struct{ without, with cost }
@@ -101,17 +101,20 @@ func ratios(ps []pair) (wall, cpu spread) {
 	return spreadOf(ws), spreadOf(cs)
 }
 
-// medians are the median wall and CPU times of one setting.
+// medians are the median wall and CPU times of one setting, and the browser's mean CPU time
+// per run (measured in 10ms ticks: only a mean over many runs says something).
 func medians(ps []pair, with bool) cost {
 	var ws, cs []float64
+	var browser time.Duration
 	for _, p := range ps {
 		c := p.without
 		if with {
 			c = p.with
 		}
 		ws, cs = append(ws, float64(c.wall)), append(cs, float64(c.cpu))
+		browser += c.browser
 	}
-	return cost{time.Duration(spreadOf(ws).median), time.Duration(spreadOf(cs).median)}
+	return cost{time.Duration(spreadOf(ws).median), time.Duration(spreadOf(cs).median), browser / time.Duration(len(ps))}
 }
 
 // loadAverage is the machine's load average over the last minute, as uptime shows it.
@@ -154,6 +157,7 @@ func TestBrowserOverhead(t *testing.T) {
 	waitFor(t, ctx, `Number(document.body.dataset.snapshots || 0) >= 1`)
 
 	const n = 100_000
+	browser := childProcesses()
 	compute := func(dash bool) cost {
 		g := wide(n)
 		opts := []delayed.Option{delayed.WithScheduler("threads")}
@@ -161,9 +165,10 @@ func TestBrowserOverhead(t *testing.T) {
 			opts = append(opts, delayed.WithDashboard(addr))
 		}
 		runtime.GC() // no run pays for the garbage of another, or of building its graph
-		c0, w0 := cpuTime(), time.Now()
+		b0, c0, w0 := processesCPU(browser), cpuTime(), time.Now()
 		v, err := g.Compute(context.Background(), opts...)
-		c := cost{time.Since(w0), cpuTime() - c0}
+		c := cost{time.Since(w0), cpuTime() - c0, 0}
+		c.browser = processesCPU(browser) - b0
 		if err != nil || v != n*(n+1)/2 {
 			t.Fatalf("Compute = %v, %v", v, err)
 		}
@@ -183,6 +188,7 @@ func TestBrowserOverhead(t *testing.T) {
 		runtime.GOMAXPROCS(0), pairs, load, loadAverage())
 	t.Logf("  wall ratio (with/without, per pair): %v; medians %v with, %v without", wall, with.wall, without.wall)
 	t.Logf("  CPU ratio (this process, per pair):  %v; medians %v with, %v without", cpu, with.cpu, without.cpu)
+	t.Logf("  chromium's CPU during a run (%d processes; mean): %v with, %v without", len(browser), with.browser, without.browser)
 	var runs [2][]cost
 	for _, p := range ps {
 		runs[0], runs[1] = append(runs[0], p.without), append(runs[1], p.with)
