@@ -43,6 +43,9 @@ func (c *Coordinator) enqueue(js *Job, i int32) {
 		c.runLocal(js, i)
 		return
 	}
+	if c.gatherHere(js, i) {
+		return
+	}
 	js.set(i, stReady)
 	if js.flags[i]&flagResources != 0 {
 		c.readyResources(js, i)

@@ -49,6 +49,8 @@ func (c *Coordinator) handle(ev event) {
 		c.kill(ev.w)
 	case evLocalDone:
 		c.onLocalDone(ev.js, ev.i, ev.v, ev.err)
+	case evGathered:
+		c.onGathered(ev)
 	case evStored:
 		c.onStore(ev.key, ev.e, ev.broadcast)
 	case evForgotten:
