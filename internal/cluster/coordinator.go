@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
@@ -278,9 +279,24 @@ func (c *Coordinator) Submit(js *Job) {
 // encodeData asks the owner for every data node some task uses.
 func (js *Job) encodeData() error {
 	g := js.Graph
+	sd, _ := js.Owner.(SmallDataOwner)
 	for a := range int32(g.Len()) {
 		if !g.IsData(a) || js.external(a) || len(g.Users(a)) == 0 {
 			continue
+		}
+		if sd != nil {
+			body, typ, ok, err := sd.SmallData(a, smallLimit)
+			if err != nil {
+				js.releaseData()
+				return &TaskFailure{Task: g.Users(a)[0], Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)}
+			}
+			if ok {
+				js.size[a] = int64(len(body))
+				if !js.holdSmall(a, body, typ) {
+					js.setEnc(a, NewEncoded(wire.Value{Body: body}, typ))
+				}
+				continue
+			}
 		}
 		e, err := js.Owner.Data(a)
 		if err != nil {
