@@ -51,10 +51,19 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Once per function, not per task: a wide graph has a million tasks of one function.
+	var last *graph.Function
+	seen := map[*graph.Function]bool{}
 	for i := range int32(j.Plan.Len()) {
-		if t := j.Plan.Task(i); !t.IsData() && t.Func().Portable() && !t.Func().Builtin() {
-			worker.RegisterTypesOf(t.Func())
+		t := j.Plan.Task(i)
+		if t.IsData() || t.Func() == last {
+			continue
 		}
+		last = t.Func()
+		if !seen[last] && last.Portable() && !last.Builtin() {
+			worker.RegisterTypesOf(last)
+		}
+		seen[last] = true
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
 	if schedulers.WantsSizes(j.Observer) {
