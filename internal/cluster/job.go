@@ -77,6 +77,7 @@ type Job struct {
 	localTotal int
 	avgNs      float64
 	samples    int
+	outliers   int // samples in a row above outlierFactor times avgNs
 	failure    error
 	failed     []TaskFailure // keep-going: the tasks that failed, in the order they did
 	skipped    []Skip        // keep-going: the tasks skipped
@@ -153,13 +154,33 @@ func (js *Job) index(key uint64) (int32, bool) {
 
 func (js *Job) stopped() bool { return js.failure != nil }
 
+// Task times that come back are averaged (avgNs) to size the chunks sent to workers. A task
+// paused while it ran (the collector stopping its world, the machine running something else)
+// reports thousands of times its fellows' time: on a loaded machine one in a few thousand
+// 60 ns incs came back at 0.1–1 ms, and each cut the chunks a hundredfold for the next few
+// dozen results, the workers then idling between messages of a few tasks. So a sample above
+// outlierFactor times the average counts as that much, unless outlierRun samples in a row are:
+// tasks that really got longer move the average within a few results.
+const (
+	outlierFactor = 4
+	outlierRun    = 3
+)
+
 func (js *Job) observe(ns int64) {
 	js.samples++
+	x := float64(ns)
 	if js.samples == 1 {
-		js.avgNs = float64(ns)
+		js.avgNs = x
 		return
 	}
-	js.avgNs = 0.8*js.avgNs + 0.2*float64(ns)
+	if limit := outlierFactor * js.avgNs; x > limit {
+		if js.outliers++; js.outliers < outlierRun {
+			x = limit
+		}
+	} else {
+		js.outliers = 0
+	}
+	js.avgNs = 0.8*js.avgNs + 0.2*x
 }
 
 // unpreferWorker moves the ready tasks preferring worker id (a worker leaving or retiring) to the
