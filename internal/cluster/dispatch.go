@@ -501,12 +501,16 @@ func (c *Coordinator) sendBatch() {
 	}
 	js, w := b.js, b.w
 	for k, i := range b.assigned {
+		js.flags[i] &^= flagSentInstead
 		send := worker.SendIfSmall
 		switch {
 		case js.flags[i]&flagOutput != 0:
 			send = worker.SendAlways
 		case c.usersAllOn(js, i, w):
 			send = worker.SendNever
+		case c.gatheredHere(js, i):
+			send = worker.SendInstead
+			js.flags[i] |= flagSentInstead
 		}
 		b.msg.Tasks[k].Send = send
 	}

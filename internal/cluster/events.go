@@ -208,6 +208,14 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 			}
 			c.output(js, i, js.enc(i))
 		}
+		if r.Sent && js.flags[i]&flagSentInstead != 0 && js.where[i] == w.id {
+			// Its worker did not keep it: the coordinator holds it.
+			js.where[i] = -1
+			js.flags[i] &^= flagUnconfirmed
+			w.heldKeys--
+			w.heldBytes -= js.size[i]
+		}
+		js.flags[i] &^= flagSentInstead
 		c.completed(js, i)
 	}
 	if len(res.Dropped) > 0 {

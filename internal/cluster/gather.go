@@ -34,6 +34,42 @@ func (in *gatherInput) body(k int) []byte {
 	return in.chunks[c][off : off+n : off+n]
 }
 
+// gatheredHere reports whether every user of task i is a gathering task the coordinator may
+// build (gatherHere), so that i's result, once back, need not stay on its worker too: it is
+// sent with worker.SendInstead. Were the gathering task sent to a worker after all, the result
+// would go with it from the coordinator.
+func (c *Coordinator) gatheredHere(js *Job, i int32) bool {
+	g := js.Graph
+	users := g.Users(i)
+	for _, u := range users {
+		if len(g.Args(u)) < gatherHereMin || js.flags[u]&flagResources != 0 || js.storeKey(u) != "" || !js.gathers(u) {
+			return false
+		}
+	}
+	return len(users) > 0
+}
+
+// gathers reports whether task i's function is the gathering builtin with an element type this
+// process knows, remembered per function.
+func (js *Job) gathers(i int32) bool {
+	g := js.Graph
+	fi := g.funcs[i]
+	if fi < 0 {
+		return false
+	}
+	if js.gatherFns == nil {
+		js.gatherFns = make([]int8, len(g.functions))
+	}
+	if js.gatherFns[fi] == 0 {
+		js.gatherFns[fi] = -1
+		f := g.Func(i)
+		if name, ok := wire.SliceOfType(f.Elem); f.Name == graph.SliceFunctionName && f.Elem != "" && ok && name == f.Result {
+			js.gatherFns[fi] = 1
+		}
+	}
+	return js.gatherFns[fi] > 0
+}
+
 // gatherHere starts building gathering task i of js at the coordinator when it holds every
 // input as a small value of the element type; false (nothing changed) when it does not.
 func (c *Coordinator) gatherHere(js *Job, i int32) bool {
@@ -42,13 +78,10 @@ func (c *Coordinator) gatherHere(js *Job, i int32) bool {
 	if len(args) < gatherHereMin || js.small.ref == nil || js.flags[i]&(flagSuspect|flagResources) != 0 || js.storeKey(i) != "" {
 		return false
 	}
+	if !js.gathers(i) {
+		return false // not a gathering task, or one of elements this process does not know (a standalone scheduler)
+	}
 	f := g.Func(i)
-	if f.Name != graph.SliceFunctionName || f.Elem == "" {
-		return false
-	}
-	if name, ok := wire.SliceOfType(f.Elem); !ok || name != f.Result {
-		return false // an element type this process does not know (a standalone scheduler)
-	}
 	elem := -1
 	for k, t := range js.small.types {
 		if t == f.Elem {

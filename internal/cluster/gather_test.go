@@ -1,13 +1,16 @@
 package cluster
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // wireOwner owns a computation whose data are wire-encoded values of one type.
@@ -139,5 +142,88 @@ func TestGatheringTaskGoesToAWorkerOtherwise(t *testing.T) {
 				t.Fatalf("got %v, want the fake worker's failure (the task was sent to it)", err)
 			}
 		})
+	}
+}
+
+// wireKept counts the results of "incw" kept on fake workers.
+var wireKept atomic.Int64
+
+// runWire runs "incw": an inc of a wire-encoded int (gather_test.go's graphs), holding its result
+// unless it was sent with worker.SendInstead.
+func (f *fakeWorker) runWire(t *worker.Task, r worker.Result) worker.Result {
+	var body []byte
+	if a := t.Args[0]; a.Key == 0 {
+		body = a.Body
+	} else if body = f.vals[a.Key]; body == nil {
+		r.Err = &wire.ErrorRecord{Message: fmt.Sprintf("value %d missing", a.Key)}
+		return r
+	}
+	x, err := wire.Decode(wire.Value{Body: body}, reflect.TypeFor[int]())
+	if err != nil {
+		r.Err = &wire.ErrorRecord{Message: err.Error()}
+		return r
+	}
+	v, _ := wire.Encode(x.(int)+1, reflect.TypeFor[int]())
+	r.Size = int64(len(v.Body))
+	if t.Send != worker.SendInstead {
+		f.vals[t.Key] = v.Body
+		wireKept.Add(1)
+	}
+	if t.Send != worker.SendNever {
+		r.Sent, r.Body = true, v.Body
+	}
+	return r
+}
+
+// Results a gathering task at the coordinator takes come back sent instead of kept on their
+// workers; the gathered value is right, and the coordinator's holder records (validated after
+// every event) say no worker holds them.
+func TestResultsGatheredHereAreNotKeptOnWorkers(t *testing.T) {
+	c := newChecked(t, Options{})
+	startFakes(t, c, 2)
+	wireKept.Store(0)
+	n := gatherHereMin + 100
+	argStart, funcs := []int32{0}, []int32{}
+	var args []int32
+	for range n { // data nodes 0..n-1, incs n..2n-1
+		funcs = append(funcs, -1)
+		argStart = append(argStart, 0)
+	}
+	for k := range n {
+		funcs = append(funcs, 0)
+		args = append(args, int32(k))
+		argStart = append(argStart, int32(len(args)))
+	}
+	for k := range n {
+		args = append(args, int32(n+k))
+	}
+	funcs = append(funcs, 1)
+	argStart = append(argStart, int32(len(args)))
+	g, err := NewGraph(argStart, args, funcs, []Function{{Name: "incw", Result: "int"},
+		{Name: graph.SliceFunctionName, Elem: "int", Result: "[]int"}}, []int32{int32(2 * n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &wireOwner{fakeOwner: *newFakeOwner(nil), typ: "int", encoded: map[int32]wire.Value{}}
+	for k := range n {
+		o.values = append(o.values, k)
+	}
+	c.Submit(&Job{Graph: g, Owner: o})
+	if err := wait(t, &o.fakeOwner); err != nil {
+		t.Fatal(err)
+	}
+	got, err := wire.Decode(o.encoded[int32(2*n)], reflect.TypeFor[[]int]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]int, n)
+	for k := range want {
+		want[k] = k + 1
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("gathered %v, want %v", got, want)
+	}
+	if n := wireKept.Load(); n != 0 {
+		t.Errorf("%d results kept on workers, want none", n)
 	}
 }

@@ -16,6 +16,7 @@ const (
 	flagLocal                         // runs at the owner
 	flagResources                     // needs resources: placed by place, never chained
 	flagUnconfirmed                   // where names a worker the value was sent to, not one that reported it
+	flagSentInstead                   // sent with worker.SendInstead: its worker keeps it only if it is large
 )
 
 // Job is one computation submitted to a coordinator.
@@ -77,7 +78,8 @@ type Job struct {
 	localTotal int
 	avgNs      float64
 	samples    int
-	outliers   int // samples in a row above outlierFactor times avgNs
+	outliers   int    // samples in a row above outlierFactor times avgNs
+	gatherFns  []int8 // per function: 1 the gathering builtin the coordinator may build, -1 not, 0 unknown yet
 	failure    error
 	failed     []TaskFailure // keep-going: the tasks that failed, in the order they did
 	skipped    []Skip        // keep-going: the tasks skipped

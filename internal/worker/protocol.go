@@ -90,6 +90,10 @@ const (
 	SendNever   Send = 0 // keep it here; the parent fetches it if ever needed
 	SendIfSmall Send = 1 // send it when its encoding is small, otherwise keep it and say how big
 	SendAlways  Send = 2 // send it whatever its size (outputs)
+	// SendInstead sends it when its encoding is small, and then does not keep it here: the
+	// parent keeps it (values a gathering task at the parent takes). A large one is kept here,
+	// as with SendIfSmall.
+	SendInstead Send = 3
 )
 
 // Task is one call to run. Its result is kept under Key until released.
