@@ -156,5 +156,8 @@ func (c *Coordinator) execute() {
 			}()
 		}
 	}
+	// Cleared, not only cut: the array's old instructions would keep their frames (a batch of
+	// thousands of tasks each) alive until overwritten.
+	clear(c.out)
 	c.out = c.out[:0]
 }

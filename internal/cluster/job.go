@@ -63,7 +63,7 @@ type Job struct {
 	extra   extraHolders
 	waiting []int32 // arguments not computed yet
 	uses    []int32 // uses of the result still to come (arguments, outputs)
-	retries []uint8
+	retries []uint8 // deaths charged to each task (suspects only), nil until the first
 	retry   map[int32]retryPlace // tasks whose attempt failed and that run again (retry.go)
 	size    []int64              // size of the encoded result, once known
 	at      []*Encoded           // values the coordinator holds, to put on workers
@@ -99,7 +99,6 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	js.where = make([]int32, n)
 	js.waiting = make([]int32, n)
 	js.uses = make([]int32, n)
-	js.retries = make([]uint8, n)
 	js.size = make([]int64, n)
 	js.fetchers = map[int32][]int32{}
 	js.fetchFrom = map[int32]int32{}
