@@ -291,7 +291,7 @@ func (js *Job) encodeData() error {
 				return &TaskFailure{Task: g.Users(a)[0], Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)}
 			}
 			if ok {
-				js.size[a] = int64(len(body))
+				js.size.set(a, int64(len(body)))
 				if !js.holdSmall(a, body, typ) {
 					js.setEnc(a, NewEncoded(wire.Value{Body: body}, typ))
 				}
@@ -303,7 +303,7 @@ func (js *Job) encodeData() error {
 			js.releaseData()
 			return &TaskFailure{Task: g.Users(a)[0], Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)}
 		}
-		js.size[a] = int64(e.Value.Size())
+		js.size.set(a, int64(e.Value.Size()))
 		// Small plain data are kept as bytes in shared chunks, not one Encoded each.
 		if e.Files == nil && e.Cleanup == nil && js.small.fits(e.Value.Body, len(e.Value.Attachments)) &&
 			js.holdSmall(a, e.Value.Body, e.Type) {

@@ -441,7 +441,7 @@ func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
 		}
 		e.Retain()
 		js.setEnc(a, e)
-		js.size[a] = int64(e.Value.Size())
+		js.size.set(a, int64(e.Value.Size()))
 		return e, nil
 	}
 	if js.Graph.IsData(a) {

@@ -81,7 +81,7 @@ func (c *Coordinator) preferred(js *Job, i int32) *Worker {
 		c.prefer[id] += bytes
 	}
 	for _, a := range args {
-		bytes := max(js.size[a], minLocalBytes)
+		bytes := max(js.size.get(a), minLocalBytes)
 		if js.external(a) {
 			for _, id := range c.storeHeld[js.key(a)] {
 				tally(id, bytes)
@@ -182,8 +182,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 			continue
 		}
 		js.observe(r.Elapsed)
-		w.heldBytes += r.Size - js.size[i]
-		js.size[i] = r.Size
+		old := js.size.get(i)
+		js.size.set(i, r.Size)
+		w.heldBytes += js.size.get(i) - old
 		if r.Stored {
 			c.tellKept(js, i)
 		}
@@ -213,7 +214,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 			js.where[i] = -1
 			js.flags[i] &^= flagUnconfirmed
 			w.heldKeys--
-			w.heldBytes -= js.size[i]
+			w.heldBytes -= js.size.get(i)
 		}
 		js.flags[i] &^= flagSentInstead
 		c.completed(js, i)
@@ -338,7 +339,7 @@ func (c *Coordinator) onLocalDone(js *Job, i int32, v *Encoded, err error) {
 		return
 	}
 	js.hold(i, v)
-	js.size[i] = int64(v.Value.Size())
+	js.size.set(i, int64(v.Value.Size()))
 	if js.flags[i]&flagOutput != 0 && !js.stopped() {
 		c.output(js, i, v)
 	}

@@ -145,7 +145,7 @@ func (c *Coordinator) onGathered(ev evGathered) {
 	c.recent.add(js.Graph.Func(i).Name, ev.ns)
 	c.tellTaskDone(js, i, 0, ev.start, ev.ns, size, nil)
 	js.hold(i, v)
-	js.size[i] = size
+	js.size.set(i, size)
 	c.tellKeep(js, i, v)
 	if js.flags[i]&flagOutput != 0 && !js.stopped() {
 		c.output(js, i, v)

@@ -61,11 +61,11 @@ type Job struct {
 	// otherwise -1. Other workers holding the value are in extra.
 	where   []int32
 	extra   extraHolders
-	waiting []int32 // arguments not computed yet
-	uses    []int32 // uses of the result still to come (arguments, outputs)
-	retries []uint8 // deaths charged to each task (suspects only), nil until the first
+	waiting []int32              // arguments not computed yet
+	uses    []int32              // uses of the result still to come (arguments, outputs)
+	retries []uint8              // deaths charged to each task (suspects only), nil until the first
 	retry   map[int32]retryPlace // tasks whose attempt failed and that run again (retry.go)
-	size    []int64              // size of the encoded result, once known
+	size    sizeList             // size of the encoded result, once known
 	at      []*Encoded           // values the coordinator holds, to put on workers
 	small   smallValues          // small results the coordinator holds (at is nil for them)
 	sentTo  []uint64             // bit per worker id: workers sent a batch of this computation
@@ -99,7 +99,7 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	js.where = make([]int32, n)
 	js.waiting = make([]int32, n)
 	js.uses = make([]int32, n)
-	js.size = make([]int64, n)
+	js.size = newSizeList(n)
 	js.fetchers = map[int32][]int32{}
 	js.fetchFrom = map[int32]int32{}
 	js.local = map[int32]*graph.ReadyQueue{}
@@ -111,7 +111,7 @@ func (js *Job) init(id uint32, keyBase uint64) {
 			js.state[i] = stDone
 			js.count[stWaiting]--
 			js.count[stDone]++
-			js.size[i] = js.Owner.DataSize(i)
+			js.size.set(i, js.Owner.DataSize(i))
 			continue
 		}
 		if g.Func(i).Local {
@@ -300,4 +300,36 @@ func (js *Job) eachSent(f func(id int32)) {
 			f(int32(k*64 + b))
 		}
 	}
+}
+
+// sizeList holds the tasks' encoded sizes in 4 bytes each (a million-task graph has two million
+// nodes); the few of 4 GiB or more are kept aside.
+type sizeList struct {
+	small []uint32
+	large map[int32]int64
+}
+
+const sizeLarge = 1<<32 - 1 // small's mark for a size kept in large
+
+func newSizeList(n int) sizeList { return sizeList{small: make([]uint32, n)} }
+
+func (s *sizeList) get(i int32) int64 {
+	if x := s.small[i]; x != sizeLarge {
+		return int64(x)
+	}
+	return s.large[i]
+}
+
+func (s *sizeList) set(i int32, n int64) {
+	n = max(n, 0)
+	if n < sizeLarge {
+		s.small[i] = uint32(n)
+		delete(s.large, i)
+		return
+	}
+	if s.large == nil {
+		s.large = map[int32]int64{}
+	}
+	s.small[i] = sizeLarge
+	s.large[i] = n
 }

@@ -22,3 +22,17 @@ func TestObserveIgnoresALonePause(t *testing.T) {
 		t.Errorf("after tasks of 1 ms in a row, the average is %.0f ns", js.avgNs)
 	}
 }
+
+func TestSizeListKeepsLargeSizesExactly(t *testing.T) {
+	s := newSizeList(3)
+	for _, n := range []int64{0, 7, 1<<32 - 2, 1 << 32, 5 << 40} {
+		s.set(1, n)
+		if got := s.get(1); got != n {
+			t.Errorf("set %d, got %d", n, got)
+		}
+	}
+	s.set(1, 3)
+	if len(s.large) != 0 || s.get(1) != 3 || s.get(0) != 0 {
+		t.Errorf("after a small size: large %v, get %d", s.large, s.get(1))
+	}
+}
