@@ -64,6 +64,7 @@ type Coordinator struct {
 	nextKey atomic.Uint64
 	super   supervisor
 	status  statusCache
+	gate    resultGate
 
 	// The loop's own.
 	workers     []*Worker // by id, ids never reused; nil or dead once gone
@@ -349,9 +350,10 @@ func (c *Coordinator) Kill(w *Worker) {
 	c.do(evWorkerKilled{w})
 }
 
-// Results hands over a worker's results.
+// Results hands over a worker's results. It waits while the coordinator has many results to
+// handle already (resultgate.go).
 func (c *Coordinator) Results(w *Worker, r *worker.Results, attachments [][]byte) {
-	c.do(evResults{w, r, attachments})
+	c.results(w, r, attachments)
 }
 
 // Values hands over values a worker sent when asked.

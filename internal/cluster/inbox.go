@@ -28,6 +28,9 @@ func (c *Coordinator) handle(ev event) {
 	switch ev := ev.(type) {
 	case evResults:
 		c.onResults(ev.w, ev.results, ev.attachments)
+	case evGatedResults:
+		c.gate.leave(len(ev.results.Items))
+		c.onResults(ev.w, ev.results, ev.attachments)
 	case evValues:
 		c.onValues(ev.w, ev.values, ev.attachments)
 	case evSubmitted:
