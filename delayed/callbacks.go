@@ -112,15 +112,19 @@ func (o *observer) TaskStarted(i int32, worker int) {
 }
 
 // tellStart tells the callbacks that hear of tasks' starts.
+// A task's description (its key, which may be built on demand) is made only when some callback
+// hears of it: a Finish callback alone costs nothing per task.
 func (o *observer) tellStart(i int32, worker int) {
-	if len(o.callbacks) == 0 {
-		return
-	}
-	info := o.info(i, worker)
+	var info TaskInfo
+	described := false
 	for _, cb := range o.callbacks {
-		if cb.TaskStart != nil {
-			cb.TaskStart(info)
+		if cb.TaskStart == nil {
+			continue
 		}
+		if !described {
+			info, described = o.info(i, worker), true
+		}
+		cb.TaskStart(info)
 	}
 }
 
@@ -143,8 +147,8 @@ func (o *observer) TaskSpan(s schedulers.TaskSpan) {
 			o.progress.funcs.finished(s.Task)
 		}
 	}
-	if len(o.callbacks) == 0 {
-		return
+	if !o.SpanSizes() {
+		return // no callback hears of tasks' ends
 	}
 	info := o.info(s.Task, s.Worker)
 	info.Elapsed, info.Err, info.Start, info.BytesIn, info.BytesOut = s.Elapsed, s.Err, s.Start, s.BytesIn, s.BytesOut

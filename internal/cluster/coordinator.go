@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/lazygraph/lazygraph/internal/wire"
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
@@ -63,6 +64,7 @@ type Coordinator struct {
 	nextKey atomic.Uint64
 	super   supervisor
 	status  statusCache
+	gate    resultGate
 
 	// The loop's own.
 	workers     []*Worker // by id, ids never reused; nil or dead once gone
@@ -278,16 +280,31 @@ func (c *Coordinator) Submit(js *Job) {
 // encodeData asks the owner for every data node some task uses.
 func (js *Job) encodeData() error {
 	g := js.Graph
+	sd, _ := js.Owner.(SmallDataOwner)
 	for a := range int32(g.Len()) {
 		if !g.IsData(a) || js.external(a) || len(g.Users(a)) == 0 {
 			continue
+		}
+		if sd != nil {
+			body, typ, ok, err := sd.SmallData(a, smallLimit)
+			if err != nil {
+				js.releaseData()
+				return &TaskFailure{Task: g.Users(a)[0], Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)}
+			}
+			if ok {
+				js.size.set(a, int64(len(body)))
+				if !js.holdSmall(a, body, typ) {
+					js.setEnc(a, NewEncoded(wire.Value{Body: body}, typ))
+				}
+				continue
+			}
 		}
 		e, err := js.Owner.Data(a)
 		if err != nil {
 			js.releaseData()
 			return &TaskFailure{Task: g.Users(a)[0], Err: fmt.Errorf("argument %d cannot be sent to a worker: %w", a, err)}
 		}
-		js.size[a] = int64(e.Value.Size())
+		js.size.set(a, int64(e.Value.Size()))
 		// Small plain data are kept as bytes in shared chunks, not one Encoded each.
 		if e.Files == nil && e.Cleanup == nil && js.small.fits(e.Value.Body, len(e.Value.Attachments)) &&
 			js.holdSmall(a, e.Value.Body, e.Type) {
@@ -333,9 +350,10 @@ func (c *Coordinator) Kill(w *Worker) {
 	c.do(evWorkerKilled{w})
 }
 
-// Results hands over a worker's results.
+// Results hands over a worker's results. It waits while the coordinator has many results to
+// handle already (resultgate.go).
 func (c *Coordinator) Results(w *Worker, r *worker.Results, attachments [][]byte) {
-	c.do(evResults{w, r, attachments})
+	c.results(w, r, attachments)
 }
 
 // Values hands over values a worker sent when asked.

@@ -13,6 +13,8 @@ import (
 const (
 	targetBatch   = 2 * time.Millisecond // work a message should carry while tasks are short
 	minBatchWork  = targetBatch / 8      // work a message carries at least, while tasks are short
+	targetQueue   = 8 * targetBatch      // work queued on a worker, while tasks are short
+	taskOverhead  = time.Microsecond     // what a task costs its worker besides its call
 	maxChunk      = 1 << 14
 	maxDepth      = 64               // chunks queued on one worker at most
 	shortTask     = time.Millisecond // tasks shorter than this are queued deeper than one chunk
@@ -155,30 +157,32 @@ func (c *Coordinator) feedHungry(js *Job) {
 
 // capacity returns the ready tasks per message and the tasks a worker may have queued. Long
 // tasks go one chunk at a time, so that no worker sits on work another could start; short ones
-// are queued about targetBatch of work deep, so that a worker never waits for the next message.
+// are queued about targetQueue of work deep, so that a worker never waits for the next message.
 func (c *Coordinator) capacity(js *Job) (chunk, limit int) {
 	if js.samples == 0 {
 		k := max(js.Chunksize, 1)
 		return k, k
 	}
+	// A task costs its worker more than its call (decoding, encoding, bookkeeping: about
+	// taskOverhead), and the chunks and queues are sized by that cost: by the calls' time alone,
+	// 60 ns incs went 16k to a message and two messages deep, and a worker ran dry while the
+	// 16k results went back and the next 16k tasks came, each stage of the round trip handling
+	// a whole chunk before the next could start.
+	avg := max(js.avgNs, float64(taskOverhead))
 	k := js.Chunksize
 	if k <= 0 {
 		// About targetBatch of work, fewer tasks when that leaves workers without any, but not
 		// below minBatchWork: spreading tiny tasks over a thousand workers costs more messages
 		// than it saves time.
-		k = int(float64(targetBatch) / max(js.avgNs, 1))
-		// Until a task of the computation has been timed, nothing says its tasks are short:
-		// spread the first ones (eight one-minute fits on two workers go four and four).
-		floor := 1
-		if js.samples > 0 {
-			floor = int(float64(minBatchWork) / max(js.avgNs, 1))
-		}
+		k = int(float64(targetBatch) / avg)
+		floor := int(float64(minBatchWork) / avg)
 		k = min(max(k, 1), maxChunk, max(1, floor, js.remaining()/(2*max(c.eligible(js), 1))))
 	}
 	if js.avgNs >= float64(shortTask) {
 		return k, k
 	}
-	depth := int(float64(targetBatch) / (float64(k) * max(js.avgNs, 1)))
+	// Queued about targetQueue of work deep: enough for the round trips of a few chunks.
+	depth := int(float64(targetQueue) / (float64(k) * avg))
 	return k, k * min(max(depth, 2), maxDepth)
 }
 
@@ -437,7 +441,7 @@ func (c *Coordinator) valueAt(js *Job, a int32) (*Encoded, error) {
 		}
 		e.Retain()
 		js.setEnc(a, e)
-		js.size[a] = int64(e.Value.Size())
+		js.size.set(a, int64(e.Value.Size()))
 		return e, nil
 	}
 	if js.Graph.IsData(a) {
@@ -497,12 +501,16 @@ func (c *Coordinator) sendBatch() {
 	}
 	js, w := b.js, b.w
 	for k, i := range b.assigned {
+		js.flags[i] &^= flagSentInstead
 		send := worker.SendIfSmall
 		switch {
 		case js.flags[i]&flagOutput != 0:
 			send = worker.SendAlways
 		case c.usersAllOn(js, i, w):
 			send = worker.SendNever
+		case c.gatheredHere(js, i):
+			send = worker.SendInstead
+			js.flags[i] |= flagSentInstead
 		}
 		b.msg.Tasks[k].Send = send
 	}

@@ -43,6 +43,9 @@ func (c *Coordinator) enqueue(js *Job, i int32) {
 		c.runLocal(js, i)
 		return
 	}
+	if c.gatherHere(js, i) {
+		return
+	}
 	js.set(i, stReady)
 	if js.flags[i]&flagResources != 0 {
 		c.readyResources(js, i)
@@ -78,7 +81,7 @@ func (c *Coordinator) preferred(js *Job, i int32) *Worker {
 		c.prefer[id] += bytes
 	}
 	for _, a := range args {
-		bytes := max(js.size[a], minLocalBytes)
+		bytes := max(js.size.get(a), minLocalBytes)
 		if js.external(a) {
 			for _, id := range c.storeHeld[js.key(a)] {
 				tally(id, bytes)
@@ -179,8 +182,9 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 			continue
 		}
 		js.observe(r.Elapsed)
-		w.heldBytes += r.Size - js.size[i]
-		js.size[i] = r.Size
+		old := js.size.get(i)
+		js.size.set(i, r.Size)
+		w.heldBytes += js.size.get(i) - old
 		if r.Stored {
 			c.tellKept(js, i)
 		}
@@ -205,6 +209,14 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 			}
 			c.output(js, i, js.enc(i))
 		}
+		if r.Sent && js.flags[i]&flagSentInstead != 0 && js.where[i] == w.id {
+			// Its worker did not keep it: the coordinator holds it.
+			js.where[i] = -1
+			js.flags[i] &^= flagUnconfirmed
+			w.heldKeys--
+			w.heldBytes -= js.size.get(i)
+		}
+		js.flags[i] &^= flagSentInstead
 		c.completed(js, i)
 	}
 	if len(res.Dropped) > 0 {
@@ -327,7 +339,7 @@ func (c *Coordinator) onLocalDone(js *Job, i int32, v *Encoded, err error) {
 		return
 	}
 	js.hold(i, v)
-	js.size[i] = int64(v.Value.Size())
+	js.size.set(i, int64(v.Value.Size()))
 	if js.flags[i]&flagOutput != 0 && !js.stopped() {
 		c.output(js, i, v)
 	}

@@ -223,6 +223,9 @@ func (f *fakeWorker) runTask(t *worker.Task) worker.Result {
 		return r
 	}
 	name := f.funcs[t.Fn]
+	if name == "incw" {
+		return f.runWire(t, r)
+	}
 	fn := fakeFunctions[name]
 	if fn == nil || name == "fail" {
 		r.Err = &wire.ErrorRecord{Message: fmt.Sprintf("function %q fails", name)}

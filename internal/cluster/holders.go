@@ -25,7 +25,7 @@ func (c *Coordinator) addHolder(js *Job, a int32, w *Worker) {
 		if !slices.Contains(c.storeHeld[key], w.id) {
 			c.storeHeld[key] = append(c.storeHeld[key], w.id)
 			w.heldKeys++
-			w.heldBytes += js.size[a]
+			w.heldBytes += js.size.get(a)
 		}
 		return
 	}
@@ -42,7 +42,7 @@ func (c *Coordinator) addHolder(js *Job, a int32, w *Worker) {
 		js.extra.add(a, w.id, js.Graph.Len())
 	}
 	w.heldKeys++
-	w.heldBytes += js.size[a]
+	w.heldBytes += js.size.get(a)
 }
 
 // forEachHolder calls f for every live worker holding a's value (computation values only).
@@ -64,7 +64,7 @@ func (c *Coordinator) releaseHolders(js *Job, a int32) {
 	c.forEachHolder(js, a, func(w *Worker) {
 		c.noteRelease(w, key)
 		w.heldKeys--
-		w.heldBytes -= js.size[a]
+		w.heldBytes -= js.size.get(a)
 	})
 	js.where[a] = -1
 	js.flags[a] &^= flagUnconfirmed
@@ -105,7 +105,7 @@ func (c *Coordinator) dropHolder(js *Job, a int32, w *Worker) {
 		return
 	}
 	w.heldKeys--
-	w.heldBytes -= js.size[a]
+	w.heldBytes -= js.size.get(a)
 }
 
 // forgetWorker removes a worker that left from every holder record. Values only it held are

@@ -28,6 +28,9 @@ func (c *Coordinator) handle(ev event) {
 	switch ev := ev.(type) {
 	case evResults:
 		c.onResults(ev.w, ev.results, ev.attachments)
+	case evGatedResults:
+		c.gate.leave(len(ev.results.Items))
+		c.onResults(ev.w, ev.results, ev.attachments)
 	case evValues:
 		c.onValues(ev.w, ev.values, ev.attachments)
 	case evSubmitted:
@@ -49,6 +52,8 @@ func (c *Coordinator) handle(ev event) {
 		c.kill(ev.w)
 	case evLocalDone:
 		c.onLocalDone(ev.js, ev.i, ev.v, ev.err)
+	case evGathered:
+		c.onGathered(ev)
 	case evStored:
 		c.onStore(ev.key, ev.e, ev.broadcast)
 	case evForgotten:

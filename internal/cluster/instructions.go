@@ -23,9 +23,10 @@ const (
 	doRetired                     // tell a retired worker it may exit (retire.go)
 	doTaskOutput                  // hand what a task wrote to its owner's OutputRelay
 	doKept                        // tell an owner's KeptReporter a worker kept a result (keep.go)
+	doGather                      // build a gathering task's value (on a goroutine of its own, gather.go)
 )
 
-var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "retired", "task output", "kept"}
+var instrNames = [...]string{"send", "kill", "output", "task done", "finished", "start workers", "run local", "keep", "retired", "task output", "kept", "gather"}
 
 func (k instrKind) String() string {
 	if int(k) < len(instrNames) {
@@ -52,6 +53,7 @@ type instr struct {
 	rec    *wire.ErrorRecord
 	args   []*Encoded
 	body   []byte
+	gather *gatherInput
 }
 
 func (c *Coordinator) emit(in instr) { c.out = append(c.out, in) }
@@ -136,6 +138,8 @@ func (c *Coordinator) execute() {
 			executeRetired(in)
 		case doStart:
 			c.super.wake()
+		case doGather:
+			c.runGather(in.js, in.i, in.gather)
 		case doRunLocal:
 			// Copies, so that in (one per instruction) does not escape to the heap.
 			js, i, args := in.js, in.i, in.args
@@ -152,5 +156,8 @@ func (c *Coordinator) execute() {
 			}()
 		}
 	}
+	// Cleared, not only cut: the array's old instructions would keep their frames (a batch of
+	// thousands of tasks each) alive until overwritten.
+	clear(c.out)
 	c.out = c.out[:0]
 }

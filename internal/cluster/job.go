@@ -16,6 +16,7 @@ const (
 	flagLocal                         // runs at the owner
 	flagResources                     // needs resources: placed by place, never chained
 	flagUnconfirmed                   // where names a worker the value was sent to, not one that reported it
+	flagSentInstead                   // sent with worker.SendInstead: its worker keeps it only if it is large
 )
 
 // Job is one computation submitted to a coordinator.
@@ -60,11 +61,11 @@ type Job struct {
 	// otherwise -1. Other workers holding the value are in extra.
 	where   []int32
 	extra   extraHolders
-	waiting []int32 // arguments not computed yet
-	uses    []int32 // uses of the result still to come (arguments, outputs)
-	retries []uint8
+	waiting []int32              // arguments not computed yet
+	uses    []int32              // uses of the result still to come (arguments, outputs)
+	retries []uint8              // deaths charged to each task (suspects only), nil until the first
 	retry   map[int32]retryPlace // tasks whose attempt failed and that run again (retry.go)
-	size    []int64              // size of the encoded result, once known
+	size    sizeList             // size of the encoded result, once known
 	at      []*Encoded           // values the coordinator holds, to put on workers
 	small   smallValues          // small results the coordinator holds (at is nil for them)
 	sentTo  []uint64             // bit per worker id: workers sent a batch of this computation
@@ -77,6 +78,8 @@ type Job struct {
 	localTotal int
 	avgNs      float64
 	samples    int
+	outliers   int    // samples in a row above outlierFactor times avgNs
+	gatherFns  []int8 // per function: 1 the gathering builtin the coordinator may build, -1 not, 0 unknown yet
 	failure    error
 	failed     []TaskFailure // keep-going: the tasks that failed, in the order they did
 	skipped    []Skip        // keep-going: the tasks skipped
@@ -96,8 +99,7 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	js.where = make([]int32, n)
 	js.waiting = make([]int32, n)
 	js.uses = make([]int32, n)
-	js.retries = make([]uint8, n)
-	js.size = make([]int64, n)
+	js.size = newSizeList(n)
 	js.fetchers = map[int32][]int32{}
 	js.fetchFrom = map[int32]int32{}
 	js.local = map[int32]*graph.ReadyQueue{}
@@ -109,7 +111,7 @@ func (js *Job) init(id uint32, keyBase uint64) {
 			js.state[i] = stDone
 			js.count[stWaiting]--
 			js.count[stDone]++
-			js.size[i] = js.Owner.DataSize(i)
+			js.size.set(i, js.Owner.DataSize(i))
 			continue
 		}
 		if g.Func(i).Local {
@@ -153,13 +155,33 @@ func (js *Job) index(key uint64) (int32, bool) {
 
 func (js *Job) stopped() bool { return js.failure != nil }
 
+// Task times that come back are averaged (avgNs) to size the chunks sent to workers. A task
+// paused while it ran (the collector stopping its world, the machine running something else)
+// reports thousands of times its fellows' time: on a loaded machine one in a few thousand
+// 60 ns incs came back at 0.1–1 ms, and each cut the chunks a hundredfold for the next few
+// dozen results, the workers then idling between messages of a few tasks. So a sample above
+// outlierFactor times the average counts as that much, unless outlierRun samples in a row are:
+// tasks that really got longer move the average within a few results.
+const (
+	outlierFactor = 4
+	outlierRun    = 3
+)
+
 func (js *Job) observe(ns int64) {
 	js.samples++
+	x := float64(ns)
 	if js.samples == 1 {
-		js.avgNs = float64(ns)
+		js.avgNs = x
 		return
 	}
-	js.avgNs = 0.8*js.avgNs + 0.2*float64(ns)
+	if limit := outlierFactor * js.avgNs; x > limit {
+		if js.outliers++; js.outliers < outlierRun {
+			x = limit
+		}
+	} else {
+		js.outliers = 0
+	}
+	js.avgNs = 0.8*js.avgNs + 0.2*x
 }
 
 // unpreferWorker moves the ready tasks preferring worker id (a worker leaving or retiring) to the
@@ -278,4 +300,36 @@ func (js *Job) eachSent(f func(id int32)) {
 			f(int32(k*64 + b))
 		}
 	}
+}
+
+// sizeList holds the tasks' encoded sizes in 4 bytes each (a million-task graph has two million
+// nodes); the few of 4 GiB or more are kept aside.
+type sizeList struct {
+	small []uint32
+	large map[int32]int64
+}
+
+const sizeLarge = 1<<32 - 1 // small's mark for a size kept in large
+
+func newSizeList(n int) sizeList { return sizeList{small: make([]uint32, n)} }
+
+func (s *sizeList) get(i int32) int64 {
+	if x := s.small[i]; x != sizeLarge {
+		return int64(x)
+	}
+	return s.large[i]
+}
+
+func (s *sizeList) set(i int32, n int64) {
+	n = max(n, 0)
+	if n < sizeLarge {
+		s.small[i] = uint32(n)
+		delete(s.large, i)
+		return
+	}
+	if s.large == nil {
+		s.large = map[int32]int64{}
+	}
+	s.small[i] = sizeLarge
+	s.large[i] = n
 }

@@ -64,6 +64,15 @@ type Owner interface {
 	Sent(n int64)
 }
 
+// SmallDataOwner is an Owner that can give a small data node's encoding as bytes, without the
+// Encoded that Data returns: Submit keeps small data as bytes anyway (smallValues), and a wide
+// graph has as many data nodes as tasks. SmallData is called by Submit, on its caller's
+// goroutine, instead of Data for the data nodes it can encode within limit bytes and no
+// attachments (ok false: Data is called).
+type SmallDataOwner interface {
+	SmallData(i int32, limit int) (body []byte, typ string, ok bool, err error)
+}
+
 // OutputRelay is an Owner that takes what its tasks write to standard output and error on their
 // workers (see worker.OutputCapture). TaskOutput is called on the coordinator's goroutine, before
 // the task's TaskDone, with records that worker.EachOutputLine reads; out is valid only during

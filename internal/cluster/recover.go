@@ -53,6 +53,9 @@ func (c *Coordinator) onDown(w *Worker, cause error, crashed bool) {
 		}
 		if crashed {
 			if js.flags[i]&flagSuspect != 0 {
+				if js.retries == nil {
+					js.retries = make([]uint8, js.Graph.Len())
+				}
 				js.retries[i]++
 				if int(js.retries[i]) >= c.opts.Retries {
 					js.set(i, stFailed)
@@ -188,4 +191,12 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 			c.enqueue(js, i)
 		}
 	}
+}
+
+// charged returns the deaths charged to task i.
+func (js *Job) charged(i int32) uint8 {
+	if js.retries == nil {
+		return 0
+	}
+	return js.retries[i]
 }

@@ -262,7 +262,7 @@ func (c *Coordinator) settleMoves(w *Worker) {
 			return true // still needed and unique, the next hand-over asks again
 		}
 		r.moved++
-		r.bytes += js.size[a]
+		r.bytes += js.size.get(a)
 		c.dropHolder(js, a, w)
 		if c.otherServingHolder(js, a, w) == nil {
 			if to := c.lightestServing(js); to != nil {

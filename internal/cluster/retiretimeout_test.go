@@ -95,8 +95,8 @@ func TestRetireTimeoutReschedulesTheRunningTask(t *testing.T) {
 		t.Fatal("a worker past its retirement timeout was not stopped")
 	}
 	for _, i := range onA {
-		if j.js.retries[i] != 0 || j.js.flags[i]&flagSuspect != 0 {
-			t.Errorf("task %d of the stopped worker was charged (retries %d, suspect %v)", i, j.js.retries[i], j.js.flags[i]&flagSuspect != 0)
+		if j.js.charged(i) != 0 || j.js.flags[i]&flagSuspect != 0 {
+			t.Errorf("task %d of the stopped worker was charged (retries %d, suspect %v)", i, j.js.charged(i), j.js.flags[i]&flagSuspect != 0)
 		}
 	}
 	a.tasks = nil // it never runs them

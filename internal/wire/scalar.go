@@ -64,37 +64,55 @@ func appendInt(b []byte, n int64) []byte {
 // decodeNumber decodes an int or float64 in the encodings Encode writes for them; anything else
 // (other codes, trailing bytes, attachments) is left to msgpack, which decides what it means.
 func decodeNumber(v Value, t reflect.Type) (any, bool) {
-	b := v.Body
-	if len(b) == 0 || len(v.Attachments) != 0 {
+	if len(v.Attachments) != 0 {
 		return nil, false
 	}
 	switch t {
 	case intType:
-		c := b[0]
-		switch {
-		case c <= 0x7f || c >= 0xe0:
-			if len(b) == 1 {
-				return int(int8(c)), true
-			}
-		case c == 0xcc && len(b) == 2:
-			return int(b[1]), true
-		case c == 0xcd && len(b) == 3:
-			return int(binary.BigEndian.Uint16(b[1:])), true
-		case c == 0xce && len(b) == 5:
-			return int(binary.BigEndian.Uint32(b[1:])), true
-		case c == 0xd0 && len(b) == 2:
-			return int(int8(b[1])), true
-		case c == 0xd1 && len(b) == 3:
-			return int(int16(binary.BigEndian.Uint16(b[1:]))), true
-		case c == 0xd2 && len(b) == 5:
-			return int(int32(binary.BigEndian.Uint32(b[1:]))), true
-		case (c == 0xd3 || c == 0xcf) && len(b) == 9:
-			return int(int64(binary.BigEndian.Uint64(b[1:]))), true
+		if n, ok := decodeInt(v.Body); ok {
+			return n, true
 		}
 	case float64Type:
-		if b[0] == 0xcb && len(b) == 9 {
-			return math.Float64frombits(binary.BigEndian.Uint64(b[1:])), true
+		if x, ok := decodeFloat64(v.Body); ok {
+			return x, true
 		}
 	}
 	return nil, false
+}
+
+// decodeInt decodes an int in the encodings appendInt writes.
+func decodeInt(b []byte) (int, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	c := b[0]
+	switch {
+	case c <= 0x7f || c >= 0xe0:
+		if len(b) == 1 {
+			return int(int8(c)), true
+		}
+	case c == 0xcc && len(b) == 2:
+		return int(b[1]), true
+	case c == 0xcd && len(b) == 3:
+		return int(binary.BigEndian.Uint16(b[1:])), true
+	case c == 0xce && len(b) == 5:
+		return int(binary.BigEndian.Uint32(b[1:])), true
+	case c == 0xd0 && len(b) == 2:
+		return int(int8(b[1])), true
+	case c == 0xd1 && len(b) == 3:
+		return int(int16(binary.BigEndian.Uint16(b[1:]))), true
+	case c == 0xd2 && len(b) == 5:
+		return int(int32(binary.BigEndian.Uint32(b[1:]))), true
+	case (c == 0xd3 || c == 0xcf) && len(b) == 9:
+		return int(int64(binary.BigEndian.Uint64(b[1:]))), true
+	}
+	return 0, false
+}
+
+// decodeFloat64 decodes a float64 in the encoding encodeNumber writes.
+func decodeFloat64(b []byte) (float64, bool) {
+	if len(b) == 9 && b[0] == 0xcb {
+		return math.Float64frombits(binary.BigEndian.Uint64(b[1:])), true
+	}
+	return 0, false
 }

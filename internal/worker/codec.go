@@ -352,3 +352,90 @@ func decodeSlice[T any](d *msgpack.Decoder, s []T, elem func(*T) error) ([]T, er
 	}
 	return s, nil
 }
+
+// TaskList and ResultList are a batch's tasks and a report's results. Their codecs write and read
+// the arrays as reflection does, element by element through Task's and Result's codecs: through
+// reflection, each element was copied into an interface to be encoded (an allocation per task
+// and per result) and grown into the slice by reflect.
+type (
+	TaskList   []Task
+	ResultList []Result
+)
+
+var (
+	_ msgpack.CustomEncoder = TaskList(nil)
+	_ msgpack.CustomDecoder = (*TaskList)(nil)
+	_ msgpack.CustomEncoder = ResultList(nil)
+	_ msgpack.CustomDecoder = (*ResultList)(nil)
+)
+
+// EncodeMsgpack writes l as msgpack's reflection would.
+func (l TaskList) EncodeMsgpack(e *msgpack.Encoder) error {
+	if l == nil {
+		return e.EncodeNil()
+	}
+	if err := e.EncodeArrayLen(len(l)); err != nil {
+		return err
+	}
+	for k := range l {
+		if err := l[k].EncodeMsgpack(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DecodeMsgpack reads an array of tasks into l, reusing its array when it is long enough (its
+// elements must then be zero).
+func (l *TaskList) DecodeMsgpack(d *msgpack.Decoder) error {
+	s, err := decodeList(d, *l, (*Task).DecodeMsgpack)
+	*l = s
+	return err
+}
+
+// EncodeMsgpack writes l as msgpack's reflection would.
+func (l ResultList) EncodeMsgpack(e *msgpack.Encoder) error {
+	if l == nil {
+		return e.EncodeNil()
+	}
+	if err := e.EncodeArrayLen(len(l)); err != nil {
+		return err
+	}
+	for k := range l {
+		if err := l[k].EncodeMsgpack(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DecodeMsgpack reads an array of results into l.
+func (l *ResultList) DecodeMsgpack(d *msgpack.Decoder) error {
+	s, err := decodeList(d, *l, (*Result).DecodeMsgpack)
+	*l = s
+	return err
+}
+
+// decodeList reads an array into s's array when it has room for it, else a new one, as
+// reflection would: nil stays nil, an empty array is an empty slice.
+func decodeList[T any](d *msgpack.Decoder, s []T, elem func(*T, *msgpack.Decoder) error) ([]T, error) {
+	n, err := d.DecodeArrayLen()
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 {
+		return nil, nil
+	}
+	if cap(s) < min(n, decodeCap) {
+		s = make([]T, 0, min(n, decodeCap))
+	}
+	s = s[:0]
+	for range n {
+		var v T
+		if err := elem(&v, d); err != nil {
+			return nil, err
+		}
+		s = append(s, v)
+	}
+	return s, nil
+}

@@ -255,7 +255,7 @@ func TestCodecReadsAnyFieldOrder(t *testing.T) {
 	if err := wire.DecodeMessage(body, &b); err != nil {
 		t.Fatal(err)
 	}
-	want := []Task{{Key: 9, Fn: 7, Args: []Arg{{Key: 3, Body: []byte{1}}}}, {}}
+	want := TaskList{{Key: 9, Fn: 7, Args: []Arg{{Key: 3, Body: []byte{1}}}}, {}}
 	if !reflect.DeepEqual(b.Tasks, want) {
 		t.Fatalf("decoded %#v, want %#v", b.Tasks, want)
 	}

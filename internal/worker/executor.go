@@ -587,8 +587,11 @@ func (x *Executor) call(ctx context.Context, fn *graph.Function, t *Task, a []an
 	if st != nil {
 		res.Stored = x.keepInStore(st, t.StoreKey, enc)
 	}
-	x.keep(t.Key, v, rt, res.Size)
-	if t.Send == SendAlways || t.Send == SendIfSmall && res.Size <= SmallResult {
+	send := t.Send == SendAlways || (t.Send == SendIfSmall || t.Send == SendInstead) && res.Size <= SmallResult
+	if !send || t.Send != SendInstead {
+		x.keep(t.Key, v, rt, res.Size)
+	}
+	if send {
 		res.Sent, res.Body, res.Attachments = true, enc.Body, len(enc.Attachments)
 		return res, enc.Attachments
 	}

@@ -48,7 +48,7 @@ type Batch struct {
 	Functions []FunctionDef `msgpack:"f,omitempty"`
 	Puts      []Put         `msgpack:"p,omitempty"`
 	Peers     []PeerSource  `msgpack:"q,omitempty"` // values to fetch from other workers first
-	Tasks     []Task        `msgpack:"t,omitempty"`
+	Tasks     TaskList      `msgpack:"t,omitempty"`
 	Release   []uint64      `msgpack:"r,omitempty"`
 	Finished  []uint32      `msgpack:"x,omitempty"` // jobs that are over: forget their state
 	// Store is the job's result store, when the worker may write its tasks' results there
@@ -90,6 +90,10 @@ const (
 	SendNever   Send = 0 // keep it here; the parent fetches it if ever needed
 	SendIfSmall Send = 1 // send it when its encoding is small, otherwise keep it and say how big
 	SendAlways  Send = 2 // send it whatever its size (outputs)
+	// SendInstead sends it when its encoding is small, and then does not keep it here: the
+	// parent keeps it (values a gathering task at the parent takes). A large one is kept here,
+	// as with SendIfSmall.
+	SendInstead Send = 3
 )
 
 // Task is one call to run. Its result is kept under Key until released.
@@ -124,7 +128,7 @@ type Arg struct {
 
 // Results reports finished tasks, in the order they ran.
 type Results struct {
-	Items []Result `msgpack:"r"`
+	Items ResultList `msgpack:"r"`
 	// Stopping says the worker runs nothing after these results and is about to end (a task
 	// ignored its timeout): the tasks sent to it and not reported never started.
 	Stopping bool `msgpack:"x,omitempty"`

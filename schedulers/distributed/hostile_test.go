@@ -165,12 +165,17 @@ func TestTrickledHandshakeHasOneDeadline(t *testing.T) {
 }
 
 // holdHostile keeps n connections to address open until ctx ends: idle ones, or ones that trickle a
-// byte a second. A connection the other end drops is opened again.
-func holdHostile(ctx context.Context, wg *sync.WaitGroup, address string, n int, trickling bool) {
+// byte a second. A connection the other end drops is opened again. The returned channel is closed
+// once every connection has been set up by the other end (its challenge read), or when ctx ends.
+func holdHostile(ctx context.Context, wg *sync.WaitGroup, address string, n int, trickling bool) <-chan struct{} {
+	var up sync.WaitGroup
+	up.Add(n)
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var once sync.Once
+			defer once.Do(up.Done) // ctx ended before this connection was up
 			for ctx.Err() == nil {
 				var d net.Dialer
 				c, err := d.DialContext(ctx, "tcp", address)
@@ -182,6 +187,9 @@ func holdHostile(ctx context.Context, wg *sync.WaitGroup, address string, n int,
 					continue
 				}
 				stop := context.AfterFunc(ctx, func() { c.Close() })
+				if _, err := io.ReadFull(c, make([]byte, challengeSize)); err == nil {
+					once.Do(up.Done)
+				}
 				if trickling {
 					for k := 0; ctx.Err() == nil; k++ {
 						c.SetWriteDeadline(time.Now().Add(time.Second))
@@ -201,6 +209,24 @@ func holdHostile(ctx context.Context, wg *sync.WaitGroup, address string, n int,
 			}
 		}()
 	}
+	ready := make(chan struct{})
+	go func() {
+		up.Wait()
+		close(ready)
+	}()
+	return ready
+}
+
+// waitUp waits until every channel is closed.
+func waitUp(t *testing.T, ready ...<-chan struct{}) {
+	t.Helper()
+	for _, r := range ready {
+		select {
+		case <-r:
+		case <-time.After(60 * time.Second):
+			t.Fatal("the hostile connections were not set up within 60 s")
+		}
+	}
 }
 
 // A legitimate client and workers connect and compute while 500 idle or trickling connections
@@ -211,9 +237,8 @@ func TestComputeWhileHostileConnectionsAreHeldOpen(t *testing.T) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	holdHostile(ctx, &wg, tc.server.Address(), 250, false)
-	holdHostile(ctx, &wg, tc.server.Address(), 250, true)
-	time.Sleep(time.Second)
+	waitUp(t, holdHostile(ctx, &wg, tc.server.Address(), 250, false),
+		holdHostile(ctx, &wg, tc.server.Address(), 250, true))
 	tc.addWorker(t, os.Args[0])
 	tc.addWorker(t, os.Args[0])
 	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
@@ -222,10 +247,8 @@ func TestComputeWhileHostileConnectionsAreHeldOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range tc.server.Status().Workers {
-		holdHostile(ctx, &wg, w.Address, 100, false)
-		holdHostile(ctx, &wg, w.Address, 100, true)
+		waitUp(t, holdHostile(ctx, &wg, w.Address, 100, false), holdHostile(ctx, &wg, w.Address, 100, true))
 	}
-	time.Sleep(time.Second)
 	for round := range 3 {
 		parts := make([]delayed.Delayed[int], 40)
 		for i := range parts {

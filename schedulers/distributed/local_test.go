@@ -145,7 +145,7 @@ func TestLocalClusterRunsRightAfterACancel(t *testing.T) {
 			_, err := delayed.All(parts).Compute(ctx, delayed.Using(lc))
 			done <- err
 		}()
-		time.Sleep(300 * time.Millisecond)
+		waitRunning(t, lc, done)
 		cancel()
 		if err := <-done; err == nil {
 			t.Fatalf("round %d: a cancelled computation succeeded", round)
@@ -153,6 +153,25 @@ func TestLocalClusterRunsRightAfterACancel(t *testing.T) {
 		computeOn(t, lc, round)
 	}
 	waitForSize(t, lc, 2, nil)
+}
+
+// waitRunning waits until a worker of lc has a task running, so that a cancel lands mid-run; a
+// computation that ends first (on done) is a failure.
+func waitRunning(t *testing.T, lc *distributed.LocalCluster, done <-chan error) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
+		for _, w := range lc.Server().Status().Workers {
+			if w.Running != "" {
+				return
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the computation ended before a task ran: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatal("no task was running after 60 s")
 }
 
 // buildProgram builds the program in testdata/dir.

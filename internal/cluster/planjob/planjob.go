@@ -37,6 +37,9 @@ type Job struct {
 	// sizes are the encoded sizes of data and results, for the spans of a SpanObserver (nil
 	// without one): a task's bytes in are its arguments' sizes.
 	sizes []atomic.Int64
+	// The wire name of the type last encoded (typeName).
+	lastType reflect.Type
+	lastName string
 }
 
 var _ cluster.Owner = (*Job)(nil)
@@ -48,10 +51,19 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Once per function, not per task: a wide graph has a million tasks of one function.
+	var last *graph.Function
+	seen := map[*graph.Function]bool{}
 	for i := range int32(j.Plan.Len()) {
-		if t := j.Plan.Task(i); !t.IsData() && t.Func().Portable() && !t.Func().Builtin() {
-			worker.RegisterTypesOf(t.Func())
+		t := j.Plan.Task(i)
+		if t.IsData() || t.Func() == last {
+			continue
 		}
+		last = t.Func()
+		if !seen[last] && last.Portable() && !last.Builtin() {
+			worker.RegisterTypesOf(last)
+		}
+		seen[last] = true
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
 	if schedulers.WantsSizes(j.Observer) {
@@ -119,23 +131,7 @@ func (pj *Job) Run(c *cluster.Coordinator) error {
 
 // Data encodes data node i as the type its first user takes.
 func (pj *Job) Data(i int32) (*cluster.Encoded, error) {
-	p := pj.job.Plan
-	value := p.Task(i).Value()
-	static := pj.paramType(i)
-	if static == nil {
-		static = reflect.TypeOf(value)
-		if static == nil {
-			static = reflect.TypeFor[any]()
-		}
-	}
-	if static.Kind() == reflect.Interface && value != nil && !wire.Known(reflect.TypeOf(value)) {
-		return nil, fmt.Errorf("a %T passed as %s must be registered with delayed.RegisterType at package initialisation to reach worker processes", value, static)
-	}
-	typ, err := wire.TypeName(static)
-	if err != nil {
-		return nil, err
-	}
-	v, err := wire.Encode(value, static)
+	v, typ, err := pj.encode(i)
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +166,63 @@ func (pj *Job) Data(i int32) (*cluster.Encoded, error) {
 		}
 	}
 	return e, nil
+}
+
+var _ cluster.SmallDataOwner = (*Job)(nil)
+
+// SmallData encodes data node i when its encoding is at most limit bytes with no attachments,
+// without the Encoded that Data makes: a million-task graph has a million small data nodes.
+func (pj *Job) SmallData(i int32, limit int) ([]byte, string, bool, error) {
+	if schedulers.ApproxSize(pj.job.Plan.Task(i).Value()) > int64(limit) {
+		return nil, "", false, nil
+	}
+	v, typ, err := pj.encode(i)
+	if err != nil || len(v.Attachments) > 0 || len(v.Body) > limit {
+		return nil, "", false, err // Data encodes it again: rare (a small value with a large encoding)
+	}
+	if pj.sizes != nil {
+		pj.sizes[i].Store(int64(v.Size()))
+	}
+	return v.Body, typ, true, nil
+}
+
+// encode encodes data node i as the type its first user takes, and returns the type's wire name.
+func (pj *Job) encode(i int32) (wire.Value, string, error) {
+	p := pj.job.Plan
+	value := p.Task(i).Value()
+	static := pj.paramType(i)
+	if static == nil {
+		static = reflect.TypeOf(value)
+		if static == nil {
+			static = reflect.TypeFor[any]()
+		}
+	}
+	if static.Kind() == reflect.Interface && value != nil && !wire.Known(reflect.TypeOf(value)) {
+		return wire.Value{}, "", fmt.Errorf("a %T passed as %s must be registered with delayed.RegisterType at package initialisation to reach worker processes", value, static)
+	}
+	typ, err := pj.typeName(static)
+	if err != nil {
+		return wire.Value{}, "", err
+	}
+	v, err := wire.Encode(value, static)
+	if err != nil {
+		return wire.Value{}, "", err
+	}
+	return v, typ, nil
+}
+
+// typeName returns t's wire name, remembering the last one asked: data nodes mostly come in runs
+// of one type. Called from Submit's goroutine only.
+func (pj *Job) typeName(t reflect.Type) (string, error) {
+	if t == pj.lastType && t != nil {
+		return pj.lastName, nil
+	}
+	name, err := wire.TypeName(t)
+	if err != nil {
+		return "", err
+	}
+	pj.lastType, pj.lastName = t, name
+	return name, nil
 }
 
 // paramType is the parameter type of the first call taking data node i, nil if unknown.
