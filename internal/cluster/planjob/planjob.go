@@ -48,9 +48,12 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each function's types once: a wide graph calls one function a million times.
+	var last *graph.Function
 	for i := range int32(j.Plan.Len()) {
-		if t := j.Plan.Task(i); !t.IsData() && t.Func().Portable() && !t.Func().Builtin() {
-			worker.RegisterTypesOf(t.Func())
+		if t := j.Plan.Task(i); !t.IsData() && t.Func() != last && t.Func().Portable() && !t.Func().Builtin() {
+			last = t.Func()
+			worker.RegisterTypesOf(last)
 		}
 	}
 	pj := &Job{job: j, ctx: ctx, memFiles: memFiles, done: make(chan error, 1)}
