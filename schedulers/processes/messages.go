@@ -1,8 +1,31 @@
 package processes
 
-import "github.com/lazygraph/lazygraph/internal/wire"
+import (
+	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/internal/worker"
+)
 
-func encodeMessage(msg any) ([]byte, error) { return wire.EncodeMessage(msg) }
+// encodeMessage encodes a frame body. Batches and results, a message per chunk of tasks, go
+// through worker's body codecs; the rest through msgpack.
+func encodeMessage(msg any) ([]byte, error) {
+	switch m := msg.(type) {
+	case *worker.Batch:
+		return worker.AppendBatch(nil, m)
+	case *worker.Results:
+		return worker.AppendResults(nil, m)
+	}
+	return wire.EncodeMessage(msg)
+}
 
 // decodeMessage decodes a frame body into msg, refusing malformed bodies without panicking.
-func decodeMessage(body []byte, msg any) error { return wire.DecodeMessage(body, msg) }
+// Decoded batches and results share the body's memory (worker.DecodeBatch): frame bodies are
+// never reused.
+func decodeMessage(body []byte, msg any) error {
+	switch m := msg.(type) {
+	case *worker.Batch:
+		return worker.DecodeBatch(body, m)
+	case *worker.Results:
+		return worker.DecodeResults(body, m)
+	}
+	return wire.DecodeMessage(body, msg)
+}
