@@ -629,7 +629,7 @@ func (r *bodyReader) task(t *Task) error {
 			if n > cap(r.args)-len(r.args) {
 				r.args = make([]Arg, 0, max(min(n, r.left()), min(argSlab, r.left()/8)))
 			}
-			t.Args = r.args[len(r.args):len(r.args):len(r.args)+min(n, cap(r.args)-len(r.args))]
+			t.Args = r.args[len(r.args) : len(r.args) : len(r.args)+min(n, cap(r.args)-len(r.args))]
 			for range n {
 				var a Arg
 				err = r.fields("argument", func(name []byte) (err error) {
