@@ -5,16 +5,19 @@ import (
 	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
-// encodeMessage encodes a frame body. Batches and results, a message per chunk of tasks, go
-// through worker's body codecs; the rest through msgpack.
-func encodeMessage(msg any) ([]byte, error) {
+// encodeMessage encodes a frame body.
+func encodeMessage(msg any) ([]byte, error) { return appendMessage(nil, msg) }
+
+// appendMessage appends a frame body to dst. Batches and results, a message per chunk of tasks,
+// go through worker's body codecs; the rest through msgpack.
+func appendMessage(dst []byte, msg any) ([]byte, error) {
 	switch m := msg.(type) {
 	case *worker.Batch:
-		return worker.AppendBatch(nil, m)
+		return worker.AppendBatch(dst, m)
 	case *worker.Results:
-		return worker.AppendResults(nil, m)
+		return worker.AppendResults(dst, m)
 	}
-	return wire.EncodeMessage(msg)
+	return wire.AppendMessage(dst, msg)
 }
 
 // decodeMessage decodes a frame body into msg, refusing malformed bodies without panicking.
