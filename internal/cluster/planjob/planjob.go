@@ -205,14 +205,22 @@ func (pj *Job) RunLocal(i int32, args []*cluster.Encoded) (*cluster.Encoded, boo
 	p := pj.job.Plan
 	task := p.Task(i)
 	values := make([]any, len(args))
+	var (
+		typeName string
+		t        reflect.Type
+	)
 	for k, a := range p.Args(i) {
 		if p.IsData(a) {
 			values[k] = p.Task(a).Value()
 			continue
 		}
-		t, ok := wire.TypeByName(args[k].Type)
-		if !ok {
-			return nil, true, fmt.Errorf("type %s is not registered", args[k].Type)
+		if t == nil || args[k].Type != typeName {
+			// A gathering task's arguments mostly share a type: looked up once per run.
+			var ok bool
+			if t, ok = wire.TypeByName(args[k].Type); !ok {
+				return nil, true, fmt.Errorf("type %s is not registered", args[k].Type)
+			}
+			typeName = args[k].Type
 		}
 		v, err := wire.Decode(args[k].Value, t)
 		if err != nil {
