@@ -97,13 +97,14 @@ func (o *observer) TaskStarted(i int32, worker int) {
 
 // tellStart tells the callbacks that hear of tasks' starts.
 func (o *observer) tellStart(i int32, worker int) {
-	if len(o.callbacks) == 0 {
-		return
-	}
-	info := o.info(i, worker)
+	var info *TaskInfo // made for the first callback that hears of starts: a key is formatted
 	for _, cb := range o.callbacks {
 		if cb.TaskStart != nil {
-			cb.TaskStart(info)
+			if info == nil {
+				in := o.info(i, worker)
+				info = &in
+			}
+			cb.TaskStart(*info)
 		}
 	}
 }
@@ -127,14 +128,15 @@ func (o *observer) TaskSpan(s schedulers.TaskSpan) {
 			o.progress.funcs.finished(s.Task)
 		}
 	}
-	if len(o.callbacks) == 0 {
-		return
-	}
-	info := o.info(s.Task, s.Worker)
-	info.Elapsed, info.Err, info.Start, info.BytesIn, info.BytesOut = s.Elapsed, s.Err, s.Start, s.BytesIn, s.BytesOut
+	var info *TaskInfo // made for the first callback that hears of ends
 	for _, cb := range o.callbacks {
 		if cb.TaskEnd != nil {
-			cb.TaskEnd(info)
+			if info == nil {
+				in := o.info(s.Task, s.Worker)
+				in.Elapsed, in.Err, in.Start, in.BytesIn, in.BytesOut = s.Elapsed, s.Err, s.Start, s.BytesIn, s.BytesOut
+				info = &in
+			}
+			cb.TaskEnd(*info)
 		}
 	}
 }
