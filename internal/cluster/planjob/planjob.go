@@ -37,6 +37,8 @@ type Job struct {
 	// sizes are the encoded sizes of data and results, for the spans of a SpanObserver (nil
 	// without one): a task's bytes in are its arguments' sizes.
 	sizes []atomic.Int64
+	// lastType is the type Data named last, with its wire name.
+	lastType atomic.Pointer[namedType]
 }
 
 var _ cluster.Owner = (*Job)(nil)
@@ -134,7 +136,7 @@ func (pj *Job) Data(i int32) (*cluster.Encoded, error) {
 	if static.Kind() == reflect.Interface && value != nil && !wire.Known(reflect.TypeOf(value)) {
 		return nil, fmt.Errorf("a %T passed as %s must be registered with delayed.RegisterType at package initialisation to reach worker processes", value, static)
 	}
-	typ, err := wire.TypeName(static)
+	typ, err := pj.typeName(static)
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +175,24 @@ func (pj *Job) Data(i int32) (*cluster.Encoded, error) {
 		}
 	}
 	return e, nil
+}
+
+// typeName is wire.TypeName, remembering the last type named: a computation's data mostly
+// share a type.
+func (pj *Job) typeName(t reflect.Type) (string, error) {
+	if last := pj.lastType.Load(); last != nil && last.t == t {
+		return last.name, nil
+	}
+	name, err := wire.TypeName(t)
+	if err == nil {
+		pj.lastType.Store(&namedType{t, name})
+	}
+	return name, err
+}
+
+type namedType struct {
+	t    reflect.Type
+	name string
 }
 
 // paramType is the parameter type of the first call taking data node i, nil if unknown.
