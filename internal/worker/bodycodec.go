@@ -537,9 +537,9 @@ func (r *bodyReader) collLen(array bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	base, code16, code32, what := byte(0x80), byte(0xde), byte(0xdf), "map"
+	base, code16, code32, what := byte(0x80), byte(0xde), byte(0xdf), "a map"
 	if array {
-		base, code16, code32, what = 0x90, 0xdc, 0xdd, "array"
+		base, code16, code32, what = 0x90, 0xdc, 0xdd, "an array"
 	}
 	var n uint64
 	switch {
@@ -552,7 +552,7 @@ func (r *bodyReader) collLen(array bool) (int, error) {
 	case c == code32:
 		n, err = r.be(4)
 	default:
-		return 0, fmt.Errorf("code 0x%02x where a %s was expected", c, what)
+		return 0, fmt.Errorf("code 0x%02x where %s was expected", c, what)
 	}
 	if err == nil && n > uint64(r.left()) {
 		return 0, fmt.Errorf("%d items announced, %d bytes left", n, r.left())
