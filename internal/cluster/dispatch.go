@@ -333,6 +333,13 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 		b.msg.Puts = slices.Grow(b.msg.Puts, n)
 		b.hold = slices.Grow(b.hold, n)
 	}
+	// A task gathering values into a slice takes the small results it alone uses inline too,
+	// when they have its element type (the worker decodes inline arguments as the parameter's
+	// type): not as values for the worker to keep, and release, one by one.
+	elem := ""
+	if f := g.funcs[i]; f >= 0 {
+		elem = g.functions[f].Elem
+	}
 	for _, a := range g.Args(i) {
 		key := js.key(a)
 		if c.holds(js, a, w) {
@@ -341,7 +348,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 		}
 		if body, typ, ok := js.small.get(a); ok {
 			// Its bytes stay valid for the message: the chunk is never overwritten.
-			if g.IsData(a) && len(g.Users(a)) == 1 && js.flags[a]&flagOutput == 0 && len(body) <= inlineLimit {
+			if (g.IsData(a) || elem != "" && typ == elem) && len(g.Users(a)) == 1 && js.flags[a]&flagOutput == 0 && len(body) <= inlineLimit {
 				args = append(args, worker.Arg{Body: body})
 				continue
 			}

@@ -69,6 +69,7 @@ type fakeWorker struct {
 	bodies    []byte // when not nil, results' bodies are cut from it (fewer allocations)
 
 	received, reported atomic.Int64 // messages in, results messages out
+	puts               atomic.Int64 // values received to keep
 }
 
 var _ Link = (*fakeWorker)(nil)
@@ -192,6 +193,7 @@ func (f *fakeWorker) handle(m *Outgoing) []worker.Task {
 		for _, p := range msg.Puts {
 			f.vals[p.Key] = p.Body
 		}
+		f.puts.Add(int64(len(msg.Puts)))
 		for _, k := range msg.Release {
 			delete(f.vals, k)
 		}

@@ -133,3 +133,14 @@ func readLength(b []byte, size int) (uint64, []byte, error) {
 		return uint64(binary.BigEndian.Uint32(b)), b[4:], nil
 	}
 }
+
+// SkipValue returns the length of the one msgpack value at the start of b, checked as
+// [DecodeMessage] checks a body (announced lengths fit, nesting bounded): a hand-written decoder
+// finds the extent of a part it hands to DecodeMessage.
+func SkipValue(b []byte) (int, error) {
+	rest, err := checkItems(b, 1, 0)
+	if err != nil {
+		return 0, err
+	}
+	return len(b) - len(rest), nil
+}

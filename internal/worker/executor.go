@@ -116,26 +116,7 @@ func (x *Executor) Apply(b *Batch, attachments [][]byte) error {
 		}
 		x.mu.Unlock()
 	}
-	for _, p := range b.Puts {
-		mine := attachments[:p.Attachments]
-		v, err := decodePut(p, mine)
-		attachments = attachments[p.Attachments:]
-		x.mu.Lock()
-		if err != nil {
-			x.log.Debug("value not decoded", zap.Uint64("key", p.Key), zap.Error(err))
-			delete(x.values, p.Key)
-			x.forgetHeld(p.Key)
-			x.bad[p.Key] = fmt.Errorf("decoding its input %d: %w", p.Key, err)
-		} else {
-			delete(x.bad, p.Key)
-			x.values[p.Key] = v
-			if x.mem != nil {
-				t, _ := wire.TypeByName(p.Type)
-				x.noteHeld(p.Key, t, int64(wire.Value{Body: p.Body, Attachments: mine}.Size()))
-			}
-		}
-		x.mu.Unlock()
-	}
+	x.applyPuts(b.Puts, attachments)
 	x.mu.Lock()
 	if x.handingBack && len(b.Tasks) > 0 {
 		// Retiring: the batch's tasks go back to the parent unstarted.
@@ -197,13 +178,63 @@ func resolveFunction(def FunctionDef) (fn *graph.Function, err error) {
 	return fn, nil
 }
 
-// decodePut decodes a value with its own attachments.
-func decodePut(p Put, attachments [][]byte) (any, error) {
-	t, ok := wire.TypeByName(p.Type)
-	if !ok {
-		return nil, &wire.UnregisteredTypeError{Type: p.Type}
+// putRun is how many values applyPuts decodes before it keeps them, under one lock.
+const putRun = 256
+
+// applyPuts decodes values and keeps them: decoded outside the lock, kept a run at a time (a
+// gathering task's batch brings a value per task gathered), each type name resolved once per
+// run of values of that type.
+func (x *Executor) applyPuts(puts []Put, attachments [][]byte) {
+	var (
+		vals     [putRun]any
+		errs     [putRun]error
+		types    [putRun]reflect.Type
+		typeName string
+		typ      reflect.Type
+		known    bool
+		resolved bool
+	)
+	for len(puts) > 0 {
+		run := puts[:min(len(puts), putRun)]
+		puts = puts[len(run):]
+		first := attachments
+		for k, p := range run {
+			if !resolved || p.Type != typeName {
+				typeName, resolved = p.Type, true
+				typ, known = wire.TypeByName(p.Type)
+			}
+			types[k] = typ
+			if !known {
+				vals[k], errs[k] = nil, &wire.UnregisteredTypeError{Type: p.Type}
+			} else {
+				vals[k], errs[k] = wire.Decode(wire.Value{Body: p.Body, Attachments: attachments[:p.Attachments]}, typ)
+			}
+			attachments = attachments[p.Attachments:]
+		}
+		x.mu.Lock()
+		for k, p := range run {
+			mine := first[:p.Attachments]
+			first = first[p.Attachments:]
+			if err := errs[k]; err != nil {
+				x.log.Debug("value not decoded", zap.Uint64("key", p.Key), zap.Error(err))
+				delete(x.values, p.Key)
+				x.forgetHeld(p.Key)
+				x.bad[p.Key] = fmt.Errorf("decoding its input %d: %w", p.Key, err)
+				continue
+			}
+			if len(x.bad) > 0 {
+				delete(x.bad, p.Key)
+			}
+			x.values[p.Key] = vals[k]
+			if x.mem != nil {
+				x.noteHeld(p.Key, types[k], int64(wire.Value{Body: p.Body, Attachments: mine}.Size()))
+			}
+		}
+		x.mu.Unlock()
+		clear(vals[:])
+		clear(errs[:])
+		clear(types[:])
 	}
-	return wire.Decode(wire.Value{Body: p.Body, Attachments: attachments}, t)
 }
 
 // AtJobEnd runs f once job is over (or the executor is closed): a transport uses it to unmap the
@@ -606,7 +637,9 @@ func (x *Executor) unsendable(res Result, v any, err error) Result {
 func (x *Executor) keep(key uint64, v any, t reflect.Type, size int64) {
 	x.mu.Lock()
 	x.values[key] = v
-	delete(x.bad, key)
+	if len(x.bad) > 0 {
+		delete(x.bad, key)
+	}
 	x.noteHeld(key, t, size)
 	x.mu.Unlock()
 }

@@ -38,13 +38,17 @@ type memState struct {
 	opts     Memory
 	lru      list.List // of *heldValue, coldest first
 	inMemory map[uint64]*heldValue
-	onDisk   map[uint64]*spilledValue
-	pinned   []uint64 // the running task's inputs: not spilled while it runs
-	dir      string   // created at the first spill
-	dirLock  *os.File // held while dir is in use (spilldirs.go); nil without flock
-	broken   error    // why spilling stopped working, if it did
+	// small are the sizes of the values held too small to spill (below unspilled bytes): they
+	// are counted, in smallHeld, but not ordered.
+	small   map[uint64]int32
+	onDisk  map[uint64]*spilledValue
+	pinned  []uint64 // the running task's inputs: not spilled while it runs
+	dir     string   // created at the first spill
+	dirLock *os.File // held while dir is in use (spilldirs.go); nil without flock
+	broken  error    // why spilling stopped working, if it did
 
-	held, spilled, spilledTotal int64
+	held, spilled, spilledTotal int64 // held: the values that may spill
+	smallHeld                   int64
 	paused                      bool
 	terminated                  bool
 	stuckChecks                 int   // checks in a row paused with nothing left to spill
@@ -53,6 +57,11 @@ type memState struct {
 	running                     *graph.Function
 	runningKey                  uint64
 }
+
+// unspilled is the encoded size below which a value is never spilled: a file of its own would
+// cost more than the memory it frees, and ordering it among the others costs two allocations
+// and a list's upkeep per value, which a wide graph's million small results felt.
+const unspilled = 512
 
 type heldValue struct {
 	key  uint64
@@ -77,7 +86,7 @@ func (x *Executor) ManageMemory(m Memory) {
 	if m.Limit <= 0 {
 		return
 	}
-	x.mem = &memState{opts: m, inMemory: map[uint64]*heldValue{}, onDisk: map[uint64]*spilledValue{}}
+	x.mem = &memState{opts: m, inMemory: map[uint64]*heldValue{}, small: map[uint64]int32{}, onDisk: map[uint64]*spilledValue{}}
 	if m.Spill >= 0 {
 		// Killed workers' spill directories are left behind: remove those of workers gone.
 		RemoveStaleSpillDirs(SpillRoot(m.Dir), x.log)
@@ -91,6 +100,16 @@ func (x *Executor) noteHeld(key uint64, t reflect.Type, size int64) {
 		return
 	}
 	x.dropSpilled(key)
+	if size < unspilled {
+		x.forgetSpillable(key)
+		if old, ok := m.small[key]; ok {
+			m.smallHeld -= int64(old)
+		}
+		m.small[key] = int32(size)
+		m.smallHeld += size
+		return
+	}
+	x.forgetSmall(key)
 	if h := m.inMemory[key]; h != nil {
 		m.held += size - h.size
 		h.size, h.typ = size, t
@@ -109,12 +128,26 @@ func (x *Executor) forgetHeld(key uint64) {
 	if m == nil {
 		return
 	}
+	x.forgetSmall(key)
+	x.forgetSpillable(key)
+	x.dropSpilled(key)
+}
+
+func (x *Executor) forgetSmall(key uint64) {
+	m := x.mem
+	if size, ok := m.small[key]; ok {
+		delete(m.small, key)
+		m.smallHeld -= int64(size)
+	}
+}
+
+func (x *Executor) forgetSpillable(key uint64) {
+	m := x.mem
 	if h := m.inMemory[key]; h != nil {
 		m.lru.Remove(h.elem)
 		delete(m.inMemory, key)
 		m.held -= h.size
 	}
-	x.dropSpilled(key)
 }
 
 func (x *Executor) dropSpilled(key uint64) {
@@ -210,7 +243,7 @@ func (x *Executor) spill(all bool) {
 		limit = 0
 	}
 	e := m.lru.Front()
-	for m.held > limit && e != nil {
+	for m.held+m.smallHeld > limit && e != nil {
 		h := e.Value.(*heldValue)
 		e = e.Next()
 		if x.isPinned(h.key) {
@@ -436,7 +469,7 @@ func (x *Executor) probe() (rss, peak int64) {
 // reportLocked describes the executor's memory.
 func (x *Executor) reportLocked(rss, peak int64) MemoryReport {
 	m := x.mem
-	r := MemoryReport{Limit: m.opts.Limit, RSS: rss, PeakRSS: peak, Held: m.held, Spilled: m.spilled, SpilledTotal: m.spilledTotal, Paused: m.paused,
+	r := MemoryReport{Limit: m.opts.Limit, RSS: rss, PeakRSS: peak, Held: m.held + m.smallHeld, Spilled: m.spilled, SpilledTotal: m.spilledTotal, Paused: m.paused,
 		CPU: int64(ProcessCPU())}
 	if m.running != nil {
 		r.Running = fmt.Sprintf("%s (key %d)", m.running.Name(), m.runningKey)

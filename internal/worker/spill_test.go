@@ -349,3 +349,37 @@ func TestMemoryFromEnvironment(t *testing.T) {
 		t.Errorf("bad spill fraction: %v", err)
 	}
 }
+
+// TestSmallValuesCountedNotSpilled: a value encoded in fewer than unspilled bytes counts among
+// the bytes held but is never spilled; replacing a value moves its count between the small and
+// the spillable ones, and releasing it takes it off.
+func TestSmallValuesCountedNotSpilled(t *testing.T) {
+	x := NewExecutor(&countSink{}, nil)
+	x.ManageMemory(Memory{Limit: 1 << 20, Spill: 0.5, Pause: -1, Dir: t.TempDir()})
+	intType := reflect.TypeFor[int]()
+	held := func() int64 { return x.mem.held + x.mem.smallHeld }
+	x.mu.Lock()
+	x.values[1] = 1
+	x.noteHeld(1, intType, 9)
+	x.values[2] = 2
+	x.noteHeld(2, intType, unspilled) // spillable
+	if held() != 9+unspilled || x.mem.smallHeld != 9 || x.mem.lru.Len() != 1 {
+		t.Fatalf("held %d (small %d), %d ordered", held(), x.mem.smallHeld, x.mem.lru.Len())
+	}
+	x.noteHeld(2, intType, 3) // replaced by a small one
+	x.noteHeld(1, intType, 2*unspilled)
+	if held() != 3+2*unspilled || x.mem.smallHeld != 3 || x.mem.lru.Len() != 1 || x.mem.inMemory[1] == nil {
+		t.Fatalf("after replacing: held %d (small %d), %d ordered", held(), x.mem.smallHeld, x.mem.lru.Len())
+	}
+	x.spill(true)
+	if _, ok := x.values[2]; !ok || x.mem.onDisk[2] != nil || x.mem.onDisk[1] == nil {
+		t.Fatalf("spilling everything: small value spilled or large one kept (%v)", x.mem.onDisk)
+	}
+	x.forgetHeld(2)
+	x.forgetHeld(1)
+	if held() != 0 || x.mem.spilled != 0 || len(x.mem.small) != 0 {
+		t.Errorf("after releasing everything: held %d, spilled %d", held(), x.mem.spilled)
+	}
+	x.mu.Unlock()
+	x.closeMemory()
+}

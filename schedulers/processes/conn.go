@@ -33,6 +33,11 @@ type conn struct {
 	wmu sync.Mutex
 	w   *bufio.Writer
 
+	// encMu guards scratch, the buffer bodies are encoded into before they are copied into w:
+	// reused, rather than a fresh body (and its fresh pages) per frame.
+	encMu   sync.Mutex
+	scratch []byte
+
 	sent     int64 // bytes written, attachments in memory files included (under wmu)
 	received int64 // bytes read, likewise (reader goroutine only)
 }
@@ -118,12 +123,20 @@ func (c *conn) flush() error {
 // files[k], when present and not negative, is a memory file already holding attachments[k]; it
 // is passed as it is and stays open.
 func (c *conn) bufferFrame(kind byte, msg any, attachments [][]byte, files []int) error {
-	body, err := encodeMessage(msg)
+	c.encMu.Lock()
+	defer c.encMu.Unlock()
+	body, err := appendMessage(c.scratch[:0], msg)
 	if err != nil {
 		return err
 	}
+	if cap(body) <= maxScratch {
+		c.scratch = body
+	}
 	return c.writeRaw(kind, body, attachments, files)
 }
+
+// maxScratch bounds the encoding buffer a connection keeps between frames.
+const maxScratch = 4 << 20
 
 func (c *conn) writeRaw(kind byte, body []byte, attachments [][]byte, shared []int) error {
 	var files, own []int

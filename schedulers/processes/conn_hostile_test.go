@@ -3,6 +3,7 @@ package processes
 import (
 	"encoding/binary"
 	"io"
+	"reflect"
 	"runtime"
 	"testing"
 	"time"
@@ -119,7 +120,17 @@ func FuzzWorkerMessages(f *testing.F) {
 			&worker.Fetch{}, &worker.Values{}, &worker.Cancel{}, &worker.MemoryReport{}} {
 			_ = decodeMessage(body, m)
 		}
+		// Batches and results have codecs of their own (worker.DecodeBatch): what they read,
+		// msgpack reads the same.
+		var b, bRef worker.Batch
+		if decodeMessage(body, &b) == nil && wire.DecodeMessage(body, &bRef) == nil && !reflect.DeepEqual(b, bRef) {
+			t.Fatalf("batch %x: decoded as\n%#v\nby msgpack as\n%#v", body, b, bRef)
+		}
+		var rRef worker.Results
 		var r worker.Results
+		if decodeMessage(body, &r) == nil && wire.DecodeMessage(body, &rRef) == nil && !reflect.DeepEqual(r, rRef) {
+			t.Fatalf("results %x: decoded as\n%#v\nby msgpack as\n%#v", body, r, rRef)
+		}
 		if decodeMessage(body, &r) == nil {
 			for _, item := range r.Items {
 				if item.Err != nil {

@@ -110,7 +110,8 @@ func readInstructions(c *conn, x *worker.Executor) error {
 		case worker.KindBatch:
 			// The tasks' array is reused from batch to batch (Apply copies each task): decoding
 			// thousands of tasks into a fresh one took new memory, and its page faults, each
-			// time. Its elements are zeroed first, or msgpack would decode into their slices.
+			// time. DecodeBatch overwrites the elements it fills; the rest are zeroed, so that
+			// they keep no earlier frame's memory alive.
 			clear(tasks[:cap(tasks)])
 			b := worker.Batch{Tasks: tasks[:0]}
 			if err := decodeMessage(f.Body, &b); err != nil {
