@@ -69,7 +69,11 @@ func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
 	if schedulers.WantsSizes(j.Observer) {
 		pj.sizes = make([]atomic.Int64, j.Plan.Len())
 	}
-	pj.cj = &cluster.Job{Graph: g, Owner: pj, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing(), NoRelay: j.NoOutputRelay, Priority: j.Priority}
+	var owner cluster.Owner = pj
+	if j.OnEncodedResult != nil {
+		owner = keeper{pj}
+	}
+	pj.cj = &cluster.Job{Graph: g, Owner: owner, Chunksize: j.Chunksize, Streams: streamKeys(j), Retries: j.Retries, KeepGoing: j.KeepsGoing(), NoRelay: j.NoOutputRelay, Priority: j.Priority}
 	if err := pj.checkData(); err != nil {
 		return nil, err
 	}
@@ -397,14 +401,15 @@ func streamKeys(j *schedulers.Job) [][]byte {
 	return keys
 }
 
-var _ cluster.Keeper = (*Job)(nil)
+// keeper is the owner of a job with an OnEncodedResult hook: a cluster.Keeper, to which the
+// coordinator hands every result that comes back. A job without the hook is not one, so that
+// its results are not handed over one by one for nothing.
+type keeper struct{ *Job }
 
-// Keep hands a result that came back to the job's OnEncodedResult hook, if any.
-func (pj *Job) Keep(i int32, v wire.Value) {
-	if pj.job.OnEncodedResult != nil {
-		pj.job.OnEncodedResult(i, v)
-	}
-}
+var _ cluster.Keeper = keeper{}
+
+// Keep hands a result that came back to the job's OnEncodedResult hook.
+func (k keeper) Keep(i int32, v wire.Value) { k.job.OnEncodedResult(i, v) }
 
 var _ cluster.KeptReporter = (*Job)(nil)
 
