@@ -3,7 +3,6 @@ package dataframe
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"strconv"
 	"sync/atomic"
 	"unicode/utf8"
@@ -11,19 +10,18 @@ import (
 
 // chunkColumn accumulates one column's values within a chunk.
 type chunkColumn struct {
-	index   int // the column's number
-	kind    cellKind
-	forced  bool // type fixed by WithColumnType: a bad value is an error
-	strict  bool // numeric type fixed because the values are numbers but a few
-	nums    int  // inferred strings: values that parse as numbers
-	texts   int  // inferred strings: values that do not
-	nonInt  bool // inferred strings: some number is not an integer
-	n       int
-	i64     []int64 // cellInt, cellTime
-	f64     []float64
-	str     []string
-	b       []bool
-	missing []int32 // chunk rows that are missing, ascending
+	index    int       // the column's number
+	kind     Type      // 0: only missing values so far
+	spec     *csvType  // kind's CSV reading (nil while kind is 0)
+	vals     csvValues // the values, of kind (nil while kind is 0)
+	forced   bool      // type fixed by WithColumnType: a bad value is an error
+	strict   bool      // numeric type fixed because the values are numbers but a few
+	counting bool      // inferred text: tally nums and texts
+	nums     int       // inferred text: values that parse as numbers
+	texts    int       // inferred text: values that do not
+	nonInt   bool      // inferred text: some number is not an integer
+	n        int
+	missing  []int32 // chunk rows that are missing, ascending
 }
 
 // chunkResult is what parsing one chunk produced.
@@ -68,25 +66,19 @@ const (
 	addBad      // a value that does not parse as the column's fixed type
 	addInfinite // ±Inf without WithInfinity
 	addBadUTF8  // invalid UTF-8 without WithReplaceInvalidUTF8
+	addNoMatch  // not a value of the column's type (from csvValues.add)
 )
 
 // parse reads every record of the chunk, starting each column at kinds
 // (forced[j] marks a type fixed by the caller).
-func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
+func (p *chunkParser) parse(kinds []Type, forced []bool) *chunkResult {
 	p.res = chunkResult{cols: make([]chunkColumn, len(kinds))}
 	for j := range kinds {
 		c := &p.res.cols[j]
-		c.index, c.kind, c.forced = j, kinds[j], forced[j]
+		c.index, c.forced = j, forced[j]
 		c.strict = p.strict != nil && p.strict[j]
-		switch c.kind {
-		case cellInt, cellTime:
-			c.i64 = p.int64Region(j, 0)
-		case cellFloat:
-			c.f64 = p.float64Region(j, 0)
-		case cellBool:
-			c.b = make([]bool, 0, p.rowsGuess)
-		case cellString:
-			c.str = p.stringRegion(j, 0)
+		if kinds[j] != 0 {
+			c.become(kinds[j], p)
 		}
 	}
 	data := p.data
@@ -174,10 +166,8 @@ func (p *chunkParser) badValue(outcome addOutcome, j int, field []byte) *ParseEr
 		err.Msg = fmt.Sprintf("%s is not valid UTF-8; read the input as Latin-1 with WithLatin1, "+
 			"or replace invalid bytes with WithReplaceInvalidUTF8", quoted)
 	default:
-		err.Msg = fmt.Sprintf("cannot parse %s as %s", quoted, c.kind.columnType())
-		if c.kind == cellInt || c.kind == cellFloat {
-			err.Err = strconv.ErrSyntax
-		}
+		err.Msg = fmt.Sprintf("cannot parse %s as %s", quoted, c.kind)
+		err.Err = c.spec.syntaxErr
 		if c.strict {
 			err.Msg += fmt.Sprintf(" in a column of numbers; read the column as text with "+
 				"WithColumnType(%s, String), or such values as missing with WithMissing", strconv.Quote(p.names[j]))
@@ -209,15 +199,8 @@ func (p *chunkParser) rollback() {
 			continue
 		}
 		c.n = rows
-		switch c.kind {
-		case cellInt, cellTime:
-			c.i64 = c.i64[:rows]
-		case cellFloat:
-			c.f64 = c.f64[:rows]
-		case cellString:
-			c.str = c.str[:rows]
-		case cellBool:
-			c.b = c.b[:rows]
+		if c.vals != nil {
+			c.vals.truncate(rows)
 		}
 		for len(c.missing) > 0 && int(c.missing[len(c.missing)-1]) >= rows {
 			c.missing = c.missing[:len(c.missing)-1]
@@ -340,63 +323,29 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 		c.addMissing()
 		return addOK
 	}
-	switch c.kind {
-	case cellUnknown:
+	if c.vals == nil {
 		return c.begin(field, p)
-	case cellInt:
-		if v, ok := parseInt(field); ok {
-			c.i64 = append(c.i64, v)
-			c.n++
-			return addOK
-		}
-		if c.forced {
-			return addBad
-		}
-		if !utf8.Valid(field) && !p.cfg.replace {
-			return addBadUTF8
-		}
-		if v, ok := parseFloat(field); ok {
-			if math.IsInf(v, 0) && !p.cfg.allowInf {
-				return addInfinite
-			}
-			c.intToFloat()
-			c.f64 = append(c.f64, v)
-			c.n++
-			return addOK
-		}
-		return addRestart
-	case cellFloat:
-		if v, ok := parseFloat(field); ok {
-			if math.IsInf(v, 0) && !p.cfg.allowInf {
-				return addInfinite
-			}
-			c.f64 = append(c.f64, v)
-			c.n++
-			return addOK
-		}
-	case cellBool:
-		if v, ok := parseBool(field); ok {
-			c.b = append(c.b, v)
-			c.n++
-			return addOK
-		}
-	case cellTime:
-		if v, ok := parseTime(field); ok {
-			c.i64 = append(c.i64, v)
-			c.n++
-			return addOK
-		}
-	case cellString:
-		s, ok := p.text(field)
-		if !ok {
-			return addBadUTF8
-		}
-		if !c.forced {
+	}
+	switch outcome := c.vals.add(field, p); outcome {
+	case addOK:
+		c.n++
+		if c.counting {
 			c.count(field)
 		}
-		c.str = append(c.str, s)
-		c.n++
 		return addOK
+	case addNoMatch:
+		return c.mismatch(field, p)
+	default:
+		return outcome
+	}
+}
+
+// mismatch decides what a field that is not a value of the column's type
+// does: widen the column to a type that holds it, restart the column as
+// text, or (in a column of fixed type) fail.
+func (c *chunkColumn) mismatch(field []byte, p *chunkParser) addOutcome {
+	if c.forced && c.spec.widen != 0 {
+		return addBad // a fixed type that widens fails before the encoding is checked
 	}
 	if !utf8.Valid(field) && !p.cfg.replace {
 		// Bad in every type: the record is malformed, and must not turn
@@ -406,17 +355,47 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 	if c.forced {
 		return addBad
 	}
+	for t := c.spec.widen; t != 0; t = csvOf(t).widen {
+		switch outcome := csvOf(t).recognize(field, p); outcome {
+		case addNoMatch:
+		case addOK:
+			for c.kind != t {
+				c.widenOnce()
+			}
+			return c.add(field, p)
+		default:
+			return outcome
+		}
+	}
 	return addRestart
 }
 
-// becomePlaceholderStrings turns the column into strings holding "" for
+// become makes the column, holding only missing values so far, one of
+// type t.
+func (c *chunkColumn) become(t Type, p *chunkParser) {
+	c.kind, c.spec = t, csvOf(t)
+	c.vals = c.spec.start(p, c.index, c.n)
+	c.counting = t == csvText && !c.forced
+}
+
+// widenOnce converts the column's values to its type's widen type.
+func (c *chunkColumn) widenOnce() {
+	c.vals = c.spec.convert(c.vals, c.missing)
+	c.kind = c.spec.widen
+	c.spec = csvOf(c.kind)
+	c.counting = c.kind == csvText && !c.forced
+}
+
+// becomePlaceholderStrings turns the column into text holding "" for
 // the rows so far, then field.
 // The placeholders are never used: the chunk is parsed again.
 func (c *chunkColumn) becomePlaceholderStrings(field []byte, p *chunkParser) {
-	c.kind = cellString
-	c.i64, c.f64, c.b = nil, nil, nil
-	c.str = append(make([]string, c.n, max(p.rowsGuess, c.n+1)), p.arena.copyString(field))
-	c.n++
+	c.kind, c.spec = csvText, csvOf(csvText)
+	c.vals = c.spec.start(p, c.index, c.n)
+	c.counting = false
+	if c.vals.add(field, p) == addOK { // always: mismatch checked the encoding
+		c.n++
+	}
 }
 
 // text returns field as a string the frame can keep, replacing invalid
@@ -465,76 +444,25 @@ func looksNumeric(field []byte) bool {
 func (c *chunkColumn) addMissing() {
 	c.missing = append(c.missing, int32(c.n))
 	c.n++
-	switch c.kind {
-	case cellInt, cellTime:
-		c.i64 = append(c.i64, 0)
-	case cellFloat:
-		c.f64 = append(c.f64, math.NaN())
-	case cellBool:
-		c.b = append(c.b, false)
-	case cellString:
-		c.str = append(c.str, "")
+	if c.vals != nil {
+		c.vals.addMissing()
 	}
 }
 
-// begin decides the kind of a column that so far held only missing
-// values from its first value, int64 → float64 → bool → time → string.
+// begin decides the type of a column that so far held only missing
+// values from its first value: the first type in csvInference that
+// recognises it.
 func (c *chunkColumn) begin(field []byte, p *chunkParser) addOutcome {
-	capacity := max(p.rowsGuess, c.n+1)
-	if v, ok := parseInt(field); ok {
-		c.kind = cellInt
-		c.i64 = append(p.int64Region(c.index, c.n), v)
-	} else if v, ok := parseFloat(field); ok {
-		if math.IsInf(v, 0) && !p.cfg.allowInf {
-			return addInfinite
+	for _, t := range csvInference {
+		switch outcome := csvOf(t).recognize(field, p); outcome {
+		case addNoMatch:
+		case addOK:
+			c.become(t, p)
+			return c.add(field, p)
+		default:
+			return outcome
 		}
-		c.kind = cellFloat
-		c.f64 = append(p.float64Region(c.index, c.n), v)
-	} else if v, ok := parseBool(field); ok {
-		c.kind = cellBool
-		c.b = append(make([]bool, c.n, capacity), v)
-	} else if v, ok := parseTime(field); ok {
-		c.kind = cellTime
-		c.i64 = append(p.int64Region(c.index, c.n), v)
-	} else {
-		s, ok := p.text(field)
-		if !ok {
-			return addBadUTF8
-		}
-		c.kind = cellString
-		c.count(field)
-		c.str = append(p.stringRegion(c.index, c.n), s)
 	}
-	c.n++
-	return addOK
-}
-
-// intToFloat converts an int column's values to float in place (the
-// column owns its memory).
-func (c *chunkColumn) intToFloat() {
-	f := int64sAsFloat64s(c.i64)
-	for i, v := range c.i64 {
-		f[i] = float64(v)
-	}
-	for _, m := range c.missing {
-		f[m] = math.NaN()
-	}
-	c.f64, c.i64 = f, nil
-	c.kind = cellFloat
-}
-
-// fill turns an all-missing (unknown) column into one of kind.
-func (c *chunkColumn) fill(kind cellKind, p *chunkParser) {
-	n := c.n
-	c.kind = kind
-	switch kind {
-	case cellInt, cellTime:
-		c.i64 = p.int64Region(c.index, n)
-	case cellFloat:
-		c.f64 = p.float64Region(c.index, n)
-	case cellBool:
-		c.b = make([]bool, n)
-	case cellString:
-		c.str = p.stringRegion(c.index, n)
-	}
+	c.become(csvText, p)
+	return c.add(field, p)
 }

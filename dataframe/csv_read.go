@@ -198,7 +198,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	for j, n := range names {
 		byName[n] = j
 	}
-	kinds := make([]cellKind, len(names))
+	kinds := make([]Type, len(names))
 	forced := make([]bool, len(names))
 	for col, t := range cfg.types {
 		j, ok := byName[col]
@@ -211,7 +211,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 		if !t.Valid() {
 			return nil, fmt.Errorf("dataframe: WithColumnType: column %q: unknown type %s: %w", col, t, ErrArgument)
 		}
-		kinds[j], forced[j] = kindOf(t), true
+		kinds[j], forced[j] = csvReadAs(t), true
 	}
 
 	// The body, in chunks.
@@ -273,15 +273,15 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 				texts += r.cols[j].texts
 				nonInt = nonInt || r.cols[j].nonInt
 			}
-			if k != cellString || forced[j] || nums <= texts {
+			if k != csvText || forced[j] || nums <= texts {
 				continue
 			}
 			if strict == nil {
 				strict = make([]bool, len(names))
 			}
-			strict[j], forced[j], kinds[j] = true, true, cellInt
+			strict[j], forced[j], kinds[j] = true, true, Int64
 			if nonInt {
-				kinds[j] = cellFloat
+				kinds[j] = Float64
 			}
 		}
 		if strict != nil {
@@ -342,7 +342,7 @@ type chunkError struct {
 // parseChunks parses every chunk starting from kinds, unifies each
 // column's kind across chunks and re-reads the chunks that disagree,
 // returning the chunks' results and the columns' kinds.
-func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, workers int) ([]*chunkResult, []cellKind, *chunkError) {
+func parseChunks(parsers []*chunkParser, kinds []Type, forced []bool, workers int) ([]*chunkResult, []Type, *chunkError) {
 	failed := parsers[0].failed
 	failed.Store(math.MaxInt64)
 	results := make([]*chunkResult, len(parsers))
@@ -366,12 +366,12 @@ func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, worker
 		}
 	}
 
-	// Unify each column's kind across chunks; re-read the chunks that
-	// disagree in a way a conversion cannot fix.
-	unified := append([]cellKind(nil), kinds...)
+	// Unify each column's type across chunks; re-read the chunks that
+	// disagree in a way widening cannot fix.
+	unified := append([]Type(nil), kinds...)
 	for _, r := range results {
 		for j := range unified {
-			unified[j] = joinKinds(unified[j], r.cols[j].kind)
+			unified[j] = joinTypes(unified[j], r.cols[j].kind)
 		}
 	}
 	var redo []int
@@ -380,10 +380,12 @@ func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, worker
 			col := &r.cols[j]
 			switch {
 			case col.kind == unified[j]:
-			case col.kind == cellUnknown:
-				col.fill(unified[j], parsers[c])
-			case col.kind == cellInt && unified[j] == cellFloat:
-				col.intToFloat()
+			case col.kind == 0:
+				col.become(unified[j], parsers[c])
+			case widensTo(col.kind, unified[j]):
+				for col.kind != unified[j] {
+					col.widenOnce()
+				}
 			default:
 				if len(redo) == 0 || redo[len(redo)-1] != c {
 					redo = append(redo, c)
@@ -406,7 +408,7 @@ func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, worker
 // parseGuarded parses a chunk with parseWithRestarts; when the input is
 // mapped, it hands the chunk's pages back afterwards and turns a memory
 // fault (the file shrank) into the chunk's fatal error.
-func parseGuarded(p *chunkParser, kinds []cellKind, forced []bool) *chunkResult {
+func parseGuarded(p *chunkParser, kinds []Type, forced []bool) *chunkResult {
 	if !p.cfg.mapped {
 		return parseWithRestarts(p, kinds, forced)
 	}
@@ -422,8 +424,8 @@ func parseGuarded(p *chunkParser, kinds []cellKind, forced []bool) *chunkResult 
 // earlier values' kind cannot hold, parses it again with those columns
 // strings from the start. The second pass needs no restart: every other
 // column takes the same course as in the first.
-func parseWithRestarts(p *chunkParser, kinds []cellKind, forced []bool) *chunkResult {
-	start := append([]cellKind(nil), kinds...)
+func parseWithRestarts(p *chunkParser, kinds []Type, forced []bool) *chunkResult {
+	start := append([]Type(nil), kinds...)
 	for {
 		r := p.parse(start, forced)
 		if len(r.restart) == 0 {
@@ -431,7 +433,7 @@ func parseWithRestarts(p *chunkParser, kinds []cellKind, forced []bool) *chunkRe
 			return &out
 		}
 		for _, j := range r.restart {
-			start[j] = cellString
+			start[j] = csvText
 		}
 	}
 }

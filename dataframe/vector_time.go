@@ -27,6 +27,19 @@ var timeType = typeSpec{
 		}
 		return timeVec(v.(int64Vec)), nil
 	},
+	csv: &csvType{
+		rank: 40,
+		recognize: func(field []byte, _ *chunkParser) addOutcome {
+			if _, ok := parseTime(field); ok {
+				return addOK
+			}
+			return addNoMatch
+		},
+		start: func(p *chunkParser, j, n int) csvValues { return &timeCSV{p.int64Region(j, n)} },
+		join: func(j *csvJoin) any {
+			return joinWords(j, func(v csvValues) []int64 { return v.(*timeCSV).v })
+		},
+	},
 }
 
 func (v timeVec) len() int                 { return len(v) }
@@ -80,3 +93,19 @@ func (v timeVec) appendCSV(dst []byte, r int, _ byte) []byte {
 }
 
 func (v timeVec) encode(enc *msgpack.Encoder) error { return enc.Encode([]int64(v)) }
+
+// timeCSV is a Time column's values in a chunk of CSV (missing rows hold
+// 0), parsed into the chunk's region of the column's shared storage.
+type timeCSV struct{ v []int64 }
+
+func (c *timeCSV) add(field []byte, _ *chunkParser) addOutcome {
+	x, ok := parseTime(field)
+	if !ok {
+		return addNoMatch
+	}
+	c.v = append(c.v, x)
+	return addOK
+}
+
+func (c *timeCSV) addMissing()    { c.v = append(c.v, 0) }
+func (c *timeCSV) truncate(n int) { c.v = c.v[:n] }
