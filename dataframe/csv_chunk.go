@@ -122,7 +122,26 @@ func (p *chunkParser) parse(kinds []Type, forced []bool) *chunkResult {
 			if p.use != nil {
 				field = p.fields[p.use[j]]
 			}
-			switch outcome := p.res.cols[j].add(field, p); outcome {
+			// chunkColumn.add, with the common case (a present value the
+			// column's type holds) written out: one call per cell.
+			c := &p.res.cols[j]
+			var outcome addOutcome
+			switch {
+			case p.missing.match(field):
+				c.addMissing()
+			case c.vals == nil:
+				outcome = c.begin(field, p)
+			default:
+				if outcome = c.vals.add(field, p); outcome == addOK {
+					c.n++
+					if c.counting {
+						c.count(field)
+					}
+				} else if outcome == addNoMatch {
+					outcome = c.mismatch(field, p)
+				}
+			}
+			switch outcome {
 			case addOK:
 			case addRestart:
 				// The column's earlier values were parsed and their text is
@@ -317,15 +336,9 @@ func (p *chunkParser) splitQuoted(pos int) (next, lines int, perr *ParseError) {
 	}
 }
 
-// add appends one field's value to the column.
+// add appends the value of a field that is not a missing-value marker to
+// a column that has a type. (The parse loop has it written out.)
 func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
-	if p.missing.match(field) {
-		c.addMissing()
-		return addOK
-	}
-	if c.vals == nil {
-		return c.begin(field, p)
-	}
 	switch outcome := c.vals.add(field, p); outcome {
 	case addOK:
 		c.n++
