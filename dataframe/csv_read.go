@@ -367,42 +367,50 @@ func parseChunks(parsers []*chunkParser, kinds []Type, forced []bool, workers in
 	}
 
 	// Unify each column's type across chunks; re-read the chunks that
-	// disagree in a way widening cannot fix.
+	// disagree in a way widening cannot fix. A chunk read again may keep
+	// a record it skipped before (under WithSkipMalformed, a value one
+	// type refused and another holds), whose values can take a column
+	// further: unify again until the chunks agree. Types only go up, so
+	// this ends.
 	unified := append([]Type(nil), kinds...)
-	for _, r := range results {
-		for j := range unified {
-			unified[j] = joinTypes(unified[j], r.cols[j].kind)
+	for {
+		for _, r := range results {
+			for j := range unified {
+				unified[j] = joinTypes(unified[j], r.cols[j].kind)
+			}
 		}
-	}
-	var redo []int
-	for c, r := range results {
-		for j := range unified {
-			col := &r.cols[j]
-			switch {
-			case col.kind == unified[j]:
-			case col.kind == 0:
-				col.become(unified[j], parsers[c])
-			case widensTo(col.kind, unified[j]):
-				for col.kind != unified[j] {
-					col.widenOnce()
-				}
-			default:
-				if len(redo) == 0 || redo[len(redo)-1] != c {
-					redo = append(redo, c)
+		var redo []int
+		for c, r := range results {
+			for j := range unified {
+				col := &r.cols[j]
+				switch {
+				case col.kind == unified[j]:
+				case col.kind == 0:
+					col.become(unified[j], parsers[c])
+				case widensTo(col.kind, unified[j]):
+					for col.kind != unified[j] {
+						col.widenOnce()
+					}
+				default:
+					if len(redo) == 0 || redo[len(redo)-1] != c {
+						redo = append(redo, c)
+					}
 				}
 			}
 		}
-	}
-	runChunks(len(redo), workers, func(i int) {
-		c := redo[i]
-		results[c] = parseGuarded(parsers[c], unified, forced)
-	})
-	for _, c := range redo {
-		if r := results[c]; r.fatal != nil {
-			return nil, nil, &chunkError{c, r.fatal}
+		if len(redo) == 0 {
+			return results, unified, nil
+		}
+		runChunks(len(redo), workers, func(i int) {
+			c := redo[i]
+			results[c] = parseGuarded(parsers[c], unified, forced)
+		})
+		for _, c := range redo {
+			if r := results[c]; r.fatal != nil {
+				return nil, nil, &chunkError{c, r.fatal}
+			}
 		}
 	}
-	return results, unified, nil
 }
 
 // parseGuarded parses a chunk with parseWithRestarts; when the input is

@@ -415,3 +415,24 @@ func TestReadCSVSkipsAgreeAcrossChunks(t *testing.T) {
 		t.Errorf("report %d skipped, %d rows", wholeReport.Skipped, wholeReport.Rows)
 	}
 }
+
+// TestReadCSVSkippedRecordsKeepChunksAgreeing: a record a chunk skips
+// (here for "1e400", infinite, in a column no value has typed yet in that
+// chunk) can be kept when the chunk is read again with another column's
+// type from other chunks, and then turn a column to text that other
+// chunks read as times; the chunks must agree again rather than be
+// joined as different types (which panicked).
+func TestReadCSVSkippedRecordsKeepChunksAgreeing(t *testing.T) {
+	in := "a,b\n2024-01-02 03:04:05,2024-01-02\n2024-01-02 03:04:05,1e400\nnull,2024-01-02 03:04:05\n"
+	opts := []CSVOption{WithWorkers(1), WithMissing("NA"), WithSkipMalformed(nil)}
+	whole := readString(t, in, append(opts, withChunkSize(1<<30))...)
+	if want := []Type{String, String}; !slices.Equal(whole.Types(), want) || whole.NumRows() != 3 {
+		t.Fatalf("one chunk: types %v, %d rows; want %v, 3", whole.Types(), whole.NumRows(), want)
+	}
+	for _, size := range []int{1, 20} {
+		chunked := readString(t, in, append(opts, withChunkSize(size))...)
+		if d := frameDiff(whole, chunked); d != "" {
+			t.Errorf("chunk size %d: %s", size, d)
+		}
+	}
+}
