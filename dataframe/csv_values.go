@@ -3,7 +3,6 @@ package dataframe
 import (
 	"bytes"
 	"strconv"
-	"time"
 	"unsafe"
 )
 
@@ -126,49 +125,6 @@ func parseFloatSlow(b []byte) (float64, bool) {
 		return 0, false
 	}
 	return v, true
-}
-
-// parseBool accepts true and false in lower, title or upper case.
-func parseBool(b []byte) (bool, bool) {
-	switch bytesString(trimSpace(b)) {
-	case "true", "True", "TRUE":
-		return true, true
-	case "false", "False", "FALSE":
-		return false, true
-	}
-	return false, false
-}
-
-// timeLayouts are tried, in order, for fields shaped like a date.
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"}
-
-// parseTime accepts RFC 3339 timestamps, dates (2006-01-02), and
-// timestamps without a zone (2006-01-02T15:04:05 or with a space instead
-// of the T, read as UTC), returning Unix nanoseconds.
-func parseTime(b []byte) (int64, bool) {
-	b = trimSpace(b)
-	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
-		return 0, false
-	}
-	s := bytesString(b)
-	var t time.Time
-	var err error
-	switch {
-	case len(b) == 10:
-		t, err = time.Parse(time.DateOnly, s)
-	case len(b) >= 19 && (b[10] == 'T' || b[10] == ' '):
-		for _, layout := range timeLayouts {
-			if t, err = time.Parse(layout, s); err == nil {
-				break
-			}
-		}
-	default:
-		return 0, false
-	}
-	if err != nil {
-		return 0, false
-	}
-	return timeToNanos(t)
 }
 
 // missingMatcher tells whether a field is a missing-value marker.

@@ -153,3 +153,14 @@ func (c *boolCSV) add(field []byte, _ *chunkParser) addOutcome {
 
 func (c *boolCSV) addMissing()    { c.v = append(c.v, false) }
 func (c *boolCSV) truncate(n int) { c.v = c.v[:n] }
+
+// parseBool accepts true and false in lower, title or upper case.
+func parseBool(b []byte) (bool, bool) {
+	switch bytesString(trimSpace(b)) {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
