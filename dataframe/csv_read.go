@@ -149,7 +149,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 			return nil, fmt.Errorf("dataframe: missing-value marker %q contains a delimiter or line break: %w", m, ErrArgument)
 		}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.TrimPrefix(data, []byte(byteOrderMark))
 	if cfg.latin1 {
 		data = latin1ToUTF8(data)
 	}

@@ -436,3 +436,16 @@ func TestReadCSVSkippedRecordsKeepChunksAgreeing(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteCSVKeepsLeadingByteOrderMark: a first column whose name starts
+// with U+FEFF must not lose it to the reader, which drops a byte-order
+// mark at the start of the input (found by FuzzReadCSV).
+func TestWriteCSVKeepsLeadingByteOrderMark(t *testing.T) {
+	for _, name := range []string{"\ufeff", "\ufeffa"} {
+		f, err := New(NewInt64Column(name, []int64{1}), NewInt64Column("\ufeffb", []int64{2}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCSVRoundTrip(t, f)
+	}
+}
