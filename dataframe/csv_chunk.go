@@ -20,8 +20,13 @@ type chunkColumn struct {
 	nums     int       // inferred text: values that parse as numbers
 	texts    int       // inferred text: values that do not
 	nonInt   bool      // inferred text: some number is not an integer
-	n        int
-	missing  []int32 // chunk rows that are missing, ascending
+	// refuser is the type whose reading refused a value of this inferred
+	// column (lowest in the widening chain when several did), 0: none;
+	// refusersDiffer: types of different chains did. See redecide.
+	refuser        Type
+	refusersDiffer bool
+	n              int
+	missing        []int32 // chunk rows that are missing, ascending
 }
 
 // chunkResult is what parsing one chunk produced.
@@ -139,6 +144,8 @@ func (p *chunkParser) parse(kinds []Type, forced []bool) *chunkResult {
 					}
 				} else if outcome == addNoMatch {
 					outcome = c.mismatch(field, p)
+				} else {
+					c.refusedBy(c.kind, outcome)
 				}
 			}
 			switch outcome {
@@ -349,7 +356,7 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 	case addNoMatch:
 		return c.mismatch(field, p)
 	default:
-		return outcome
+		return c.refusedBy(c.kind, outcome)
 	}
 }
 
@@ -377,7 +384,7 @@ func (c *chunkColumn) mismatch(field []byte, p *chunkParser) addOutcome {
 			}
 			return c.add(field, p)
 		default:
-			return outcome
+			return c.refusedBy(t, outcome)
 		}
 	}
 	return addRestart
@@ -473,9 +480,47 @@ func (c *chunkColumn) begin(field []byte, p *chunkParser) addOutcome {
 			c.become(t, p)
 			return c.add(field, p)
 		default:
-			return outcome
+			return c.refusedBy(t, outcome)
 		}
 	}
 	c.become(csvText, p)
 	return c.add(field, p)
+}
+
+// refusedBy notes that type t's reading refused a value of the column
+// (outcome), and returns outcome. A column's type in a chunk depends on
+// where the chunk starts, so such a refusal may not be the one the
+// column's type over the whole input makes (an infinite "1E700" refused
+// as a number, before anything in its chunk made the column text): the
+// chunk is read again (redecide). Invalid UTF-8 is refused by every type,
+// and a fixed type is the column's type everywhere: neither is noted.
+func (c *chunkColumn) refusedBy(t Type, outcome addOutcome) addOutcome {
+	if c.forced || outcome == addBadUTF8 {
+		return outcome
+	}
+	switch {
+	case c.refuser == 0 || widensTo(t, c.refuser):
+		c.refuser = t
+	case t == c.refuser || widensTo(c.refuser, t):
+	default:
+		c.refusersDiffer = true
+	}
+	return outcome
+}
+
+// redecide reports whether a value the column refused might be read
+// under type u, the column's type across chunks: whether u is a type
+// whose reading of it does not come to the refusing type's. Under u (0:
+// the column has no value anywhere) or a type widening to the refuser, a
+// value goes through the same types to the same refusal. (Read again
+// from u, the chunk's refusals come from u's widening chain, so the
+// chunks come to agree.)
+func (c *chunkColumn) redecide(u Type) bool {
+	switch {
+	case c.refuser == 0 || u == 0:
+		return false
+	case c.refusersDiffer:
+		return true
+	}
+	return u != c.refuser && !widensTo(u, c.refuser)
 }

@@ -367,11 +367,13 @@ func parseChunks(parsers []*chunkParser, kinds []Type, forced []bool, workers in
 	}
 
 	// Unify each column's type across chunks; re-read the chunks that
-	// disagree in a way widening cannot fix. A chunk read again may keep
-	// a record it skipped before (under WithSkipMalformed, a value one
-	// type refused and another holds), whose values can take a column
-	// further: unify again until the chunks agree. Types only go up, so
-	// this ends.
+	// disagree in a way widening cannot fix, and those that refused a
+	// value the column's unified type might hold (chunkColumn.redecide),
+	// so that what is skipped does not depend on where chunks start. A
+	// chunk read again may keep a record it skipped before (under
+	// WithSkipMalformed, a value one type refused and another holds),
+	// whose values can take a column further: unify again until the
+	// chunks agree. Types only go up, so this ends.
 	unified := append([]Type(nil), kinds...)
 	for {
 		for _, r := range results {
@@ -381,9 +383,12 @@ func parseChunks(parsers []*chunkParser, kinds []Type, forced []bool, workers in
 		}
 		var redo []int
 		for c, r := range results {
+			again := false
 			for j := range unified {
 				col := &r.cols[j]
 				switch {
+				case col.redecide(unified[j]):
+					again = true
 				case col.kind == unified[j]:
 				case col.kind == 0:
 					col.become(unified[j], parsers[c])
@@ -392,10 +397,11 @@ func parseChunks(parsers []*chunkParser, kinds []Type, forced []bool, workers in
 						col.widenOnce()
 					}
 				default:
-					if len(redo) == 0 || redo[len(redo)-1] != c {
-						redo = append(redo, c)
-					}
+					again = true
 				}
+			}
+			if again {
+				redo = append(redo, c)
 			}
 		}
 		if len(redo) == 0 {

@@ -449,3 +449,40 @@ func TestWriteCSVKeepsLeadingByteOrderMark(t *testing.T) {
 		checkCSVRoundTrip(t, f)
 	}
 }
+
+// TestReadCSVRefusalsDoNotDependOnChunks: under WithSkipMalformed, a value
+// refused before its column has a type in its chunk ("1E700", infinite as
+// a number) is decided by the column's type, text here, whatever the
+// chunk boundaries and the order of the values: it is kept. (Read in small
+// chunks it was skipped, and the frame lost a row, FuzzReadCSV found.)
+// In a column of numbers with stray tokens, it is counted as a number
+// whatever the chunking.
+func TestReadCSVRefusalsDoNotDependOnChunks(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		rows int
+	}{
+		{"0\nA00\n1E700", 2},
+		{"0\n1E700\nA00", 2},
+		{"s,n\nA00,1\n1E700,2\nNA,x\n3,4\n", 1}, // both columns numbers with stray tokens
+	} {
+		in := tc.in
+		var wholeReport CSVReport
+		whole := readString(t, in, WithWorkers(1), WithSkipMalformed(&wholeReport), withChunkSize(1<<30))
+		if whole.NumRows() != tc.rows || wholeReport.Rows+wholeReport.Skipped != strings.Count(strings.TrimSuffix(in, "\n"), "\n") {
+			t.Errorf("%q in one chunk: %d rows, %d skipped; want %d rows", in, whole.NumRows(), wholeReport.Skipped, tc.rows)
+		}
+		for _, size := range []int{1, 3, 4, 5, 8} {
+			for _, workers := range []int{1, 2} {
+				var report CSVReport
+				chunked := readString(t, in, WithWorkers(workers), WithSkipMalformed(&report), withChunkSize(size))
+				if d := frameDiff(whole, chunked); d != "" {
+					t.Errorf("%q, chunk size %d, %d workers: %s", in, size, workers, d)
+				}
+				if fmt.Sprint(wholeReport) != fmt.Sprint(report) {
+					t.Errorf("%q, chunk size %d, %d workers: reports differ:\n%v\n%v", in, size, workers, wholeReport, report)
+				}
+			}
+		}
+	}
+}
