@@ -36,7 +36,13 @@ type chunkResult struct {
 	skipped int
 	errs    []*ParseError // skipped records' errors; Line is chunk-local
 	fatal   *ParseError   // Line is chunk-local
-	restart []int         // columns that must restart as strings
+	// pending is, without WithSkipMalformed, the first value an inferred
+	// column refused (see chunkColumn.refusedBy): its record is left out
+	// and the chunk read on, and the value is an error unless the
+	// column's type across chunks reads it (parseChunks). Line is
+	// chunk-local.
+	pending *ParseError
+	restart []int // columns that must restart as strings
 }
 
 // chunkParser parses the records of one chunk of CSV input.
@@ -116,7 +122,7 @@ func (p *chunkParser) parse(kinds []Type, forced []bool) *chunkResult {
 			if field <= ncols {
 				err.Column = p.header[field-1]
 			}
-			if !p.reject(err) {
+			if !p.reject(err, false) {
 				return &p.res
 			}
 			continue
@@ -162,7 +168,7 @@ func (p *chunkParser) parse(kinds []Type, forced []bool) *chunkResult {
 				err := p.badValue(outcome, j, field)
 				err.Line = recordLine
 				p.rollback()
-				if !p.reject(err) {
+				if !p.reject(err, c.mayRedecide(outcome)) {
 					return &p.res
 				}
 			}
@@ -203,9 +209,16 @@ func (p *chunkParser) badValue(outcome addOutcome, j int, field []byte) *ParseEr
 }
 
 // reject records a malformed record: counted when skipping, fatal
-// otherwise. It reports whether parsing continues.
-func (p *chunkParser) reject(err *ParseError) bool {
+// otherwise, or pending for a refusal the column's type across chunks
+// may undo. It reports whether parsing continues.
+func (p *chunkParser) reject(err *ParseError, provisional bool) bool {
 	if !p.cfg.skip {
+		if provisional {
+			if p.res.pending == nil {
+				p.res.pending = err
+			}
+			return true
+		}
 		p.res.fatal = err
 		return false
 	}
@@ -495,7 +508,7 @@ func (c *chunkColumn) begin(field []byte, p *chunkParser) addOutcome {
 // chunk is read again (redecide). Invalid UTF-8 is refused by every type,
 // and a fixed type is the column's type everywhere: neither is noted.
 func (c *chunkColumn) refusedBy(t Type, outcome addOutcome) addOutcome {
-	if c.forced || outcome == addBadUTF8 {
+	if !c.mayRedecide(outcome) {
 		return outcome
 	}
 	switch {
@@ -506,6 +519,13 @@ func (c *chunkColumn) refusedBy(t Type, outcome addOutcome) addOutcome {
 		c.refusersDiffer = true
 	}
 	return outcome
+}
+
+// mayRedecide reports whether the column's refusal of a value (outcome)
+// depends on the column's type: the column's type is inferred, and the
+// value is not invalid UTF-8.
+func (c *chunkColumn) mayRedecide(outcome addOutcome) bool {
+	return !c.forced && outcome != addBadUTF8 && outcome != addBad
 }
 
 // redecide reports whether a value the column refused might be read

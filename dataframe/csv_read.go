@@ -359,30 +359,37 @@ func parseChunks(parsers []*chunkParser, kinds []Type, forced []bool, workers in
 	})
 	// Chunks after a failed one may have stopped early; every chunk before
 	// the first failure ran to its end, so that failure is the first in
-	// the input.
-	for c, r := range results {
-		if r.fatal != nil {
-			return nil, nil, &chunkError{c, r.fatal}
-		}
-	}
-
-	// Unify each column's type across chunks; re-read the chunks that
-	// disagree in a way widening cannot fix, and those that refused a
-	// value the column's unified type might hold (chunkColumn.redecide),
-	// so that what is skipped does not depend on where chunks start. A
-	// chunk read again may keep a record it skipped before (under
-	// WithSkipMalformed, a value one type refused and another holds),
-	// whose values can take a column further: unify again until the
-	// chunks agree. Types only go up, so this ends.
+	// the input, and the chunks up to it are the input read. Its
+	// position does not depend on the columns' types: values refused
+	// for a type that may change are pending, not failures.
+	//
+	// Unify each column's type across those chunks; re-read the chunks
+	// that disagree in a way widening cannot fix, and those that refused
+	// a value the column's unified type might hold (chunkColumn.redecide),
+	// so that what is refused does not depend on where chunks start. A
+	// chunk read again may keep a record it refused before, whose values
+	// can take a column further, or fail: unify again until the chunks
+	// agree. Types only go up, so this ends.
 	unified := append([]Type(nil), kinds...)
 	for {
-		for _, r := range results {
+		read, pending := results, false
+		for c, r := range results {
+			pending = pending || r.pending != nil
+			if r.fatal != nil {
+				if !pending {
+					return nil, nil, &chunkError{c, r.fatal}
+				}
+				read = results[:c+1]
+				break
+			}
+		}
+		for _, r := range read {
 			for j := range unified {
 				unified[j] = joinTypes(unified[j], r.cols[j].kind)
 			}
 		}
 		var redo []int
-		for c, r := range results {
+		for c, r := range read {
 			again := false
 			for j := range unified {
 				col := &r.cols[j]
@@ -405,17 +412,20 @@ func parseChunks(parsers []*chunkParser, kinds []Type, forced []bool, workers in
 			}
 		}
 		if len(redo) == 0 {
+			for c, r := range read {
+				if r.pending != nil {
+					return nil, nil, &chunkError{c, r.pending}
+				}
+				if r.fatal != nil {
+					return nil, nil, &chunkError{c, r.fatal}
+				}
+			}
 			return results, unified, nil
 		}
 		runChunks(len(redo), workers, func(i int) {
 			c := redo[i]
 			results[c] = parseGuarded(parsers[c], unified, forced)
 		})
-		for _, c := range redo {
-			if r := results[c]; r.fatal != nil {
-				return nil, nil, &chunkError{c, r.fatal}
-			}
-		}
 	}
 }
 

@@ -486,3 +486,40 @@ func TestReadCSVRefusalsDoNotDependOnChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCSVRefusalsDoNotDependOnChunksWithoutSkipping: without
+// WithSkipMalformed, the same rule decides whether a read fails, and at
+// which line: "1E700" in a column other values make text is text, in a
+// column of numbers it is an error, and the error named is the first
+// in the input whatever the chunking (here a record whose first value
+// was refused before, and whose second one does not parse as the
+// column's fixed type, comes before a record with too many fields).
+func TestReadCSVRefusalsDoNotDependOnChunksWithoutSkipping(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		opts []CSVOption
+		err  int // the line of the error; 0: none
+	}{
+		{in: "0\nA00\n1E700"},
+		{in: "0\n1E700\nA00"},
+		{in: "x\n1\n1E700\n2\n", err: 3},
+		{in: "a,b\n1,1\n1E700,2\nx\n", err: 3},
+		{in: "a,b\n1E700,1\nA,2\n3\n", err: 4},
+		{in: "a,b\n1E700,x\nA,1\n1,2,3\n", opts: []CSVOption{WithColumnType("b", Int64)}, err: 2},
+	} {
+		for _, size := range []int{1 << 30, 1, 3, 4, 5, 8} {
+			for _, workers := range []int{1, 2} {
+				f, err := ReadCSVFrom(strings.NewReader(tc.in), append(tc.opts, WithWorkers(workers), withChunkSize(size))...)
+				var pe *ParseError
+				switch {
+				case tc.err == 0 && err != nil:
+					t.Errorf("%q, chunk size %d, %d workers: %v", tc.in, size, workers, err)
+				case tc.err == 0 && f.NumRows() != 2:
+					t.Errorf("%q, chunk size %d, %d workers: %d rows, want 2", tc.in, size, workers, f.NumRows())
+				case tc.err != 0 && (!errors.As(err, &pe) || pe.Line != tc.err):
+					t.Errorf("%q, chunk size %d, %d workers: %v; want an error on line %d", tc.in, size, workers, err, tc.err)
+				}
+			}
+		}
+	}
+}
