@@ -25,7 +25,8 @@ type csvType struct {
 	// last: it recognises every field.
 	rank int
 	// widen is the type a column of this type becomes when a value is not
-	// one of its own but is one of widen's (Int64 → Float64); 0: none.
+	// one of its own but is one of widen's (Int64 → Float64); 0: none. It
+	// ranks above this type (chunkColumn.redecide relies on it).
 	widen Type
 	// convert returns values converted to the widen type, the rows in
 	// missing holding that type's missing placeholder (with widen).
