@@ -3,7 +3,6 @@ package dataframe
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"strconv"
 	"sync/atomic"
 	"unicode/utf8"
@@ -11,19 +10,23 @@ import (
 
 // chunkColumn accumulates one column's values within a chunk.
 type chunkColumn struct {
-	index   int // the column's number
-	kind    cellKind
-	forced  bool // type fixed by WithColumnType: a bad value is an error
-	strict  bool // numeric type fixed because the values are numbers but a few
-	nums    int  // inferred strings: values that parse as numbers
-	texts   int  // inferred strings: values that do not
-	nonInt  bool // inferred strings: some number is not an integer
-	n       int
-	i64     []int64 // cellInt, cellTime
-	f64     []float64
-	str     []string
-	b       []bool
-	missing []int32 // chunk rows that are missing, ascending
+	index    int       // the column's number
+	kind     Type      // 0: only missing values so far
+	spec     *csvType  // kind's CSV reading (nil while kind is 0)
+	vals     csvValues // the values, of kind (nil while kind is 0)
+	forced   bool      // type fixed by WithColumnType: a bad value is an error
+	strict   bool      // numeric type fixed because the values are numbers but a few
+	counting bool      // inferred text: tally nums and texts
+	nums     int       // inferred text: values that parse as numbers
+	texts    int       // inferred text: values that do not
+	nonInt   bool      // inferred text: some number is not an integer
+	// refuser is the type whose reading refused a value of this inferred
+	// column (lowest in the widening chain when several did), 0: none;
+	// refusersDiffer: types of different chains did. See redecide.
+	refuser        Type
+	refusersDiffer bool
+	n              int
+	missing        []int32 // chunk rows that are missing, ascending
 }
 
 // chunkResult is what parsing one chunk produced.
@@ -33,7 +36,13 @@ type chunkResult struct {
 	skipped int
 	errs    []*ParseError // skipped records' errors; Line is chunk-local
 	fatal   *ParseError   // Line is chunk-local
-	restart []int         // columns that must restart as strings
+	// pending is, without WithSkipMalformed, the first value an inferred
+	// column refused (see chunkColumn.refusedBy): its record is left out
+	// and the chunk read on, and the value is an error unless the
+	// column's type across chunks reads it (parseChunks). Line is
+	// chunk-local.
+	pending *ParseError
+	restart []int // columns that must restart as strings
 }
 
 // chunkParser parses the records of one chunk of CSV input.
@@ -68,25 +77,19 @@ const (
 	addBad      // a value that does not parse as the column's fixed type
 	addInfinite // ±Inf without WithInfinity
 	addBadUTF8  // invalid UTF-8 without WithReplaceInvalidUTF8
+	addNoMatch  // not a value of the column's type (from csvValues.add)
 )
 
 // parse reads every record of the chunk, starting each column at kinds
 // (forced[j] marks a type fixed by the caller).
-func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
+func (p *chunkParser) parse(kinds []Type, forced []bool) *chunkResult {
 	p.res = chunkResult{cols: make([]chunkColumn, len(kinds))}
 	for j := range kinds {
 		c := &p.res.cols[j]
-		c.index, c.kind, c.forced = j, kinds[j], forced[j]
+		c.index, c.forced = j, forced[j]
 		c.strict = p.strict != nil && p.strict[j]
-		switch c.kind {
-		case cellInt, cellTime:
-			c.i64 = p.int64Region(j, 0)
-		case cellFloat:
-			c.f64 = p.float64Region(j, 0)
-		case cellBool:
-			c.b = make([]bool, 0, p.rowsGuess)
-		case cellString:
-			c.str = p.stringRegion(j, 0)
+		if kinds[j] != 0 {
+			c.become(kinds[j], p)
 		}
 	}
 	data := p.data
@@ -119,7 +122,7 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 			if field <= ncols {
 				err.Column = p.header[field-1]
 			}
-			if !p.reject(err) {
+			if !p.reject(err, false) {
 				return &p.res
 			}
 			continue
@@ -130,7 +133,28 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 			if p.use != nil {
 				field = p.fields[p.use[j]]
 			}
-			switch outcome := p.res.cols[j].add(field, p); outcome {
+			// chunkColumn.add, with the common case (a present value the
+			// column's type holds) written out: one call per cell.
+			c := &p.res.cols[j]
+			var outcome addOutcome
+			switch {
+			case p.missing.match(field):
+				c.addMissing()
+			case c.vals == nil:
+				outcome = c.begin(field, p)
+			default:
+				if outcome = c.vals.add(field, p); outcome == addOK {
+					c.n++
+					if c.counting {
+						c.count(field)
+					}
+				} else if outcome == addNoMatch {
+					outcome = c.mismatch(field, p)
+				} else {
+					c.refusedBy(c.kind, outcome)
+				}
+			}
+			switch outcome {
 			case addOK:
 			case addRestart:
 				// The column's earlier values were parsed and their text is
@@ -144,7 +168,7 @@ func (p *chunkParser) parse(kinds []cellKind, forced []bool) *chunkResult {
 				err := p.badValue(outcome, j, field)
 				err.Line = recordLine
 				p.rollback()
-				if !p.reject(err) {
+				if !p.reject(err, c.mayRedecide(outcome)) {
 					return &p.res
 				}
 			}
@@ -174,10 +198,8 @@ func (p *chunkParser) badValue(outcome addOutcome, j int, field []byte) *ParseEr
 		err.Msg = fmt.Sprintf("%s is not valid UTF-8; read the input as Latin-1 with WithLatin1, "+
 			"or replace invalid bytes with WithReplaceInvalidUTF8", quoted)
 	default:
-		err.Msg = fmt.Sprintf("cannot parse %s as %s", quoted, c.kind.columnType())
-		if c.kind == cellInt || c.kind == cellFloat {
-			err.Err = strconv.ErrSyntax
-		}
+		err.Msg = fmt.Sprintf("cannot parse %s as %s", quoted, c.kind)
+		err.Err = c.spec.syntaxErr
 		if c.strict {
 			err.Msg += fmt.Sprintf(" in a column of numbers; read the column as text with "+
 				"WithColumnType(%s, String), or such values as missing with WithMissing", strconv.Quote(p.names[j]))
@@ -187,9 +209,16 @@ func (p *chunkParser) badValue(outcome addOutcome, j int, field []byte) *ParseEr
 }
 
 // reject records a malformed record: counted when skipping, fatal
-// otherwise. It reports whether parsing continues.
-func (p *chunkParser) reject(err *ParseError) bool {
+// otherwise, or pending for a refusal the column's type across chunks
+// may undo. It reports whether parsing continues.
+func (p *chunkParser) reject(err *ParseError, provisional bool) bool {
 	if !p.cfg.skip {
+		if provisional {
+			if p.res.pending == nil {
+				p.res.pending = err
+			}
+			return true
+		}
 		p.res.fatal = err
 		return false
 	}
@@ -209,15 +238,8 @@ func (p *chunkParser) rollback() {
 			continue
 		}
 		c.n = rows
-		switch c.kind {
-		case cellInt, cellTime:
-			c.i64 = c.i64[:rows]
-		case cellFloat:
-			c.f64 = c.f64[:rows]
-		case cellString:
-			c.str = c.str[:rows]
-		case cellBool:
-			c.b = c.b[:rows]
+		if c.vals != nil {
+			c.vals.truncate(rows)
 		}
 		for len(c.missing) > 0 && int(c.missing[len(c.missing)-1]) >= rows {
 			c.missing = c.missing[:len(c.missing)-1]
@@ -334,69 +356,29 @@ func (p *chunkParser) splitQuoted(pos int) (next, lines int, perr *ParseError) {
 	}
 }
 
-// add appends one field's value to the column.
+// add appends the value of a field that is not a missing-value marker to
+// a column that has a type. (The parse loop has it written out.)
 func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
-	if p.missing.match(field) {
-		c.addMissing()
-		return addOK
-	}
-	switch c.kind {
-	case cellUnknown:
-		return c.begin(field, p)
-	case cellInt:
-		if v, ok := parseInt(field); ok {
-			c.i64 = append(c.i64, v)
-			c.n++
-			return addOK
-		}
-		if c.forced {
-			return addBad
-		}
-		if !utf8.Valid(field) && !p.cfg.replace {
-			return addBadUTF8
-		}
-		if v, ok := parseFloat(field); ok {
-			if math.IsInf(v, 0) && !p.cfg.allowInf {
-				return addInfinite
-			}
-			c.intToFloat()
-			c.f64 = append(c.f64, v)
-			c.n++
-			return addOK
-		}
-		return addRestart
-	case cellFloat:
-		if v, ok := parseFloat(field); ok {
-			if math.IsInf(v, 0) && !p.cfg.allowInf {
-				return addInfinite
-			}
-			c.f64 = append(c.f64, v)
-			c.n++
-			return addOK
-		}
-	case cellBool:
-		if v, ok := parseBool(field); ok {
-			c.b = append(c.b, v)
-			c.n++
-			return addOK
-		}
-	case cellTime:
-		if v, ok := parseTime(field); ok {
-			c.i64 = append(c.i64, v)
-			c.n++
-			return addOK
-		}
-	case cellString:
-		s, ok := p.text(field)
-		if !ok {
-			return addBadUTF8
-		}
-		if !c.forced {
+	switch outcome := c.vals.add(field, p); outcome {
+	case addOK:
+		c.n++
+		if c.counting {
 			c.count(field)
 		}
-		c.str = append(c.str, s)
-		c.n++
 		return addOK
+	case addNoMatch:
+		return c.mismatch(field, p)
+	default:
+		return c.refusedBy(c.kind, outcome)
+	}
+}
+
+// mismatch decides what a field that is not a value of the column's type
+// does: widen the column to a type that holds it, restart the column as
+// text, or (in a column of fixed type) fail.
+func (c *chunkColumn) mismatch(field []byte, p *chunkParser) addOutcome {
+	if c.forced && c.spec.widen != 0 {
+		return addBad // a fixed type that widens fails before the encoding is checked
 	}
 	if !utf8.Valid(field) && !p.cfg.replace {
 		// Bad in every type: the record is malformed, and must not turn
@@ -406,17 +388,47 @@ func (c *chunkColumn) add(field []byte, p *chunkParser) addOutcome {
 	if c.forced {
 		return addBad
 	}
+	for t := c.spec.widen; t != 0; t = csvOf(t).widen {
+		switch outcome := csvOf(t).recognize(field, p); outcome {
+		case addNoMatch:
+		case addOK:
+			for c.kind != t {
+				c.widenOnce()
+			}
+			return c.add(field, p)
+		default:
+			return c.refusedBy(t, outcome)
+		}
+	}
 	return addRestart
 }
 
-// becomePlaceholderStrings turns the column into strings holding "" for
+// become makes the column, holding only missing values so far, one of
+// type t.
+func (c *chunkColumn) become(t Type, p *chunkParser) {
+	c.kind, c.spec = t, csvOf(t)
+	c.vals = c.spec.start(p, c.index, c.n)
+	c.counting = t == csvText && !c.forced
+}
+
+// widenOnce converts the column's values to its type's widen type.
+func (c *chunkColumn) widenOnce() {
+	c.vals = c.spec.convert(c.vals, c.missing)
+	c.kind = c.spec.widen
+	c.spec = csvOf(c.kind)
+	c.counting = c.kind == csvText && !c.forced
+}
+
+// becomePlaceholderStrings turns the column into text holding "" for
 // the rows so far, then field.
 // The placeholders are never used: the chunk is parsed again.
 func (c *chunkColumn) becomePlaceholderStrings(field []byte, p *chunkParser) {
-	c.kind = cellString
-	c.i64, c.f64, c.b = nil, nil, nil
-	c.str = append(make([]string, c.n, max(p.rowsGuess, c.n+1)), p.arena.copyString(field))
-	c.n++
+	c.kind, c.spec = csvText, csvOf(csvText)
+	c.vals = c.spec.start(p, c.index, c.n)
+	c.counting = false
+	if c.vals.add(field, p) == addOK { // always: mismatch checked the encoding
+		c.n++
+	}
 }
 
 // text returns field as a string the frame can keep, replacing invalid
@@ -465,76 +477,70 @@ func looksNumeric(field []byte) bool {
 func (c *chunkColumn) addMissing() {
 	c.missing = append(c.missing, int32(c.n))
 	c.n++
-	switch c.kind {
-	case cellInt, cellTime:
-		c.i64 = append(c.i64, 0)
-	case cellFloat:
-		c.f64 = append(c.f64, math.NaN())
-	case cellBool:
-		c.b = append(c.b, false)
-	case cellString:
-		c.str = append(c.str, "")
+	if c.vals != nil {
+		c.vals.addMissing()
 	}
 }
 
-// begin decides the kind of a column that so far held only missing
-// values from its first value, int64 → float64 → bool → time → string.
+// begin decides the type of a column that so far held only missing
+// values from its first value: the first type in csvInference that
+// recognises it.
 func (c *chunkColumn) begin(field []byte, p *chunkParser) addOutcome {
-	capacity := max(p.rowsGuess, c.n+1)
-	if v, ok := parseInt(field); ok {
-		c.kind = cellInt
-		c.i64 = append(p.int64Region(c.index, c.n), v)
-	} else if v, ok := parseFloat(field); ok {
-		if math.IsInf(v, 0) && !p.cfg.allowInf {
-			return addInfinite
+	for _, t := range csvInference {
+		switch outcome := csvOf(t).recognize(field, p); outcome {
+		case addNoMatch:
+		case addOK:
+			c.become(t, p)
+			return c.add(field, p)
+		default:
+			return c.refusedBy(t, outcome)
 		}
-		c.kind = cellFloat
-		c.f64 = append(p.float64Region(c.index, c.n), v)
-	} else if v, ok := parseBool(field); ok {
-		c.kind = cellBool
-		c.b = append(make([]bool, c.n, capacity), v)
-	} else if v, ok := parseTime(field); ok {
-		c.kind = cellTime
-		c.i64 = append(p.int64Region(c.index, c.n), v)
-	} else {
-		s, ok := p.text(field)
-		if !ok {
-			return addBadUTF8
-		}
-		c.kind = cellString
-		c.count(field)
-		c.str = append(p.stringRegion(c.index, c.n), s)
 	}
-	c.n++
-	return addOK
+	c.become(csvText, p)
+	return c.add(field, p)
 }
 
-// intToFloat converts an int column's values to float in place (the
-// column owns its memory).
-func (c *chunkColumn) intToFloat() {
-	f := int64sAsFloat64s(c.i64)
-	for i, v := range c.i64 {
-		f[i] = float64(v)
+// refusedBy notes that type t's reading refused a value of the column
+// (outcome), and returns outcome. A column's type in a chunk depends on
+// where the chunk starts, so such a refusal may not be the one the
+// column's type over the whole input makes (an infinite "1E700" refused
+// as a number, before anything in its chunk made the column text): the
+// chunk is read again (redecide). Invalid UTF-8 is refused by every type,
+// and a fixed type is the column's type everywhere: neither is noted.
+func (c *chunkColumn) refusedBy(t Type, outcome addOutcome) addOutcome {
+	if !c.mayRedecide(outcome) {
+		return outcome
 	}
-	for _, m := range c.missing {
-		f[m] = math.NaN()
+	switch {
+	case c.refuser == 0 || widensTo(t, c.refuser):
+		c.refuser = t
+	case t == c.refuser || widensTo(c.refuser, t):
+	default:
+		c.refusersDiffer = true
 	}
-	c.f64, c.i64 = f, nil
-	c.kind = cellFloat
+	return outcome
 }
 
-// fill turns an all-missing (unknown) column into one of kind.
-func (c *chunkColumn) fill(kind cellKind, p *chunkParser) {
-	n := c.n
-	c.kind = kind
-	switch kind {
-	case cellInt, cellTime:
-		c.i64 = p.int64Region(c.index, n)
-	case cellFloat:
-		c.f64 = p.float64Region(c.index, n)
-	case cellBool:
-		c.b = make([]bool, n)
-	case cellString:
-		c.str = p.stringRegion(c.index, n)
+// mayRedecide reports whether the column's refusal of a value (outcome)
+// depends on the column's type: the column's type is inferred, and the
+// value is not invalid UTF-8.
+func (c *chunkColumn) mayRedecide(outcome addOutcome) bool {
+	return !c.forced && outcome != addBadUTF8 && outcome != addBad
+}
+
+// redecide reports whether a value the column refused might be read
+// under type u, the column's type across chunks: whether u is a type
+// whose reading of it does not come to the refusing type's. Under u (0:
+// the column has no value anywhere) or a type widening to the refuser, a
+// value goes through the same types to the same refusal. (Read again
+// from u, the chunk's refusals come from u's widening chain, so the
+// chunks come to agree.)
+func (c *chunkColumn) redecide(u Type) bool {
+	switch {
+	case c.refuser == 0 || u == 0:
+		return false
+	case c.refusersDiffer:
+		return true
 	}
+	return u != c.refuser && !widensTo(u, c.refuser)
 }

@@ -2,10 +2,11 @@ package dataframe
 
 import "fmt"
 
-// concatChunks joins the chunks' columns, all of the unified kinds, into a
-// frame, one goroutine per column up to workers. 8-byte columns whose
-// chunks parsed into their shared regions are assembled in place.
-func concatChunks(names []string, kinds []cellKind, results []*chunkResult, parsers []*chunkParser, workers int) (*Frame, error) {
+// concatChunks joins the chunks' columns, all of the unified types, into a
+// frame, one goroutine per column up to workers, each with its type's
+// csvType.join (which assembles columns whose chunks parsed into their
+// shared regions in place).
+func concatChunks(names []string, kinds []Type, results []*chunkResult, parsers []*chunkParser, workers int) (*Frame, error) {
 	regions := make([]chunkRegion, len(parsers))
 	for c, p := range parsers {
 		regions[c] = p.region8
@@ -27,52 +28,24 @@ func concatChunks(names []string, kinds []cellKind, results []*chunkResult, pars
 				valid.SetMissing(offsets[c] + int(m))
 			}
 		}
+		kind := kinds[j]
+		if kind == 0 {
+			kind = csvAllMissing
+		}
+		join := &csvJoin{parts: make([]csvValues, len(results)), rows: make([]int, len(results)),
+			total: total, regions: regions}
 		for c, r := range results {
-			if col := &r.cols[j]; col.kind == cellUnknown {
-				col.fill(kinds[j].orFloat(), parsers[c])
+			col := &r.cols[j]
+			if col.kind == 0 {
+				col.become(kind, parsers[c])
 			}
+			join.parts[c], join.rows[c] = col.vals, r.rows
 		}
-		var words *columnWords
 		if len(parsers) > 0 {
-			words = parsers[0].words[j]
+			join.words, join.strs = parsers[0].words[j], parsers[0].strs[j]
 		}
-		data, inPlace := assembleWords(words, regions, results, j, kinds[j].orFloat())
-		switch {
-		case inPlace:
-		case kinds[j] == cellInt || kinds[j] == cellTime:
-			out := make([]int64, 0, total)
-			for _, r := range results {
-				out = append(out, r.cols[j].i64[:r.rows]...)
-			}
-			data = out
-		case kinds[j] == cellFloat || kinds[j] == cellUnknown:
-			out := make([]float64, 0, total)
-			for _, r := range results {
-				out = append(out, r.cols[j].f64[:r.rows]...)
-			}
-			data = out
-		case kinds[j] == cellBool:
-			out := make([]bool, 0, total)
-			for _, r := range results {
-				out = append(out, r.cols[j].b[:r.rows]...)
-			}
-			data = out
-		case kinds[j] == cellString:
-			var strs *columnStrings
-			if len(parsers) > 0 {
-				strs = parsers[0].strs[j]
-			}
-			if s, ok := assembleStrings(strs, regions, results, j); ok {
-				data = s
-				break
-			}
-			out := make([]string, 0, total)
-			for _, r := range results {
-				out = append(out, r.cols[j].str[:r.rows]...)
-			}
-			data = out
-		}
-		cols[j], errs[j] = NewColumn(names[j], kinds[j].columnType(), data, valid)
+		data := csvOf(kind).join(join)
+		cols[j], errs[j] = NewColumn(names[j], kind, data, valid)
 	})
 	for _, err := range errs {
 		if err != nil {

@@ -149,7 +149,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 			return nil, fmt.Errorf("dataframe: missing-value marker %q contains a delimiter or line break: %w", m, ErrArgument)
 		}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.TrimPrefix(data, []byte(byteOrderMark))
 	if cfg.latin1 {
 		data = latin1ToUTF8(data)
 	}
@@ -198,7 +198,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 	for j, n := range names {
 		byName[n] = j
 	}
-	kinds := make([]cellKind, len(names))
+	kinds := make([]Type, len(names))
 	forced := make([]bool, len(names))
 	for col, t := range cfg.types {
 		j, ok := byName[col]
@@ -211,7 +211,7 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 		if !t.Valid() {
 			return nil, fmt.Errorf("dataframe: WithColumnType: column %q: unknown type %s: %w", col, t, ErrArgument)
 		}
-		kinds[j], forced[j] = kindOf(t), true
+		kinds[j], forced[j] = csvReadAs(t), true
 	}
 
 	// The body, in chunks.
@@ -273,15 +273,15 @@ func parseCSV(data []byte, name string, cfg *csvConfig) (*Frame, error) {
 				texts += r.cols[j].texts
 				nonInt = nonInt || r.cols[j].nonInt
 			}
-			if k != cellString || forced[j] || nums <= texts {
+			if k != csvText || forced[j] || nums <= texts {
 				continue
 			}
 			if strict == nil {
 				strict = make([]bool, len(names))
 			}
-			strict[j], forced[j], kinds[j] = true, true, cellInt
+			strict[j], forced[j], kinds[j] = true, true, Int64
 			if nonInt {
-				kinds[j] = cellFloat
+				kinds[j] = Float64
 			}
 		}
 		if strict != nil {
@@ -342,7 +342,7 @@ type chunkError struct {
 // parseChunks parses every chunk starting from kinds, unifies each
 // column's kind across chunks and re-reads the chunks that disagree,
 // returning the chunks' results and the columns' kinds.
-func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, workers int) ([]*chunkResult, []cellKind, *chunkError) {
+func parseChunks(parsers []*chunkParser, kinds []Type, forced []bool, workers int) ([]*chunkResult, []Type, *chunkError) {
 	failed := parsers[0].failed
 	failed.Store(math.MaxInt64)
 	results := make([]*chunkResult, len(parsers))
@@ -359,54 +359,80 @@ func parseChunks(parsers []*chunkParser, kinds []cellKind, forced []bool, worker
 	})
 	// Chunks after a failed one may have stopped early; every chunk before
 	// the first failure ran to its end, so that failure is the first in
-	// the input.
-	for c, r := range results {
-		if r.fatal != nil {
-			return nil, nil, &chunkError{c, r.fatal}
-		}
-	}
-
-	// Unify each column's kind across chunks; re-read the chunks that
-	// disagree in a way a conversion cannot fix.
-	unified := append([]cellKind(nil), kinds...)
-	for _, r := range results {
-		for j := range unified {
-			unified[j] = joinKinds(unified[j], r.cols[j].kind)
-		}
-	}
-	var redo []int
-	for c, r := range results {
-		for j := range unified {
-			col := &r.cols[j]
-			switch {
-			case col.kind == unified[j]:
-			case col.kind == cellUnknown:
-				col.fill(unified[j], parsers[c])
-			case col.kind == cellInt && unified[j] == cellFloat:
-				col.intToFloat()
-			default:
-				if len(redo) == 0 || redo[len(redo)-1] != c {
-					redo = append(redo, c)
+	// the input, and the chunks up to it are the input read. Its
+	// position does not depend on the columns' types: values refused
+	// for a type that may change are pending, not failures.
+	//
+	// Unify each column's type across those chunks; re-read the chunks
+	// that disagree in a way widening cannot fix, and those that refused
+	// a value the column's unified type might hold (chunkColumn.redecide),
+	// so that what is refused does not depend on where chunks start. A
+	// chunk read again may keep a record it refused before, whose values
+	// can take a column further, or fail: unify again until the chunks
+	// agree. Types only go up, so this ends.
+	unified := append([]Type(nil), kinds...)
+	for {
+		read, pending := results, false
+		for c, r := range results {
+			pending = pending || r.pending != nil
+			if r.fatal != nil {
+				if !pending {
+					return nil, nil, &chunkError{c, r.fatal}
 				}
+				read = results[:c+1]
+				break
 			}
 		}
-	}
-	runChunks(len(redo), workers, func(i int) {
-		c := redo[i]
-		results[c] = parseGuarded(parsers[c], unified, forced)
-	})
-	for _, c := range redo {
-		if r := results[c]; r.fatal != nil {
-			return nil, nil, &chunkError{c, r.fatal}
+		for _, r := range read {
+			for j := range unified {
+				unified[j] = joinTypes(unified[j], r.cols[j].kind)
+			}
 		}
+		var redo []int
+		for c, r := range read {
+			again := false
+			for j := range unified {
+				col := &r.cols[j]
+				switch {
+				case col.redecide(unified[j]):
+					again = true
+				case col.kind == unified[j]:
+				case col.kind == 0:
+					col.become(unified[j], parsers[c])
+				case widensTo(col.kind, unified[j]):
+					for col.kind != unified[j] {
+						col.widenOnce()
+					}
+				default:
+					again = true
+				}
+			}
+			if again {
+				redo = append(redo, c)
+			}
+		}
+		if len(redo) == 0 {
+			for c, r := range read {
+				if r.pending != nil {
+					return nil, nil, &chunkError{c, r.pending}
+				}
+				if r.fatal != nil {
+					return nil, nil, &chunkError{c, r.fatal}
+				}
+			}
+			return results, unified, nil
+		}
+		runChunks(len(redo), workers, func(i int) {
+			c := redo[i]
+			results[c] = parseGuarded(parsers[c], unified, forced)
+		})
 	}
-	return results, unified, nil
 }
 
 // parseGuarded parses a chunk with parseWithRestarts; when the input is
 // mapped, it hands the chunk's pages back afterwards and turns a memory
 // fault (the file shrank) into the chunk's fatal error.
-func parseGuarded(p *chunkParser, kinds []cellKind, forced []bool) *chunkResult {
+func parseGuarded(p *chunkParser, kinds []Type, forced []bool) *chunkResult {
 	if !p.cfg.mapped {
 		return parseWithRestarts(p, kinds, forced)
 	}
@@ -422,8 +448,8 @@ func parseGuarded(p *chunkParser, kinds []cellKind, forced []bool) *chunkResult 
 // earlier values' kind cannot hold, parses it again with those columns
 // strings from the start. The second pass needs no restart: every other
 // column takes the same course as in the first.
-func parseWithRestarts(p *chunkParser, kinds []cellKind, forced []bool) *chunkResult {
-	start := append([]cellKind(nil), kinds...)
+func parseWithRestarts(p *chunkParser, kinds []Type, forced []bool) *chunkResult {
+	start := append([]Type(nil), kinds...)
 	for {
 		r := p.parse(start, forced)
 		if len(r.restart) == 0 {
@@ -431,7 +457,7 @@ func parseWithRestarts(p *chunkParser, kinds []cellKind, forced []bool) *chunkRe
 			return &out
 		}
 		for _, j := range r.restart {
-			start[j] = cellString
+			start[j] = csvText
 		}
 	}
 }

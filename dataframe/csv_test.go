@@ -415,3 +415,111 @@ func TestReadCSVSkipsAgreeAcrossChunks(t *testing.T) {
 		t.Errorf("report %d skipped, %d rows", wholeReport.Skipped, wholeReport.Rows)
 	}
 }
+
+// TestReadCSVSkippedRecordsKeepChunksAgreeing: a record a chunk skips
+// (here for "1e400", infinite, in a column no value has typed yet in that
+// chunk) can be kept when the chunk is read again with another column's
+// type from other chunks, and then turn a column to text that other
+// chunks read as times; the chunks must agree again rather than be
+// joined as different types (which panicked).
+func TestReadCSVSkippedRecordsKeepChunksAgreeing(t *testing.T) {
+	in := "a,b\n2024-01-02 03:04:05,2024-01-02\n2024-01-02 03:04:05,1e400\nnull,2024-01-02 03:04:05\n"
+	opts := []CSVOption{WithWorkers(1), WithMissing("NA"), WithSkipMalformed(nil)}
+	whole := readString(t, in, append(opts, withChunkSize(1<<30))...)
+	if want := []Type{String, String}; !slices.Equal(whole.Types(), want) || whole.NumRows() != 3 {
+		t.Fatalf("one chunk: types %v, %d rows; want %v, 3", whole.Types(), whole.NumRows(), want)
+	}
+	for _, size := range []int{1, 20} {
+		chunked := readString(t, in, append(opts, withChunkSize(size))...)
+		if d := frameDiff(whole, chunked); d != "" {
+			t.Errorf("chunk size %d: %s", size, d)
+		}
+	}
+}
+
+// TestWriteCSVKeepsLeadingByteOrderMark: a first column whose name starts
+// with U+FEFF must not lose it to the reader, which drops a byte-order
+// mark at the start of the input (found by FuzzReadCSV).
+func TestWriteCSVKeepsLeadingByteOrderMark(t *testing.T) {
+	for _, name := range []string{"\ufeff", "\ufeffa"} {
+		f, err := New(NewInt64Column(name, []int64{1}), NewInt64Column("\ufeffb", []int64{2}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCSVRoundTrip(t, f)
+	}
+}
+
+// TestReadCSVRefusalsDoNotDependOnChunks: under WithSkipMalformed, a value
+// refused before its column has a type in its chunk ("1E700", infinite as
+// a number) is decided by the column's type, text here, whatever the
+// chunk boundaries and the order of the values: it is kept. (Read in small
+// chunks it was skipped, and the frame lost a row, FuzzReadCSV found.)
+// In a column of numbers with stray tokens, it is counted as a number
+// whatever the chunking.
+func TestReadCSVRefusalsDoNotDependOnChunks(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		rows int
+	}{
+		{"0\nA00\n1E700", 2},
+		{"0\n1E700\nA00", 2},
+		{"s,n\nA00,1\n1E700,2\nNA,x\n3,4\n", 1}, // both columns numbers with stray tokens
+	} {
+		in := tc.in
+		var wholeReport CSVReport
+		whole := readString(t, in, WithWorkers(1), WithSkipMalformed(&wholeReport), withChunkSize(1<<30))
+		if whole.NumRows() != tc.rows || wholeReport.Rows+wholeReport.Skipped != strings.Count(strings.TrimSuffix(in, "\n"), "\n") {
+			t.Errorf("%q in one chunk: %d rows, %d skipped; want %d rows", in, whole.NumRows(), wholeReport.Skipped, tc.rows)
+		}
+		for _, size := range []int{1, 3, 4, 5, 8} {
+			for _, workers := range []int{1, 2} {
+				var report CSVReport
+				chunked := readString(t, in, WithWorkers(workers), WithSkipMalformed(&report), withChunkSize(size))
+				if d := frameDiff(whole, chunked); d != "" {
+					t.Errorf("%q, chunk size %d, %d workers: %s", in, size, workers, d)
+				}
+				if fmt.Sprint(wholeReport) != fmt.Sprint(report) {
+					t.Errorf("%q, chunk size %d, %d workers: reports differ:\n%v\n%v", in, size, workers, wholeReport, report)
+				}
+			}
+		}
+	}
+}
+
+// TestReadCSVRefusalsDoNotDependOnChunksWithoutSkipping: without
+// WithSkipMalformed, the same rule decides whether a read fails, and at
+// which line: "1E700" in a column other values make text is text, in a
+// column of numbers it is an error, and the error named is the first
+// in the input whatever the chunking (here a record whose first value
+// was refused before, and whose second one does not parse as the
+// column's fixed type, comes before a record with too many fields).
+func TestReadCSVRefusalsDoNotDependOnChunksWithoutSkipping(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		opts []CSVOption
+		err  int // the line of the error; 0: none
+	}{
+		{in: "0\nA00\n1E700"},
+		{in: "0\n1E700\nA00"},
+		{in: "x\n1\n1E700\n2\n", err: 3},
+		{in: "a,b\n1,1\n1E700,2\nx\n", err: 3},
+		{in: "a,b\n1E700,1\nA,2\n3\n", err: 4},
+		{in: "a,b\n1E700,x\nA,1\n1,2,3\n", opts: []CSVOption{WithColumnType("b", Int64)}, err: 2},
+	} {
+		for _, size := range []int{1 << 30, 1, 3, 4, 5, 8} {
+			for _, workers := range []int{1, 2} {
+				f, err := ReadCSVFrom(strings.NewReader(tc.in), append(tc.opts, WithWorkers(workers), withChunkSize(size))...)
+				var pe *ParseError
+				switch {
+				case tc.err == 0 && err != nil:
+					t.Errorf("%q, chunk size %d, %d workers: %v", tc.in, size, workers, err)
+				case tc.err == 0 && f.NumRows() != 2:
+					t.Errorf("%q, chunk size %d, %d workers: %d rows, want 2", tc.in, size, workers, f.NumRows())
+				case tc.err != 0 && (!errors.As(err, &pe) || pe.Line != tc.err):
+					t.Errorf("%q, chunk size %d, %d workers: %v; want an error on line %d", tc.in, size, workers, err, tc.err)
+				}
+			}
+		}
+	}
+}

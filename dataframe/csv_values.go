@@ -3,74 +3,8 @@ package dataframe
 import (
 	"bytes"
 	"strconv"
-	"time"
 	"unsafe"
 )
-
-// cellKind is the type a CSV column is read as so far. Inference moves a
-// column up the lattice unknown → int → float → string, unknown → bool →
-// string, unknown → time → string.
-type cellKind uint8
-
-const (
-	cellUnknown cellKind = iota // only missing values so far
-	cellInt
-	cellFloat
-	cellBool
-	cellTime
-	cellString
-)
-
-// joinKinds returns the least kind holding values of both a and b.
-func joinKinds(a, b cellKind) cellKind {
-	switch {
-	case a == b:
-		return a
-	case a == cellUnknown:
-		return b
-	case b == cellUnknown:
-		return a
-	case (a == cellInt && b == cellFloat) || (a == cellFloat && b == cellInt):
-		return cellFloat
-	}
-	return cellString
-}
-
-func kindOf(t Type) cellKind {
-	switch t {
-	case Int64:
-		return cellInt
-	case Float64:
-		return cellFloat
-	case Bool:
-		return cellBool
-	case Time:
-		return cellTime
-	}
-	return cellString
-}
-
-// orFloat maps unknown (a column of only missing values) to float.
-func (k cellKind) orFloat() cellKind {
-	if k == cellUnknown {
-		return cellFloat
-	}
-	return k
-}
-
-func (k cellKind) columnType() Type {
-	switch k {
-	case cellInt:
-		return Int64
-	case cellBool:
-		return Bool
-	case cellTime:
-		return Time
-	case cellString:
-		return String
-	}
-	return Float64 // cellFloat, and cellUnknown: a column of only missing values
-}
 
 // bytesString views b as a string without copying. The caller must not
 // keep the string beyond the life of b's contents, which the CSV reader
@@ -191,49 +125,6 @@ func parseFloatSlow(b []byte) (float64, bool) {
 		return 0, false
 	}
 	return v, true
-}
-
-// parseBool accepts true and false in lower, title or upper case.
-func parseBool(b []byte) (bool, bool) {
-	switch bytesString(trimSpace(b)) {
-	case "true", "True", "TRUE":
-		return true, true
-	case "false", "False", "FALSE":
-		return false, true
-	}
-	return false, false
-}
-
-// timeLayouts are tried, in order, for fields shaped like a date.
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"}
-
-// parseTime accepts RFC 3339 timestamps, dates (2006-01-02), and
-// timestamps without a zone (2006-01-02T15:04:05 or with a space instead
-// of the T, read as UTC), returning Unix nanoseconds.
-func parseTime(b []byte) (int64, bool) {
-	b = trimSpace(b)
-	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
-		return 0, false
-	}
-	s := bytesString(b)
-	var t time.Time
-	var err error
-	switch {
-	case len(b) == 10:
-		t, err = time.Parse(time.DateOnly, s)
-	case len(b) >= 19 && (b[10] == 'T' || b[10] == ' '):
-		for _, layout := range timeLayouts {
-			if t, err = time.Parse(layout, s); err == nil {
-				break
-			}
-		}
-	default:
-		return 0, false
-	}
-	if err != nil {
-		return 0, false
-	}
-	return timeToNanos(t)
 }
 
 // missingMatcher tells whether a field is a missing-value marker.

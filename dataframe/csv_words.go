@@ -73,45 +73,6 @@ func int64sAsFloat64s(v []int64) []float64 {
 	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(v))), cap(v))[:len(v)]
 }
 
-// assembleWords returns column j's values as one slice when every chunk's
-// values of kind lie at the start of its region, closing the gaps between
-// regions in place; otherwise ok is false.
-func assembleWords(w *columnWords, regions []chunkRegion, results []*chunkResult, j int, kind cellKind) (data any, ok bool) {
-	if w == nil || w.words == nil {
-		return nil, false
-	}
-	words := w.words
-	total := 0
-	for c, r := range results {
-		col := &r.cols[j]
-		var p unsafe.Pointer
-		switch kind {
-		case cellInt, cellTime:
-			p = unsafe.Pointer(unsafe.SliceData(col.i64))
-		case cellFloat:
-			p = unsafe.Pointer(unsafe.SliceData(col.f64))
-		default:
-			return nil, false
-		}
-		if r.rows > regions[c].capacity || (r.rows > 0 && p != unsafe.Pointer(&words[regions[c].start])) {
-			return nil, false
-		}
-		total += r.rows
-	}
-	dst := 0
-	for c, r := range results {
-		if start := regions[c].start; start != dst {
-			copy(words[dst:dst+r.rows], words[start:start+r.rows])
-		}
-		dst += r.rows
-	}
-	words = words[:total:total]
-	if kind == cellFloat {
-		return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(words))), total), true
-	}
-	return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(words))), total), true
-}
-
 // columnStrings is columnWords for a string column: one []string for the
 // whole input, a region per chunk, assembled by closing the gaps in place,
 // so a string column is not copied once more when the chunks are joined.
@@ -138,27 +99,29 @@ func (p *chunkParser) stringRegion(j, n int) []string {
 	return s
 }
 
-// assembleStrings is assembleWords for a string column.
-func assembleStrings(w *columnStrings, regions []chunkRegion, results []*chunkResult, j int) ([]string, bool) {
-	if w == nil || w.strs == nil {
-		return nil, false
+// joinStrings joins the chunks of a string column, each chunk's values
+// given by values: in place in the column's shared storage when every
+// chunk parsed into its region (assembleWords), else copied.
+func joinStrings(j *csvJoin, values func(csvValues) []string) []string {
+	if j.strs == nil || j.strs.strs == nil {
+		return joinSlices(j, values)
 	}
-	strs := w.strs
+	strs := j.strs.strs
 	total := 0
-	for c, r := range results {
-		col := &r.cols[j]
-		if r.rows > regions[c].capacity || (r.rows > 0 && unsafe.SliceData(col.str) != &strs[regions[c].start]) {
-			return nil, false
+	for c, part := range j.parts {
+		rows, region := j.rows[c], j.regions[c]
+		if rows > region.capacity || (rows > 0 && unsafe.SliceData(values(part)) != &strs[region.start]) {
+			return joinSlices(j, values)
 		}
-		total += r.rows
+		total += rows
 	}
 	dst := 0
-	for c, r := range results {
-		if start := regions[c].start; start != dst {
-			copy(strs[dst:dst+r.rows], strs[start:start+r.rows])
+	for c, rows := range j.rows {
+		if start := j.regions[c].start; start != dst {
+			copy(strs[dst:dst+rows], strs[start:start+rows])
 		}
-		dst += r.rows
+		dst += rows
 	}
 	clear(strs[total:]) // nothing kept alive past the column's end
-	return strs[:total:total], true
+	return strs[:total:total]
 }

@@ -30,6 +30,11 @@ func WriteCSV(w io.Writer, f *Frame, opts ...CSVOption) error {
 		if j > 0 {
 			line = append(line, cfg.delimiter)
 		}
+		if j == 0 && strings.HasPrefix(c.name, byteOrderMark) {
+			// Unquoted, the reader would take it for a byte-order mark.
+			line = appendQuoted(line, c.name)
+			continue
+		}
 		line = appendCSVField(line, c.name, cfg.delimiter)
 	}
 	line = append(line, '\n')
@@ -104,6 +109,15 @@ func appendCSVField(dst []byte, s string, delimiter byte) []byte {
 	if !needs {
 		return append(dst, s...)
 	}
+	return appendQuoted(dst, s)
+}
+
+// byteOrderMark is U+FEFF in UTF-8, which the reader drops at the start
+// of the input.
+const byteOrderMark = "\ufeff"
+
+// appendQuoted appends s as a quoted field.
+func appendQuoted(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	dst = append(dst, bytes.ReplaceAll([]byte(s), []byte{'"'}, []byte{'"', '"'})...)
 	return append(dst, '"')

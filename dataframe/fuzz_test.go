@@ -3,6 +3,7 @@ package dataframe
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -30,7 +31,8 @@ func checkCSVRoundTrip(t *testing.T, f *Frame) {
 // FuzzReadCSV checks that the CSV reader never panics, that its errors are
 // this package's typed errors, that every column of a frame it returns has
 // the frame's length, and that parsing in many small chunks on several
-// goroutines gives exactly what one chunk gives, and that a frame it
+// goroutines gives exactly what one chunk gives (the same frame, or
+// error, and the same report of skipped records), and that a frame it
 // returns comes back the same through WriteCSV and ReadCSVFrom.
 func FuzzReadCSV(f *testing.F) {
 	for _, seed := range []string{
@@ -54,9 +56,10 @@ func FuzzReadCSV(f *testing.F) {
 		f.Add([]byte(seed), true)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
+		var wholeReport, chunkedReport CSVReport
 		opts := []CSVOption{WithWorkers(1), withChunkSize(1 << 30)}
 		if skip {
-			opts = append(opts, WithSkipMalformed(nil))
+			opts = append(opts, WithSkipMalformed(&wholeReport))
 		}
 		whole, err := ReadCSVFrom(bytes.NewReader(data), opts...)
 		if err != nil {
@@ -80,7 +83,11 @@ func FuzzReadCSV(f *testing.F) {
 		// boundaries in small inputs without letting chunks × columns
 		// explode in large ones.
 		chunkSize := max(3, len(data)/16)
-		chunked, cerr := ReadCSVFrom(bytes.NewReader(data), append(opts, WithWorkers(3), withChunkSize(chunkSize))...)
+		chunkedOpts := append(opts, WithWorkers(3), withChunkSize(chunkSize))
+		if skip {
+			chunkedOpts = append(chunkedOpts, WithSkipMalformed(&chunkedReport))
+		}
+		chunked, cerr := ReadCSVFrom(bytes.NewReader(data), chunkedOpts...)
 		if (err == nil) != (cerr == nil) {
 			t.Fatalf("one chunk: %v; small chunks: %v", err, cerr)
 		}
@@ -92,6 +99,9 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		if d := frameDiff(whole, chunked); d != "" {
 			t.Fatalf("small chunks differ: %s", d)
+		}
+		if fmt.Sprint(wholeReport) != fmt.Sprint(chunkedReport) {
+			t.Fatalf("small chunks report differently:\n%v\n%v", wholeReport, chunkedReport)
 		}
 	})
 }

@@ -288,7 +288,7 @@ func readCSVHeader(file *os.File, path string, delimiter byte) ([]byte, error) {
 // a file), reporting false when data may stop inside it.
 func csvHeaderEnd(data []byte, delimiter byte, complete bool) (int, bool) {
 	bom := 0
-	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+	if bytes.HasPrefix(data, []byte(byteOrderMark)) {
 		bom = 3
 	}
 	p := &chunkParser{data: data[bom:], delimiter: delimiter}

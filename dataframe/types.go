@@ -29,7 +29,7 @@ var _ fmt.Stringer = Type(0)
 // columnTypes is the registry of column types, indexed by Type: adding
 // a type is a constant above, its entry here and its vector in one file
 // (see vector.go).
-var columnTypes = [...]typeSpec{
+var columnTypes = []typeSpec{
 	Float64: float64Type,
 	Int64:   int64Type,
 	String:  stringType,

@@ -101,6 +101,9 @@ type typeSpec struct {
 	// decodeWire reads the data item of a column of n rows written by
 	// vector.encode. Malformed input is an error wrapping ErrMalformed.
 	decodeWire func(dec *msgpack.Decoder, name string, n int) (vector, error)
+	// csv is how the type is read from CSV (csv_types.go); nil: read as
+	// text.
+	csv *csvType
 }
 
 // typeOf returns the registry entry of t, or nil for an unknown type.

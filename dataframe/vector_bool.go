@@ -30,6 +30,21 @@ var boolType = typeSpec{
 		}
 		return boolVec(unpackBools(words, n)), nil
 	},
+	csv: &csvType{
+		rank: 30,
+		recognize: func(field []byte, _ *chunkParser) addOutcome {
+			if _, ok := parseBool(field); ok {
+				return addOK
+			}
+			return addNoMatch
+		},
+		start: func(p *chunkParser, _, n int) csvValues {
+			return &boolCSV{make([]bool, n, max(p.rowsGuess, n+1))}
+		},
+		join: func(j *csvJoin) any {
+			return joinSlices(j, func(v csvValues) []bool { return v.(*boolCSV).v })
+		},
+	},
 }
 
 func (v boolVec) len() int                 { return len(v) }
@@ -122,3 +137,30 @@ func (v boolVec) appendCSV(dst []byte, r int, _ byte) []byte {
 }
 
 func (v boolVec) encode(enc *msgpack.Encoder) error { return enc.Encode(packBools(v)) }
+
+// boolCSV is a Bool column's values in a chunk of CSV; missing rows hold
+// false.
+type boolCSV struct{ v []bool }
+
+func (c *boolCSV) add(field []byte, _ *chunkParser) addOutcome {
+	x, ok := parseBool(field)
+	if !ok {
+		return addNoMatch
+	}
+	c.v = append(c.v, x)
+	return addOK
+}
+
+func (c *boolCSV) addMissing()    { c.v = append(c.v, false) }
+func (c *boolCSV) truncate(n int) { c.v = c.v[:n] }
+
+// parseBool accepts true and false in lower, title or upper case.
+func parseBool(b []byte) (bool, bool) {
+	switch bytesString(trimSpace(b)) {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}

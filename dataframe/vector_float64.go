@@ -36,6 +36,24 @@ var float64Type = typeSpec{
 		}
 		return float64Vec(x), nil
 	},
+	csv: &csvType{
+		rank:      20,
+		syntaxErr: strconv.ErrSyntax,
+		recognize: func(field []byte, p *chunkParser) addOutcome {
+			x, ok := parseFloat(field)
+			switch {
+			case !ok:
+				return addNoMatch
+			case math.IsInf(x, 0) && !p.cfg.allowInf:
+				return addInfinite
+			}
+			return addOK
+		},
+		start: func(p *chunkParser, j, n int) csvValues { return &float64CSV{p.float64Region(j, n)} },
+		join: func(j *csvJoin) any {
+			return joinWords(j, func(v csvValues) []float64 { return v.(*float64CSV).v })
+		},
+	},
 }
 
 func (v float64Vec) len() int                 { return len(v) }
@@ -134,3 +152,23 @@ func nanBitmap(values []float64) Bitmap {
 	}
 	return b
 }
+
+// float64CSV is a Float64 column's values in a chunk of CSV (missing rows
+// hold NaN), parsed into the chunk's region of the column's shared
+// storage.
+type float64CSV struct{ v []float64 }
+
+func (c *float64CSV) add(field []byte, p *chunkParser) addOutcome {
+	x, ok := parseFloat(field)
+	if !ok {
+		return addNoMatch
+	}
+	if math.IsInf(x, 0) && !p.cfg.allowInf {
+		return addInfinite
+	}
+	c.v = append(c.v, x)
+	return addOK
+}
+
+func (c *float64CSV) addMissing()    { c.v = append(c.v, math.NaN()) }
+func (c *float64CSV) truncate(n int) { c.v = c.v[:n] }

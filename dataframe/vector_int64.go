@@ -3,6 +3,7 @@ package dataframe
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -22,6 +23,22 @@ var int64Type = typeSpec{
 	},
 	empty:      func() vector { return int64Vec{} },
 	decodeWire: decodeInt64sWire,
+	csv: &csvType{
+		rank:      10,
+		widen:     Float64,
+		convert:   int64sToFloat64s,
+		syntaxErr: strconv.ErrSyntax,
+		recognize: func(field []byte, _ *chunkParser) addOutcome {
+			if _, ok := parseInt(field); ok {
+				return addOK
+			}
+			return addNoMatch
+		},
+		start: func(p *chunkParser, j, n int) csvValues { return &int64CSV{p.int64Region(j, n)} },
+		join: func(j *csvJoin) any {
+			return joinWords(j, func(v csvValues) []int64 { return v.(*int64CSV).v })
+		},
+	},
 }
 
 func (v int64Vec) len() int                 { return len(v) }
@@ -91,4 +108,34 @@ func decodeInt64sWire(dec *msgpack.Decoder, name string, n int) (vector, error) 
 		return nil, lengthMismatch(name, "values", len(x), n)
 	}
 	return int64Vec(x), nil
+}
+
+// int64CSV is an Int64 column's values in a chunk of CSV (missing rows
+// hold 0), parsed into the chunk's region of the column's shared storage.
+type int64CSV struct{ v []int64 }
+
+func (c *int64CSV) add(field []byte, _ *chunkParser) addOutcome {
+	x, ok := parseInt(field)
+	if !ok {
+		return addNoMatch
+	}
+	c.v = append(c.v, x)
+	return addOK
+}
+
+func (c *int64CSV) addMissing()    { c.v = append(c.v, 0) }
+func (c *int64CSV) truncate(n int) { c.v = c.v[:n] }
+
+// int64sToFloat64s converts an Int64 column's values to Float64 in place
+// (the chunk owns their memory), missing rows NaN.
+func int64sToFloat64s(v csvValues, missing []int32) csvValues {
+	ints := v.(*int64CSV).v
+	f := int64sAsFloat64s(ints)
+	for i, x := range ints {
+		f[i] = float64(x)
+	}
+	for _, m := range missing {
+		f[m] = math.NaN()
+	}
+	return &float64CSV{f}
 }

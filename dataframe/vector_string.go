@@ -24,6 +24,20 @@ var stringType = typeSpec{
 		s, err := decodeStrings(dec, name, n)
 		return stringVec(s), err
 	},
+	// Text: inferred last, holding any field (csvText).
+	csv: &csvType{
+		rank: 100,
+		recognize: func(field []byte, p *chunkParser) addOutcome {
+			if !utf8.Valid(field) && !p.cfg.replace {
+				return addBadUTF8
+			}
+			return addOK
+		},
+		start: func(p *chunkParser, j, n int) csvValues { return &stringCSV{p.stringRegion(j, n)} },
+		join: func(j *csvJoin) any {
+			return joinStrings(j, func(v csvValues) []string { return v.(*stringCSV).v })
+		},
+	},
 }
 
 func (v stringVec) len() int                 { return len(v) }
@@ -88,3 +102,19 @@ func (v stringVec) appendCSV(dst []byte, r int, delimiter byte) []byte {
 }
 
 func (v stringVec) encode(enc *msgpack.Encoder) error { return encodeStrings(enc, v) }
+
+// stringCSV is a String column's values in a chunk of CSV (missing rows
+// hold ""), in the chunk's region of the column's shared storage.
+type stringCSV struct{ v []string }
+
+func (c *stringCSV) add(field []byte, p *chunkParser) addOutcome {
+	s, ok := p.text(field)
+	if !ok {
+		return addBadUTF8
+	}
+	c.v = append(c.v, s)
+	return addOK
+}
+
+func (c *stringCSV) addMissing()    { c.v = append(c.v, "") }
+func (c *stringCSV) truncate(n int) { c.v = c.v[:n] }

@@ -27,6 +27,19 @@ var timeType = typeSpec{
 		}
 		return timeVec(v.(int64Vec)), nil
 	},
+	csv: &csvType{
+		rank: 40,
+		recognize: func(field []byte, _ *chunkParser) addOutcome {
+			if _, ok := parseTime(field); ok {
+				return addOK
+			}
+			return addNoMatch
+		},
+		start: func(p *chunkParser, j, n int) csvValues { return &timeCSV{p.int64Region(j, n)} },
+		join: func(j *csvJoin) any {
+			return joinWords(j, func(v csvValues) []int64 { return v.(*timeCSV).v })
+		},
+	},
 }
 
 func (v timeVec) len() int                 { return len(v) }
@@ -80,3 +93,51 @@ func (v timeVec) appendCSV(dst []byte, r int, _ byte) []byte {
 }
 
 func (v timeVec) encode(enc *msgpack.Encoder) error { return enc.Encode([]int64(v)) }
+
+// timeCSV is a Time column's values in a chunk of CSV (missing rows hold
+// 0), parsed into the chunk's region of the column's shared storage.
+type timeCSV struct{ v []int64 }
+
+func (c *timeCSV) add(field []byte, _ *chunkParser) addOutcome {
+	x, ok := parseTime(field)
+	if !ok {
+		return addNoMatch
+	}
+	c.v = append(c.v, x)
+	return addOK
+}
+
+func (c *timeCSV) addMissing()    { c.v = append(c.v, 0) }
+func (c *timeCSV) truncate(n int) { c.v = c.v[:n] }
+
+// timeLayouts are tried, in order, for fields shaped like a date.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"}
+
+// parseTime accepts RFC 3339 timestamps, dates (2006-01-02), and
+// timestamps without a zone (2006-01-02T15:04:05 or with a space instead
+// of the T, read as UTC), returning Unix nanoseconds.
+func parseTime(b []byte) (int64, bool) {
+	b = trimSpace(b)
+	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	s := bytesString(b)
+	var t time.Time
+	var err error
+	switch {
+	case len(b) == 10:
+		t, err = time.Parse(time.DateOnly, s)
+	case len(b) >= 19 && (b[10] == 'T' || b[10] == ' '):
+		for _, layout := range timeLayouts {
+			if t, err = time.Parse(layout, s); err == nil {
+				break
+			}
+		}
+	default:
+		return 0, false
+	}
+	if err != nil {
+		return 0, false
+	}
+	return timeToNanos(t)
+}
