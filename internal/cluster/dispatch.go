@@ -337,7 +337,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	// when they have its element type (the worker decodes inline arguments as the parameter's
 	// type): not as values for the worker to keep, and release, one by one.
 	elem := ""
-	if f := g.funcs[i]; f >= 0 {
+	if f := g.funcs.at(i); f >= 0 {
 		elem = g.functions[f].Elem
 	}
 	for _, a := range g.Args(i) {
@@ -397,7 +397,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	}
 	// The batch's tasks mostly share a function: one map lookup per change of function.
 	id := b.fnID
-	if fi := g.funcs[i]; fi != b.fn {
+	if fi := g.funcs.at(i); fi != b.fn {
 		f := g.Func(i)
 		fk := funcKey{name: f.Name, elem: f.Elem}
 		var ok bool
