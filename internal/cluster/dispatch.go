@@ -553,7 +553,7 @@ func (c *Coordinator) fetch(js *Job, a, user int32) {
 		// Lost: computed again, and user waits for it (recompute counts it among user's
 		// arguments to wait for).
 		c.recompute(js, nil)
-		if js.waiting[user] == 0 {
+		if js.waiting.get(user) == 0 {
 			c.stopJob(js, &TaskFailure{Task: user, Err: fmt.Errorf("%w: the value of task %d is on no live worker", ErrInternal, a)})
 		}
 		return
@@ -579,7 +579,7 @@ func (c *Coordinator) refetch(js *Job, a int32) {
 		c.recompute(js, nil)
 	}
 	for _, u := range waiters {
-		if js.state[u] == stWaiting && js.waiting[u] == 0 && !c.parked(js, u) {
+		if js.state[u] == stWaiting && js.waiting.get(u) == 0 && !c.parked(js, u) {
 			c.enqueue(js, u)
 		}
 	}
