@@ -122,6 +122,10 @@ func (f *Function) ParamType(i int) reflect.Type {
 	return f.params[i]
 }
 
+// Elem returns the type of every argument of a builtin gathering its arguments into a slice
+// ([SliceFunction]), nil for other functions.
+func (f *Function) Elem() reflect.Type { return f.elem }
+
 // Result returns the result type.
 func (f *Function) Result() reflect.Type { return f.result }
 

@@ -337,7 +337,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	// when they have its element type (the worker decodes inline arguments as the parameter's
 	// type): not as values for the worker to keep, and release, one by one.
 	elem := ""
-	if f := g.funcs[i]; f >= 0 {
+	if f := g.funcs.at(i); f >= 0 {
 		elem = g.functions[f].Elem
 	}
 	for _, a := range g.Args(i) {
@@ -397,7 +397,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	}
 	// The batch's tasks mostly share a function: one map lookup per change of function.
 	id := b.fnID
-	if fi := g.funcs[i]; fi != b.fn {
+	if fi := g.funcs.at(i); fi != b.fn {
 		f := g.Func(i)
 		fk := funcKey{name: f.Name, elem: f.Elem}
 		var ok bool
@@ -553,7 +553,7 @@ func (c *Coordinator) fetch(js *Job, a, user int32) {
 		// Lost: computed again, and user waits for it (recompute counts it among user's
 		// arguments to wait for).
 		c.recompute(js, nil)
-		if js.waiting[user] == 0 {
+		if js.waiting.get(user) == 0 {
 			c.stopJob(js, &TaskFailure{Task: user, Err: fmt.Errorf("%w: the value of task %d is on no live worker", ErrInternal, a)})
 		}
 		return
@@ -579,7 +579,7 @@ func (c *Coordinator) refetch(js *Job, a int32) {
 		c.recompute(js, nil)
 	}
 	for _, u := range waiters {
-		if js.state[u] == stWaiting && js.waiting[u] == 0 && !c.parked(js, u) {
+		if js.state[u] == stWaiting && js.waiting.get(u) == 0 && !c.parked(js, u) {
 			c.enqueue(js, u)
 		}
 	}

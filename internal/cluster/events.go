@@ -22,7 +22,7 @@ func (c *Coordinator) onJob(js *Job) {
 	c.jobsChanged()
 	c.byID[js.id] = js
 	for i := range int32(js.Graph.Len()) {
-		if js.state[i] == stWaiting && js.waiting[i] == 0 {
+		if js.state[i] == stWaiting && js.waiting.get(i) == 0 {
 			c.enqueue(js, i)
 			if js.stopped() {
 				break
@@ -134,7 +134,7 @@ func (c *Coordinator) onValues(w *Worker, vals *worker.Values, atts [][]byte) {
 		waiters := js.fetchers[a]
 		delete(js.fetchers, a)
 		for _, u := range waiters {
-			if js.state[u] == stWaiting && js.waiting[u] == 0 && !c.parked(js, u) {
+			if js.state[u] == stWaiting && js.waiting.get(u) == 0 && !c.parked(js, u) {
 				c.enqueue(js, u)
 			}
 		}
@@ -253,14 +253,12 @@ func (c *Coordinator) completed(js *Job, i int32) {
 	}
 	g := js.Graph
 	for _, a := range g.Args(i) {
-		js.uses[a]--
-		if js.uses[a] == 0 {
+		if js.uses.add(a, -1) == 0 {
 			c.release(js, a)
 		}
 	}
 	for _, u := range g.Users(i) {
-		js.waiting[u]--
-		if js.waiting[u] == 0 && js.state[u] == stWaiting && !c.parked(js, u) {
+		if js.waiting.add(u, -1) == 0 && js.state[u] == stWaiting && !c.parked(js, u) {
 			c.enqueue(js, u)
 		}
 	}

@@ -53,7 +53,7 @@ func (c *Coordinator) gatheredHere(js *Job, i int32) bool {
 // process knows, remembered per function.
 func (js *Job) gathers(i int32) bool {
 	g := js.Graph
-	fi := g.funcs[i]
+	fi := g.funcs.at(i)
 	if fi < 0 {
 		return false
 	}

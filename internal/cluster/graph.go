@@ -29,7 +29,7 @@ type Graph struct {
 	args      []int32
 	userStart []int32
 	users     []int32
-	funcs     []int32 // per task: index into functions, -1 for a data node
+	funcs     funcIndex // per task: index into functions, -1 for a data node
 	functions []Function
 	outputs   []int32
 	initial   []int32
@@ -51,7 +51,7 @@ func NewGraph(argStart, args, funcs []int32, functions []Function, outputs []int
 	if len(argStart) != n+1 || argStart[0] != 0 || int(argStart[n]) != len(args) {
 		return nil, fmt.Errorf("%w: argument offsets do not match %d tasks and %d arguments", ErrInvalidGraph, n, len(args))
 	}
-	g := &Graph{argStart: argStart, args: args, funcs: funcs, functions: functions, outputs: outputs}
+	g := &Graph{argStart: argStart, args: args, funcs: funcIndex{wide: funcs}, functions: functions, outputs: outputs}
 	for i := range n {
 		if argStart[i+1] < argStart[i] {
 			return nil, fmt.Errorf("%w: argument offsets decrease at task %d", ErrInvalidGraph, i)
@@ -81,7 +81,7 @@ func NewGraph(argStart, args, funcs []int32, functions []Function, outputs []int
 
 // index derives the users and the initially ready calls.
 func (g *Graph) index() {
-	n := len(g.funcs)
+	n := g.funcs.len()
 	g.userStart = make([]int32, n+1)
 	for _, a := range g.args {
 		g.userStart[a+1]++
@@ -97,9 +97,9 @@ func (g *Graph) index() {
 		for _, a := range g.args[g.argStart[i]:g.argStart[i+1]] {
 			g.users[fill[a]] = int32(i)
 			fill[a]++
-			ready = ready && g.funcs[a] < 0
+			ready = ready && g.funcs.at(a) < 0
 		}
-		if g.funcs[i] >= 0 {
+		if g.funcs.at(int32(i)) >= 0 {
 			g.calls++
 			if ready {
 				g.initial = append(g.initial, int32(i))
@@ -113,7 +113,7 @@ func (g *Graph) index() {
 // ErrNotPortable, names them all.
 func FromPlan(p *graph.Plan) (*Graph, error) {
 	n := p.Len()
-	g := &Graph{funcs: make([]int32, n), outputs: p.Outputs(), initial: p.Initial(), calls: p.Calls()}
+	g := &Graph{funcs: funcIndex{narrow: make([]int16, n)}, outputs: p.Outputs(), initial: p.Initial(), calls: p.Calls()}
 	// The plan's own arrays: one representation of the structure, not a copy per computation.
 	g.argStart, g.args, g.userStart, g.users = p.Topology()
 	table := map[*graph.Function]int32{}
@@ -121,7 +121,7 @@ func FromPlan(p *graph.Plan) (*Graph, error) {
 	for i := range int32(n) {
 		t := p.Task(i)
 		if t.IsData() {
-			g.funcs[i] = -1
+			g.funcs.set(i, -1)
 			continue
 		}
 		fn := t.Func()
@@ -135,7 +135,7 @@ func FromPlan(p *graph.Plan) (*Graph, error) {
 			g.functions = append(g.functions, f)
 			table[fn] = idx
 		}
-		g.funcs[i] = idx
+		g.funcs.set(i, idx)
 	}
 	g.prioritize()
 	if len(unportable) > 0 {
@@ -170,20 +170,20 @@ func describe(fn *graph.Function) (Function, error) {
 }
 
 // Len returns the number of tasks.
-func (g *Graph) Len() int { return len(g.funcs) }
+func (g *Graph) Len() int { return g.funcs.len() }
 
 // Calls returns the number of tasks that are calls.
 func (g *Graph) Calls() int { return g.calls }
 
 // IsData reports whether task i is a data node.
-func (g *Graph) IsData(i int32) bool { return g.funcs[i] < 0 }
+func (g *Graph) IsData(i int32) bool { return g.funcs.at(i) < 0 }
 
 // Func returns task i's function (the zero Function for data).
 func (g *Graph) Func(i int32) Function {
-	if g.funcs[i] < 0 {
+	if g.funcs.at(i) < 0 {
 		return Function{}
 	}
-	return g.functions[g.funcs[i]]
+	return g.functions[g.funcs.at(i)]
 }
 
 // Args returns task i's arguments.
@@ -197,5 +197,5 @@ func (g *Graph) Outputs() []int32 { return g.outputs }
 
 // Description returns what NewGraph takes, to send the graph elsewhere.
 func (g *Graph) Description() (argStart, args, funcs []int32, functions []Function, outputs []int32) {
-	return g.argStart, g.args, g.funcs, g.functions, g.outputs
+	return g.argStart, g.args, g.funcs.all(), g.functions, g.outputs
 }

@@ -61,8 +61,8 @@ type Job struct {
 	// otherwise -1. Other workers holding the value are in extra.
 	where   []int32
 	extra   extraHolders
-	waiting []int32              // arguments not computed yet
-	uses    []int32              // uses of the result still to come (arguments, outputs)
+	waiting countList            // arguments not computed yet
+	uses    countList            // uses of the result still to come (arguments, outputs)
 	retries []uint8              // deaths charged to each task (suspects only), nil until the first
 	retry   map[int32]retryPlace // tasks whose attempt failed and that run again (retry.go)
 	size    sizeList             // size of the encoded result, once known
@@ -97,8 +97,8 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	js.state = make([]taskState, n)
 	js.flags = make([]uint8, n)
 	js.where = make([]int32, n)
-	js.waiting = make([]int32, n)
-	js.uses = make([]int32, n)
+	js.waiting = newCountList(n)
+	js.uses = newCountList(n)
 	js.size = newSizeList(n)
 	js.fetchers = map[int32][]int32{}
 	js.fetchFrom = map[int32]int32{}
@@ -106,7 +106,7 @@ func (js *Job) init(id uint32, keyBase uint64) {
 	js.count[stWaiting] = n
 	for i := range int32(n) {
 		js.where[i] = -1
-		js.uses[i] = int32(len(g.Users(i)))
+		js.uses.set(i, int32(len(g.Users(i))))
 		if g.IsData(i) {
 			js.state[i] = stDone
 			js.count[stWaiting]--
@@ -120,15 +120,17 @@ func (js *Job) init(id uint32, keyBase uint64) {
 		if g.needsResources(i) {
 			js.flags[i] |= flagResources
 		}
+		waiting := int32(0)
 		for _, a := range g.Args(i) {
 			if !g.IsData(a) {
-				js.waiting[i]++
+				waiting++
 			}
 		}
+		js.waiting.set(i, waiting)
 	}
 	for _, o := range g.Outputs() {
 		js.flags[o] |= flagOutput
-		js.uses[o]++
+		js.uses.add(o, 1)
 	}
 }
 

@@ -46,8 +46,7 @@ func (c *Coordinator) failTask(js *Job, i int32, f *TaskFailure) {
 // giveUp ends task i's uses of its arguments: it will not run (again).
 func (c *Coordinator) giveUp(js *Job, i int32) {
 	for _, a := range js.Graph.Args(i) {
-		js.uses[a]--
-		if js.uses[a] == 0 {
+		if js.uses.add(a, -1) == 0 {
 			c.release(js, a)
 		}
 	}

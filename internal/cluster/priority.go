@@ -22,13 +22,13 @@ import (
 // prioritize derives the ranking and the resource needs from the functions.
 func (g *Graph) prioritize() {
 	own := func(i int32) int {
-		if f := g.funcs[i]; f >= 0 {
+		if f := g.funcs.at(i); f >= 0 {
 			return g.functions[f].Priority
 		}
 		return 0
 	}
 	// A task's inputs run at (at least) its priority.
-	g.rank, g.order = graph.PriorityOrder(len(g.funcs), graph.InheritPriorities(len(g.funcs), own, g.Args))
+	g.rank, g.order = graph.PriorityOrder(g.funcs.len(), graph.InheritPriorities(g.funcs.len(), own, g.Args))
 	g.needs = nil
 	for k, f := range g.functions {
 		if len(f.Resources) > 0 {
@@ -58,12 +58,12 @@ func (g *Graph) taskAt(r int32) int32 {
 
 // needsResources reports whether task i needs resources.
 func (g *Graph) needsResources(i int32) bool {
-	return g.needs != nil && g.funcs[i] >= 0 && g.needs[g.funcs[i]]
+	return g.needs != nil && g.funcs.at(i) >= 0 && g.needs[g.funcs.at(i)]
 }
 
 // Priority returns task i's priority (0 for data nodes).
 func (g *Graph) Priority(i int32) int {
-	if f := g.funcs[i]; f >= 0 {
+	if f := g.funcs.at(i); f >= 0 {
 		return g.functions[f].Priority
 	}
 	return 0

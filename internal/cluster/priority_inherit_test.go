@@ -20,10 +20,10 @@ func TestPriorityInheritedByInputs(t *testing.T) {
 	}
 	g := b.build(t)
 	for _, i := range mids {
-		g.functions[g.funcs[i]].Priority = 1
+		g.functions[g.funcs.at(i)].Priority = 1
 	}
-	g.functions[g.funcs[low]].Priority = -1
-	g.functions[g.funcs[high]].Priority = 10
+	g.functions[g.funcs.at(low)].Priority = -1
+	g.functions[g.funcs.at(high)].Priority = 10
 	g.prioritize()
 	j := s.submitWith(g, b.data, func(js *Job) { js.Chunksize = 1 })
 	got := ranOrder(s, w)

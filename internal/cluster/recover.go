@@ -141,7 +141,7 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 		mark(i)
 	}
 	for i := range int32(g.Len()) {
-		if js.state[i] == stDone && !g.IsData(i) && js.uses[i] > 0 && !c.available(js, i) {
+		if js.state[i] == stDone && !g.IsData(i) && js.uses.get(i) > 0 && !c.available(js, i) {
 			mark(i)
 		}
 	}
@@ -162,13 +162,13 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 				if settled(js.state[u]) {
 					continue
 				}
-				js.waiting[u]++
+				js.waiting.add(u, 1)
 				if js.state[u] == stReady {
 					js.set(u, stWaiting)
 				}
 			}
 			for _, a := range g.Args(i) {
-				js.uses[a]++
+				js.uses.add(a, 1)
 			}
 		}
 		for _, a := range g.Args(i) {
@@ -184,10 +184,10 @@ func (c *Coordinator) recompute(js *Job, rerun []int32) {
 				n++
 			}
 		}
-		js.waiting[i] = n
+		js.waiting.set(i, n)
 	}
 	for i := range again {
-		if js.waiting[i] == 0 && js.state[i] == stWaiting {
+		if js.waiting.get(i) == 0 && js.state[i] == stWaiting {
 			c.enqueue(js, i)
 		}
 	}

@@ -78,7 +78,7 @@ func (c *Coordinator) readyResources(js *Job, i int32) {
 	if js.res == nil {
 		js.res = &resQueues{byFunc: map[int32]*graph.ReadyQueue{}}
 	}
-	f := js.Graph.funcs[i]
+	f := js.Graph.funcs.at(i)
 	q := js.res.byFunc[f]
 	if q == nil {
 		q = new(graph.ReadyQueue)

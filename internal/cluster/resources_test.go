@@ -44,7 +44,7 @@ func independent(t *testing.T, prios []int) (*Graph, map[int32]int64) {
 	// Functions by call order: give each its priority.
 	for k := range prios {
 		i := int32(2*k + 1)
-		g.functions[g.funcs[i]].Priority = prios[k]
+		g.functions[g.funcs.at(i)].Priority = prios[k]
 	}
 	g.prioritize()
 	return g, b.data
@@ -136,7 +136,7 @@ func TestResourcesPlaceTasksOnWorkersThatHaveThem(t *testing.T) {
 		b.outputs = append(b.outputs, b.call("inc", false, g))
 	}
 	g := b.build(t)
-	g.functions[g.funcs[gpuCalls[0]]].Resources = map[string]float64{"gpu": 1}
+	g.functions[g.funcs.at(gpuCalls[0])].Resources = map[string]float64{"gpu": 1}
 	g.prioritize()
 	j := s.submit(g, b.data, "")
 	ranOn := map[uint64]string{}

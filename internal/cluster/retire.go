@@ -194,7 +194,7 @@ func (c *Coordinator) handOver(w *Worker) bool {
 		}
 		g := js.Graph
 		for a := range int32(g.Len()) {
-			if g.IsData(a) || js.external(a) || js.state[a] != stDone || js.uses[a] <= 0 || !c.holds(js, a, w) {
+			if g.IsData(a) || js.external(a) || js.state[a] != stDone || js.uses.get(a) <= 0 || !c.holds(js, a, w) {
 				continue
 			}
 			if js.held(a) || c.otherServingHolder(js, a, w) != nil {

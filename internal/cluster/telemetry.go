@@ -164,7 +164,7 @@ func telemetryBucket(ns int64) int {
 // recordTask notes a finished task (from onResults).
 func (c *Coordinator) recordTask(js *Job, i int32, w *Worker, startNs, ns int64, failed bool) {
 	g := js.Graph
-	f := g.funcs[i]
+	f := g.funcs.at(i)
 	t := &c.tele
 	name := g.functions[f].Name
 	rec := &t.ring[t.seq%uint64(len(t.ring))]
@@ -203,7 +203,8 @@ func newJobTelemetry(g *Graph) *jobTelemetry {
 	n := len(g.functions)
 	jt := &jobTelemetry{start: time.Now(), total: make([]int64, n), done: make([]int64, n), failed: make([]int64, n),
 		ns: make([]int64, n), buckets: make([][TelemetryBuckets]int64, n)}
-	for _, f := range g.funcs {
+	for i := range int32(g.funcs.len()) {
+		f := g.funcs.at(i)
 		if f >= 0 {
 			jt.total[f]++
 		}
@@ -280,7 +281,7 @@ func (c *Coordinator) telemetry(cursor uint64) Telemetry {
 		if head, ok := w.queue.head(); ok {
 			wt.Running = true
 			if jt := running[head.js.id]; jt != nil {
-				if f := head.js.Graph.funcs[head.i]; f >= 0 {
+				if f := head.js.Graph.funcs.at(head.i); f >= 0 {
 					jt.Funcs[f].Running++
 				}
 			}

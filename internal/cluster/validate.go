@@ -131,8 +131,8 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 		}
 		switch st {
 		case stWaiting:
-			if js.waiting[i] != notDone {
-				bad("task %d waits for %d arguments, %d are not computed", i, js.waiting[i], notDone)
+			if js.waiting.get(i) != notDone {
+				bad("task %d waits for %d arguments, %d are not computed", i, js.waiting.get(i), notDone)
 			}
 			if notDone == 0 && !c.parked(js, i) {
 				bad("task %d waits for nothing", i)
@@ -146,7 +146,7 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 				bad("task %d ready with %d arguments not computed", i, notDone)
 			}
 		case stDone:
-			if !g.IsData(i) && js.uses[i] > 0 && !c.available(js, i) {
+			if !g.IsData(i) && js.uses.get(i) > 0 && !c.available(js, i) {
 				bad("task %d: its value is needed and lost", i)
 			}
 		}
@@ -160,8 +160,8 @@ func (c *Coordinator) validateJob(js *Job, held, queued map[*Worker]int) []error
 		if js.flags[i]&flagOutput != 0 {
 			uses++
 		}
-		if st == stDone && uses != js.uses[i] {
-			bad("task %d: %d uses counted, %d to come", i, js.uses[i], uses)
+		if st == stDone && uses != js.uses.get(i) {
+			bad("task %d: %d uses counted, %d to come", i, js.uses.get(i), uses)
 		}
 	}
 	if count != js.count {
