@@ -56,18 +56,19 @@ func TestSlurmAdaptiveScalesToThreeAndBackToZero(t *testing.T) {
 	allowOversubscribe(t)
 	bin, dir := buildLazygraph(t)
 	app := filepath.Join(dir, "lazygraph-app")
+	timeline := filepath.Join(dir, "adapt.jsonl")
 	program := "#!/bin/sh\n" +
 		`if [ "${LAZYGRAPH_WORKER-}" = distributed ]; then exec ` + bin + " bench; fi\n" +
 		bin + " bench -shape slow -n 18 || exit\n" +
-		"# Wait (at most 2 minutes) until the scheduler has retired every worker job.\n" +
-		`i=0; while [ $i -lt 120 ] && [ -n "$(squeue -h --name=lazygraph-worker-$SLURM_JOB_ID -o %i)" ]; do sleep 0.5; i=$((i + 1)); done` + "\n" +
+		"# Wait (at most 2 minutes) until the scheduler has retired every worker job and its timeline\n" +
+		"# has seen them go (its next look, a quarter second later: the job ends the scheduler).\n" +
+		`i=0; while [ $i -lt 240 ] && { [ -n "$(squeue -h --name=lazygraph-worker-$SLURM_JOB_ID -o %i)" ] || ! tail -n 1 ` + timeline + ` | grep -q '"starting":0,"serving":0,"retiring":0'; }; do sleep 0.5; i=$((i + 1)); done` + "\n" +
 		`echo "worker jobs left: $(squeue -h --name=lazygraph-worker-$SLURM_JOB_ID -o %i | wc -l)"` + "\n"
 	if err := os.WriteFile(app, []byte(program), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "adapt.out")
 	count := filepath.Join(dir, "adapt-executions")
-	timeline := filepath.Join(dir, "adapt.jsonl")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "launch", "slurm", "-adapt", "-min", "0", "-max", "3", "-idle", "2s",
