@@ -177,10 +177,7 @@ func (m Memory) Limit() int64 {
 	if m.dir == "" {
 		return 0
 	}
-	file := "memory.limit_in_bytes"
-	if m.v2 {
-		file = "memory.max"
-	}
+	file := m.limitFile()
 	var lowest int64
 	for dir := m.dir; ; dir = filepath.Dir(dir) {
 		if n := readLimit(filepath.Join(dir, file)); n > 0 && (lowest == 0 || n < lowest) {
@@ -190,6 +187,14 @@ func (m Memory) Limit() int64 {
 			return lowest
 		}
 	}
+}
+
+// limitFile is the name of the file holding a cgroup's memory limit in m's hierarchy.
+func (m Memory) limitFile() string {
+	if m.v2 {
+		return "memory.max"
+	}
+	return "memory.limit_in_bytes"
 }
 
 // readLimit reads a limit file: 0 for "max", a value meaning none, or no file.
@@ -217,11 +222,7 @@ func (m Memory) NewChild(name string, limit int64) (Memory, error) {
 	if err := os.Mkdir(c.dir, 0o755); err != nil {
 		return Memory{}, fmt.Errorf("cgroup: %w", err)
 	}
-	file := "memory.limit_in_bytes"
-	if m.v2 {
-		file = "memory.max"
-	}
-	if err := os.WriteFile(filepath.Join(c.dir, file), []byte(strconv.FormatInt(limit, 10)), 0); err != nil {
+	if err := os.WriteFile(filepath.Join(c.dir, m.limitFile()), []byte(strconv.FormatInt(limit, 10)), 0); err != nil {
 		_ = os.Remove(c.dir)
 		return Memory{}, fmt.Errorf("cgroup: setting %s's memory limit: %w", c.dir, err)
 	}
