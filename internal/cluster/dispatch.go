@@ -336,9 +336,10 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	// A task gathering values into a slice takes the small results it alone uses inline too,
 	// when they have its element type (the worker decodes inline arguments as the parameter's
 	// type): not as values for the worker to keep, and release, one by one.
+	fi := g.funcs.at(i)
 	elem := ""
-	if f := g.funcs.at(i); f >= 0 {
-		elem = g.functions[f].Elem
+	if fi >= 0 {
+		elem = g.functions[fi].Elem
 	}
 	for _, a := range g.Args(i) {
 		key := js.key(a)
@@ -397,7 +398,7 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	}
 	// The batch's tasks mostly share a function: one map lookup per change of function.
 	id := b.fnID
-	if fi := g.funcs.at(i); fi != b.fn {
+	if fi != b.fn {
 		f := g.Func(i)
 		fk := funcKey{name: f.Name, elem: f.Elem}
 		var ok bool

@@ -82,12 +82,7 @@ func (c *Coordinator) gatherHere(js *Job, i int32) bool {
 		return false // not a gathering task, or one of elements this process does not know (a standalone scheduler)
 	}
 	f := g.Func(i)
-	elem := -1
-	for k, t := range js.small.types {
-		if t == f.Elem {
-			elem = k
-		}
-	}
+	elem := slices.Index(js.small.types, f.Elem) // each type is there once (smallValues.typeIndex)
 	if elem < 0 {
 		return false
 	}
