@@ -426,7 +426,7 @@ func decodeList[T any](d *msgpack.Decoder, s []T, elem func(*T, *msgpack.Decoder
 	if n < 0 {
 		return nil, nil
 	}
-	if cap(s) < min(n, decodeCap) {
+	if s == nil || cap(s) < min(n, decodeCap) {
 		s = make([]T, 0, min(n, decodeCap))
 	}
 	s = s[:0]
