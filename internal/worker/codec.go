@@ -94,7 +94,7 @@ func (t *Task) DecodeMsgpack(d *msgpack.Decoder) error {
 		case "f":
 			t.Fn, err = decodeUint32(d)
 		case "a":
-			t.Args, err = decodeSlice(d, t.Args, func(a *Arg) error { return a.DecodeMsgpack(d) })
+			t.Args, err = decodeList(d, nil, (*Arg).DecodeMsgpack)
 		case "s":
 			var n uint64
 			n, err = d.DecodeUint64()
@@ -332,27 +332,6 @@ func decodeFields(d *msgpack.Decoder, what string, field func(name string) error
 	return nil
 }
 
-// decodeSlice reads an array into s (reused when long enough) as reflection would: nil stays
-// nil, an empty array is an empty slice.
-func decodeSlice[T any](d *msgpack.Decoder, s []T, elem func(*T) error) ([]T, error) {
-	n, err := d.DecodeArrayLen()
-	if err != nil {
-		return nil, err
-	}
-	if n < 0 {
-		return nil, nil
-	}
-	s = make([]T, 0, min(n, decodeCap))
-	for range n {
-		var v T
-		if err := elem(&v); err != nil {
-			return nil, err
-		}
-		s = append(s, v)
-	}
-	return s, nil
-}
-
 // TaskList and ResultList are a batch's tasks and a report's results. Their codecs write and read
 // the arrays as reflection does, element by element through Task's and Result's codecs: through
 // reflection, each element was copied into an interface to be encoded (an allocation per task
@@ -371,18 +350,7 @@ var (
 
 // EncodeMsgpack writes l as msgpack's reflection would.
 func (l TaskList) EncodeMsgpack(e *msgpack.Encoder) error {
-	if l == nil {
-		return e.EncodeNil()
-	}
-	if err := e.EncodeArrayLen(len(l)); err != nil {
-		return err
-	}
-	for k := range l {
-		if err := l[k].EncodeMsgpack(e); err != nil {
-			return err
-		}
-	}
-	return nil
+	return encodeList(e, l, Task.EncodeMsgpack)
 }
 
 // DecodeMsgpack reads an array of tasks into l, reusing its array when it is long enough (its
@@ -395,14 +363,19 @@ func (l *TaskList) DecodeMsgpack(d *msgpack.Decoder) error {
 
 // EncodeMsgpack writes l as msgpack's reflection would.
 func (l ResultList) EncodeMsgpack(e *msgpack.Encoder) error {
-	if l == nil {
+	return encodeList(e, l, Result.EncodeMsgpack)
+}
+
+// encodeList writes s as reflection would: nil as nil, else an array of its elements.
+func encodeList[T any](e *msgpack.Encoder, s []T, elem func(T, *msgpack.Encoder) error) error {
+	if s == nil {
 		return e.EncodeNil()
 	}
-	if err := e.EncodeArrayLen(len(l)); err != nil {
+	if err := e.EncodeArrayLen(len(s)); err != nil {
 		return err
 	}
-	for k := range l {
-		if err := l[k].EncodeMsgpack(e); err != nil {
+	for k := range s {
+		if err := elem(s[k], e); err != nil {
 			return err
 		}
 	}
@@ -426,7 +399,7 @@ func decodeList[T any](d *msgpack.Decoder, s []T, elem func(*T, *msgpack.Decoder
 	if n < 0 {
 		return nil, nil
 	}
-	if cap(s) < min(n, decodeCap) {
+	if s == nil || cap(s) < min(n, decodeCap) {
 		s = make([]T, 0, min(n, decodeCap))
 	}
 	s = s[:0]

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 // The reference messages: the same fields and tags without the hand-written codecs, so that
@@ -338,5 +339,24 @@ func BenchmarkCodecGather(b *testing.B) {
 		if err := wire.DecodeMessage(body, &back); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// An empty array decodes into a nil list as reflection decodes it: an empty slice, not nil.
+func TestCodecEmptyListIsNotNil(t *testing.T) {
+	b, err := msgpack.Marshal([]Task{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tasks TaskList
+	var results ResultList
+	if err := msgpack.Unmarshal(b, &tasks); err != nil {
+		t.Fatal(err)
+	}
+	if err := msgpack.Unmarshal(b, &results); err != nil {
+		t.Fatal(err)
+	}
+	if tasks == nil || results == nil {
+		t.Fatalf("empty array decoded as nil: tasks %v, results %v", tasks == nil, results == nil)
 	}
 }
