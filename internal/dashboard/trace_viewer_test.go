@@ -90,12 +90,20 @@ func TestBrowserTraceInSpeedscope(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, ctx, `document.body.innerText.includes("Symbol Name")`)
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(document.body.innerText.match(/"key":/g) || []).length`))
-		if err != nil {
-			t.Fatal(err)
-		}
 		// "<process> (pid <pid>), <thread> (tid <tid>)"
-		seen[got[0][strings.LastIndex(got[0], ", ")+2:]] = n
+		lane := got[0][strings.LastIndex(got[0], ", ")+2:]
+		// The table's rows are drawn after its header (later on a busy machine): read until they
+		// are all there, or a few seconds have passed, and keep what was read last.
+		var n int
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			if n, err = chromedp.Run(ctx, chromedp.Evaluate[int](`(document.body.innerText.match(/"key":/g) || []).length`)); err != nil {
+				t.Fatal(err)
+			}
+			if n == perLane[lane] || time.Now().After(deadline) {
+				break
+			}
+		}
+		seen[lane] = n
 		if k == 1 {
 			shotPNG(t, ctx, "trace-speedscope-sandwich.png")
 		}
