@@ -77,8 +77,8 @@ type Job struct {
 	// that have them.
 	BytesSent atomic.Int64
 
-	results []any
-	keep    *keepGoing // nil unless KeepGoing was called
+	res  jobResults
+	keep *keepGoing // nil unless KeepGoing was called
 
 	// What Run tells the Observer, decided once (the Observer is set after NewJob).
 	obsOnce sync.Once
@@ -184,25 +184,10 @@ func untimedAfter(d time.Duration) int {
 	return int(min(SampleAbove/d, SampleEvery)) - 1
 }
 
-// NewJob returns a job for plan with the data nodes' results in place.
+// NewJob returns a job for plan, with the data nodes' results in place (see Result).
 func NewJob(plan *graph.Plan) *Job {
-	j := &Job{Plan: plan, Workers: 1, Logger: zap.NewNop(), results: make([]any, plan.Len()), clock: time.Now()}
-	for i := range int32(plan.Len()) {
-		if plan.IsData(i) {
-			j.results[i] = plan.Task(i).Value()
-		}
-	}
-	return j
+	return &Job{Plan: plan, Workers: 1, Logger: zap.NewNop(), clock: time.Now()}
 }
-
-// Result returns the result stored for task i (nil before it ran or after it was freed).
-func (j *Job) Result(i int32) any { return j.results[i] }
-
-// SetResult stores task i's result. Different tasks' results may be set concurrently.
-func (j *Job) SetResult(i int32, v any) { j.results[i] = v }
-
-// Free drops the reference to task i's result, once no task needs it any more.
-func (j *Job) Free(i int32) { j.results[i] = nil }
 
 // Run calls task i with its arguments' results, in this goroutine, and stores its result. args
 // is scratch space for the arguments, reused across calls so that dispatch does not allocate. A
@@ -223,7 +208,7 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 	}
 	args = args[:0]
 	for _, a := range j.Plan.Args(i) {
-		args = append(args, j.results[a])
+		args = append(args, j.Result(a))
 	}
 	var (
 		start, elapsed time.Duration // since j.clock
@@ -264,7 +249,7 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 	if err != nil {
 		err = &graph.TaskError{Key: task.Key(), Func: task.Func().Name(), Err: err, Attempts: attempts}
 	} else {
-		j.results[i] = v
+		j.SetResult(i, v)
 		if j.OnResult != nil {
 			j.OnResult(i, v)
 		}

@@ -47,6 +47,7 @@ var _ cluster.Owner = (*Job)(nil)
 // New prepares j to run on a coordinator. With memFiles, large data go into memory files
 // made once, which links to local worker processes pass instead of copying.
 func New(ctx context.Context, j *schedulers.Job, memFiles bool) (*Job, error) {
+	j.FewResults() // results come back here for the outputs and the tasks run locally only
 	g, err := cluster.FromPlan(j.Plan)
 	if err != nil {
 		return nil, err
