@@ -404,11 +404,13 @@ func decodeList[T any](d *msgpack.Decoder, s []T, elem func(*T, *msgpack.Decoder
 	}
 	s = s[:0]
 	for range n {
-		var v T
-		if err := elem(&v, d); err != nil {
+		// Decoded in place: a local passed to elem by pointer would move to the heap, one
+		// allocation per element.
+		var zero T
+		s = append(s, zero)
+		if err := elem(&s[len(s)-1], d); err != nil {
 			return nil, err
 		}
-		s = append(s, v)
 	}
 	return s, nil
 }

@@ -360,3 +360,36 @@ func TestCodecEmptyListIsNotNil(t *testing.T) {
 		t.Fatalf("empty array decoded as nil: tasks %v, results %v", tasks == nil, results == nil)
 	}
 }
+
+// Lists decode into their own array: a message of n tasks or results without bodies costs a
+// few allocations, not one or more per element (each element used to move to the heap).
+func TestCodecListAllocations(t *testing.T) {
+	const n = 1000
+	tasks := make(TaskList, n)
+	results := make(ResultList, n)
+	for k := range n {
+		tasks[k] = Task{Key: uint64(k + 1), Job: 1, Fn: 2}
+		results[k] = Result{Key: uint64(k + 1), Job: 1, Size: 9, Start: int64(k), Elapsed: 60}
+	}
+	for _, c := range []struct {
+		name string
+		msg  any
+		into func() any
+	}{
+		{"tasks", tasks, func() any { return new(TaskList) }},
+		{"results", results, func() any { return new(ResultList) }},
+	} {
+		b, err := msgpack.Marshal(c.msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		allocs := testing.AllocsPerRun(20, func() {
+			if err := msgpack.Unmarshal(b, c.into()); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs > n/10 {
+			t.Errorf("decoding %d %s: %.0f allocations, want far fewer than one per element", n, c.name, allocs)
+		}
+	}
+}
