@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -203,6 +204,19 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	if !strings.Contains(failText, "sensor 3 returned no data") {
 		t.Errorf("failures panel = %q, want the task's error", failText)
+	}
+	// The failed task by its function's name as the rest of the page shows it, and its key's
+	// number ("dashboard_test.flaky-86"), not by the symbol Go made up for the function.
+	if !regexp.MustCompile(`dashboard_test\.flaky-\d+`).MatchString(failText) || strings.Contains(failText, "init.func") {
+		t.Errorf("failures panel = %q, want the task named dashboard_test.flaky-<number>", failText)
+	}
+	// The key whole on hover: the one Compute's error names.
+	keyTitle, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#failures li .key').title`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(keyTitle, "dashboard_test.init.func") {
+		t.Errorf("the failed task's key on hover reads %q, want its key", keyTitle)
 	}
 	// A few more snapshots, to be sure the page keeps rendering without errors.
 	waitFor(t, ctx, `(window.__n = window.__n || Number(document.body.dataset.snapshots)) && Number(document.body.dataset.snapshots) >= window.__n + 3`)

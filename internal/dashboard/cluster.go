@@ -89,8 +89,14 @@ func (c *clusterSource) Snapshot(cur *Cursor) *Snapshot {
 		snap.Workers = append(snap.Workers, ws)
 	}
 	for _, f := range tel.Failures {
-		snap.Failures = append(snap.Failures, Failure{Key: fmt.Sprintf("computation %d, task %d", f.Job, f.Task),
-			Func: readable.of(f.Func), WorkerName: f.Worker, Error: f.Message, AtMs: c.ms(f.At)})
+		fl := Failure{Key: fmt.Sprintf("computation %d, task %d", f.Job, f.Task), Func: readable.of(f.Func),
+			Computation: int(f.Job), WorkerName: f.Worker, Error: f.Message, AtMs: c.ms(f.At)}
+		// The coordinator knows tasks by index, not by key: the index tells the tasks apart.
+		fl.Task = fl.Key
+		if fl.Func != "" {
+			fl.Task = fmt.Sprintf("%s #%d", fl.Func, f.Task)
+		}
+		snap.Failures = append(snap.Failures, fl)
 	}
 	if cur != nil {
 		stream := tel.Stream

@@ -284,17 +284,19 @@ func (r *Run) TaskUntimed(i int32, worker int, err error) {
 }
 
 func (r *Run) failed(i int32, worker int, err error) {
-	fl := Failure{Worker: worker, Error: err.Error(), AtMs: time.Since(r.c.epoch).Milliseconds()}
+	fl := Failure{Computation: r.id, Worker: worker, Error: err.Error(), AtMs: time.Since(r.c.epoch).Milliseconds()}
+	registered := ""
 	if p := r.plan.Load(); p != nil {
 		fl.Key = string(p.Task(i).Key())
 		if f := r.slotOf(p, i); f >= 0 {
-			fl.Func = r.names[f]
+			fl.Func, registered = r.names[f], r.funcs[f].Name()
 		}
 	}
 	var te *graph.TaskError
 	if errors.As(err, &te) {
 		fl.Key, fl.Error = string(te.Key), te.Err.Error()
 	}
+	fl.Task = taskLabel(fl.Key, registered, fl.Func)
 	c := r.c
 	c.mu.Lock()
 	defer c.mu.Unlock()

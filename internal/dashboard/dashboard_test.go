@@ -100,6 +100,17 @@ func TestCollectorFailures(t *testing.T) {
 	if len(s.Failures) != 1 || s.Failures[0].Error != "sensor 3 returned no data" || s.Failures[0].Key == "" {
 		t.Errorf("failures: %+v", s.Failures)
 	}
+	// The page names the task as it names functions, by the variable the function literal was
+	// assigned to, and tells which of flaky's tasks it was by its key's number; the key stays
+	// whole (it is the one Compute's error names).
+	fl := s.Failures[0]
+	_, num, _ := strings.Cut(fl.Key, ".init.func")
+	_, num, _ = strings.Cut(num, "-")
+	if !strings.Contains(fl.Key, "dashboard_test.init.func") || num == "" || fl.Task != "dashboard_test.flaky-"+num ||
+		fl.Func != "dashboard_test.flaky" || fl.Computation != s.Computations[0].ID {
+		t.Errorf("failure shown as %q (function %q, computation %d) for key %q; want dashboard_test.flaky-%s, computation %d",
+			fl.Task, fl.Func, fl.Computation, fl.Key, num, s.Computations[0].ID)
+	}
 	if len(s.Functions) != 1 || s.Functions[0].Failed != 2 || s.Functions[0].Done != 10 {
 		t.Errorf("functions: %+v", s.Functions)
 	}

@@ -81,9 +81,18 @@ type Computation struct {
 
 // Failure is a failed task.
 type Failure struct {
-	Key    string `json:"key"`
-	Func   string `json:"function"`
-	Worker int    `json:"worker"`
+	// Key identifies the task as its scheduler knows it: the graph's key where the task ran in
+	// this process, "computation 3, task 12" on a cluster (whose coordinator knows tasks by
+	// index).
+	Key string `json:"key"`
+	// Task is what the page shows: the function's display name and which of its tasks failed
+	// ("stats.flaky-86" for the key "example.com/m/stats.init.func4-86"; "stats.flaky #12" for
+	// task 12 of a cluster's computation), or the key when it does not spell its function.
+	Task string `json:"task"`
+	Func string `json:"function"`
+	// Computation is the ID of the computation the task belonged to (0 when unknown).
+	Computation int `json:"computation,omitempty"`
+	Worker      int `json:"worker"`
 	// WorkerName names the worker where it has a name (a cluster's workers).
 	WorkerName string `json:"worker_name,omitempty"`
 	Error      string `json:"error"`

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lazygraph/lazygraph/delayed"
 	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/dashboard"
@@ -62,6 +63,31 @@ func TestClusterSourceReadableNames(t *testing.T) {
 	for _, name := range got {
 		if !want[name] {
 			t.Errorf("shown %q, want one of %v", name, want)
+		}
+	}
+}
+
+// A cluster's failed task is shown as its function's display name and its index in the
+// computation (the coordinator knows tasks by index); the computation is given apart, the
+// Key keeps the scheduler's own words.
+func TestClusterSourceFailureLabels(t *testing.T) {
+	flakyName := flaky(delayed.Value(0)).Task().Func().Name()
+	tel := cluster.Telemetry{Failures: []cluster.FailureRecord{
+		{Job: 3, Task: 12, Func: flakyName, Worker: "w1", Message: "sensor 3 returned no data", At: time.Now()},
+		{Job: 4, Task: 5, Worker: "w2", Message: "no function", At: time.Now()},
+	}}
+	s := dashboard.ClusterSource(fakeCoordinator{tel}, "test", "distributed").Snapshot(nil)
+	want := []dashboard.Failure{
+		{Key: "computation 3, task 12", Task: "dashboard_test.flaky #12", Func: "dashboard_test.flaky", Computation: 3, WorkerName: "w1"},
+		{Key: "computation 4, task 5", Task: "computation 4, task 5", Computation: 4, WorkerName: "w2"},
+	}
+	if len(s.Failures) != len(want) {
+		t.Fatalf("failures: %+v", s.Failures)
+	}
+	for k, w := range want {
+		got := s.Failures[k]
+		if got.Key != w.Key || got.Task != w.Task || got.Func != w.Func || got.Computation != w.Computation || got.WorkerName != w.WorkerName {
+			t.Errorf("failure %d: %+v, want %+v", k, got, w)
 		}
 	}
 }

@@ -203,7 +203,16 @@
     for (const f of [...s.failures].reverse()) {
       const li = el("li");
       const head = el("div");
-      head.append(el("span", "key", f.key || "(no key)"), el("span", "meta", "  " + f.function + " · " + (f.worker_name || "worker " + f.worker)));
+      // The task by its function's display name and which of its tasks it is; the key as the
+      // scheduler knows it on hover. The function is named again only when the label lacks it.
+      const label = f.task || f.key || "(no key)";
+      const key = el("span", "key", label);
+      if (f.key && f.key !== label) key.title = f.key;
+      const meta = [];
+      if (f.function && !label.startsWith(f.function)) meta.push(f.function);
+      if (f.computation) meta.push("computation " + f.computation);
+      meta.push(f.worker_name || "worker " + f.worker);
+      head.append(key, el("span", "meta", "  " + meta.join(" · ")));
       li.append(head, el("div", "err", f.error));
       items.push(li);
     }
