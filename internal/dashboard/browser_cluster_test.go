@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,11 +98,41 @@ func TestBrowserDashboardDistributed(t *testing.T) {
 	if err != nil || v != 36000 {
 		t.Fatalf("Compute = %v, %v; want 36000", v, err)
 	}
+	// One failing task in a computation that keeps going, for the failures panel.
+	parts := make([]delayed.Delayed[int], 6)
+	for i := range parts {
+		parts[i] = flaky(delayed.Value(i))
+	}
+	_, _ = delayed.ComputeEach(context.Background(), parts, delayed.Using(lc), delayed.WithKeepGoing())
+	// The failed task by its function's name and its index in the computation; the
+	// computations by the program and process they came from (here, the scheduler's own).
+	waitFor(t, ctx, `document.querySelectorAll('#failures li').length === 1`)
+	failText, err := chromedp.Run(ctx, chromedp.Text("#failures"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`dashboard_test\.flaky #\d+`).MatchString(failText) || !strings.Contains(failText, "computation 2") ||
+		!strings.Contains(failText, "sensor 3 returned no data") || strings.Contains(failText, "init.func") {
+		t.Errorf("failures panel = %q, want dashboard_test.flaky #<index>, computation 2, and the task's error", failText)
+	}
+	waitFor(t, ctx, `document.querySelectorAll('#computations tbody tr').length === 2`)
+	clients, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#computations tbody tr')].map(r => r.cells[1].title === r.cells[1].textContent ? r.cells[1].textContent : 'no whole name on hover: ' + r.cells[1].textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantClient := filepath.Base(os.Args[0]) + " (pid " + strconv.Itoa(os.Getpid()) + ", this process)"
+	for _, c := range clients {
+		if c != wantClient {
+			t.Errorf("computations' clients %q, want each %q", clients, wantClient)
+			break
+		}
+	}
 	// The Workers table: two rows, each with a resident memory and a CPU figure (the workers
 	// report every second), not "–".
 	waitFor(t, ctx, `(() => {
 		const rows = [...document.querySelectorAll('#workers tbody tr')];
 		return rows.length === 2 && rows.every(r => r.cells[6].textContent !== '–' && r.cells[7].textContent !== '–');
 	})()`)
-	checkPage(t, ctx, blog, 4, 18, "dashboard-distributed.png")
+	// The small graph's 18 tasks of 4 functions and flaky's 6.
+	checkPage(t, ctx, blog, 5, 24, "dashboard-distributed.png")
 }

@@ -67,7 +67,10 @@ type WorkerStats struct {
 
 // Computation is one computation, running or recently finished.
 type Computation struct {
-	ID        int    `json:"id"`
+	ID int `json:"id"`
+	// Client is where the computation came from: "this process" for a Collector's; on a
+	// cluster, the client's name, process ID and address (see cluster.ClientLabel), "–" when
+	// its owner names none.
 	Client    string `json:"client"`
 	Scheduler string `json:"scheduler"`
 	Tasks     int64  `json:"tasks"`

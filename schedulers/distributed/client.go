@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,8 +29,10 @@ var ErrSchedulerGone = errors.New("lost the connection to the scheduler")
 type ClientOptions struct {
 	Token string      // the shared token; read from the scheduler file when connecting by file
 	TLS   *tls.Config // set to connect over TLS
-	Name  string      // for the scheduler's logs
-	Log   *zap.Logger
+	// Name names the client in the scheduler's logs and on its dashboard, beside its process ID
+	// and address; by default this program and this machine ("study on node7").
+	Name string
+	Log  *zap.Logger
 }
 
 // Client is a connection to a distributed scheduler. It computes delayed graphs (it is a
@@ -79,8 +82,7 @@ func Connect(ctx context.Context, address string, opts ClientOptions) (*Client, 
 		opts.Log = zap.NewNop()
 	}
 	if opts.Name == "" {
-		host, _ := os.Hostname()
-		opts.Name = fmt.Sprintf("%s pid %d", host, os.Getpid())
+		opts.Name = defaultClientName()
 	}
 	type result struct {
 		c   *conn
@@ -447,4 +449,15 @@ func (cl *Client) describe(id uint64, pj *planjob.Job, job *schedulers.Job, pers
 		atts = append(atts, e.Value.Attachments...)
 	}
 	return msg, atts, nil
+}
+
+// defaultClientName names a client that was given no name: its program and machine (the
+// scheduler adds the process ID the hello carries, and the address). The name is free text in
+// the hello: schedulers of every version show it.
+func defaultClientName() string {
+	name := filepath.Base(os.Args[0])
+	if host, err := os.Hostname(); err == nil && host != "" {
+		name += " on " + host
+	}
+	return name
 }

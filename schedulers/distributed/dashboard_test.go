@@ -6,6 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,6 +68,14 @@ func TestDashboardOnStatusAddress(t *testing.T) {
 	}
 	if len(snap.Computations) != 1 || snap.Computations[0].State != "done" || snap.Computations[0].Client == "" {
 		t.Errorf("computations: %+v", snap.Computations)
+	}
+	// A client that was given no name is known by its program, its process, its machine and
+	// its address.
+	host, _ := os.Hostname()
+	wantClient := regexp.MustCompile(`^` + regexp.QuoteMeta(filepath.Base(os.Args[0])+" on "+host+" (pid "+strconv.Itoa(os.Getpid())) +
+		`, 127\.0\.0\.1:\d+\)$`)
+	if len(snap.Computations) == 1 && !wantClient.MatchString(snap.Computations[0].Client) {
+		t.Errorf("the computation's client reads %q, want it to match %s", snap.Computations[0].Client, wantClient)
 	}
 	ids := map[string]bool{}
 	for _, s := range snap.Stream {

@@ -169,7 +169,9 @@
     const inProcess = run !== null && (run.scheduler === "threads" || run.scheduler === "synchronous");
     for (const w of s.workers) {
       const tr = el("tr");
-      tr.append(td(w.name, "name"), td(count(w.running), "num"), td(count(w.done), "num"), td(count(w.queued), "num"),
+      const name = td(w.name, "name");
+      name.title = w.name; // a long name is cut short: whole on hover
+      tr.append(name, td(count(w.running), "num"), td(count(w.done), "num"), td(count(w.queued), "num"),
         td(bytes(w.held_bytes), "num"));
       const cell = el("td", "bar-col");
       if (maxHeld > 0) cell.appendChild(bar([["running", w.held_bytes, "var(--accent)"]], maxHeld));
@@ -189,7 +191,9 @@
       const state = td(c.state, "state-" + c.state);
       if (c.error) state.title = c.error;
       const end = c.end_ms || s.now_ms;
-      tr.append(td(String(c.id)), td(c.client, "name"), td(c.scheduler), state, td(count(c.tasks), "num"),
+      const client = td(c.client, "name");
+      client.title = c.client; // a long name is cut short: whole on hover
+      tr.append(td(String(c.id)), client, td(c.scheduler), state, td(count(c.tasks), "num"),
         td(count(c.done), "num"), td(count(c.failed), "num"), td(dur(end - c.start_ms), "num"));
       rows.push(tr);
     }
