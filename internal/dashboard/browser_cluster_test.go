@@ -80,8 +80,9 @@ func TestBrowserDashboardProcesses(t *testing.T) {
 }
 
 // TestBrowserDashboardDistributed opens the dashboard of a distributed scheduler (its status
-// address; 2 worker processes) in headless chromium and follows a computation a client
-// submits: the page's checks of TestBrowserDashboard, and every worker's memory and CPU shown.
+// address; 2 worker processes) in headless chromium and follows a computation submitted in the
+// scheduler's process and one, with a failure, from a client connected to it: the page's checks
+// of TestBrowserDashboard, every worker's memory and CPU shown, and each computation's client.
 func TestBrowserDashboardDistributed(t *testing.T) {
 	ctx, blog := startBrowser(t, 4*time.Minute)
 	lc, err := distributed.StartLocalCluster(context.Background(), distributed.LocalClusterOptions{Workers: 2, Status: "127.0.0.1:0"})
@@ -98,14 +99,21 @@ func TestBrowserDashboardDistributed(t *testing.T) {
 	if err != nil || v != 36000 {
 		t.Fatalf("Compute = %v, %v; want 36000", v, err)
 	}
-	// One failing task in a computation that keeps going, for the failures panel.
+	// One failing task in a computation that keeps going, for the failures panel, from a
+	// client connected to the scheduler (given no name).
+	client, err := distributed.Connect(context.Background(), lc.Address(), distributed.ClientOptions{Token: lc.Server().Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
 	parts := make([]delayed.Delayed[int], 6)
 	for i := range parts {
 		parts[i] = flaky(delayed.Value(i))
 	}
-	_, _ = delayed.ComputeEach(context.Background(), parts, delayed.Using(lc), delayed.WithKeepGoing())
+	_, _ = delayed.ComputeEach(context.Background(), parts, delayed.Using(client), delayed.WithKeepGoing())
 	// The failed task by its function's name and its index in the computation; the
-	// computations by the program and process they came from (here, the scheduler's own).
+	// computations by the program and process they came from: the scheduler's own, and the
+	// client's, with its address.
 	waitFor(t, ctx, `document.querySelectorAll('#failures li').length === 1`)
 	failText, err := chromedp.Run(ctx, chromedp.Text("#failures"))
 	if err != nil {
@@ -120,12 +128,14 @@ func TestBrowserDashboardDistributed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantClient := filepath.Base(os.Args[0]) + " (pid " + strconv.Itoa(os.Getpid()) + ", this process)"
-	for _, c := range clients {
-		if c != wantClient {
-			t.Errorf("computations' clients %q, want each %q", clients, wantClient)
-			break
-		}
+	host, _ := os.Hostname()
+	program, pid := filepath.Base(os.Args[0]), strconv.Itoa(os.Getpid())
+	want := []*regexp.Regexp{ // newest first
+		regexp.MustCompile(`^` + regexp.QuoteMeta(program+" on "+host+" (pid "+pid+", ") + `127\.0\.0\.1:\d+\)$`),
+		regexp.MustCompile(`^` + regexp.QuoteMeta(program+" (pid "+pid+", this process)") + `$`),
+	}
+	if len(clients) != 2 || !want[0].MatchString(clients[0]) || !want[1].MatchString(clients[1]) {
+		t.Errorf("computations' clients %q, want them to match %s and %s", clients, want[0], want[1])
 	}
 	// The Workers table: two rows, each with a resident memory and a CPU figure (the workers
 	// report every second), not "–".
