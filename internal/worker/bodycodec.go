@@ -9,9 +9,11 @@ import (
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
-// Codecs working on whole frame bodies for the two messages that carry every task and every
-// result, Batch and Results: AppendBatch and AppendResults write exactly the bytes of
-// wire.EncodeMessage (the reference layout of codec.go), DecodeBatch and DecodeResults read what
+// The codec of the two messages that carry every task and every result, Batch and Results, for
+// both schedulers (through AppendMessage and DecodeMessage), working on whole frame bodies:
+// AppendBatch and AppendResults write exactly the bytes msgpack's reflection writes for these
+// tagged structs with compact integers (wire.EncodeMessage; reference_test.go keeps reflective
+// copies of the types as the oracle), DecodeBatch and DecodeResults read what
 // wire.DecodeMessage reads. They append to and slice byte slices instead of going through
 // msgpack's Encoder and Decoder (an interface call per byte read, a string allocated per field
 // name, reflection over the slices): a 1e5-task wide graph spent about a quarter of its CPU,
@@ -19,7 +21,8 @@ import (
 //
 // Decoded byte fields (Arg.Body, Put.Body, Task.Stream, Result.Body, Result.Output) share the
 // body's memory instead of copying it: the body must not be modified or reused while the message
-// is in use. Frame bodies are read into fresh buffers, so that holds for frames.
+// is in use. Frame bodies are read into fresh buffers (wire.ReadFrame), so that holds for
+// frames; a holder that keeps a few bytes of a large body keeps the whole body alive.
 //
 // The few rarely used parts (function definitions, peers, the store, error records, handed-back
 // tasks) and the numeric lists (releases, finished jobs: raw extensions of package wire) go

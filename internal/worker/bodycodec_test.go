@@ -9,94 +9,44 @@ import (
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
-// fullBatch is randomBatch with every field of a Batch set at random.
-func fullBatch(r *rand.Rand) *Batch {
-	b := randomBatch(r)
-	b.Job = uint32(randomUint(r))
-	if r.IntN(3) == 0 {
-		b.Functions = []FunctionDef{{ID: uint32(randomUint(r)), Name: "f", Elem: []string{"", "int"}[r.IntN(2)]}}
-	}
-	if r.IntN(3) == 0 {
-		b.Peers = []PeerSource{{Key: randomUint(r), Type: "int", Address: "127.0.0.1:1"}}
-	}
-	for range r.IntN(20) {
-		b.Release = append(b.Release, randomUint(r))
-	}
-	for range r.IntN(3) {
-		b.Finished = append(b.Finished, uint32(randomUint(r)))
-	}
-	if r.IntN(3) == 0 {
-		b.Store = &StoreSpec{Dir: "/d", Probe: "p"}
-	}
-	b.NoRelay = r.IntN(2) == 0
-	if r.IntN(8) == 0 {
-		b.Tasks = make([]Task, 17) // a 16-bit array length
-	}
-	return b
-}
-
-func fullResults(r *rand.Rand) *Results {
-	rs := randomResults(r)
-	rs.Stopping = r.IntN(2) == 0
-	if r.IntN(3) == 0 {
-		rs.Dropped = []TaskRef{{Job: 1, Key: randomUint(r)}}
-	}
-	if r.IntN(8) == 0 {
-		rs.Items = nil
-	}
-	return rs
-}
-
-// TestBodyCodecMatchesMsgpack checks that AppendBatch and AppendResults write the bytes
-// wire.EncodeMessage writes, and that DecodeBatch and DecodeResults read them back to what
-// wire.DecodeMessage reads, on random messages.
-func TestBodyCodecMatchesMsgpack(t *testing.T) {
+// TestBodyCodecMatchesReference checks that AppendBatch and AppendResults write the bytes
+// msgpack's reflection writes for the reference messages, and that DecodeBatch and DecodeResults
+// read them back to what reflection reads, on random messages.
+func TestBodyCodecMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 3000 {
 		b := fullBatch(r)
-		want, err := wire.EncodeMessage(b)
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := encodeReference(t, b)
 		got, err := AppendBatch([]byte{0xff}, b)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got[1:], want) || got[0] != 0xff {
-			t.Fatalf("%#v:\nAppendBatch   %x\nEncodeMessage %x", b, got[1:], want)
+			t.Fatalf("%#v:\nAppendBatch %x\nreference   %x", b, got[1:], want)
 		}
-		var byReflection, byHand Batch
-		if err := wire.DecodeMessage(want, &byReflection); err != nil {
-			t.Fatal(err)
-		}
+		var byHand Batch
 		if err := DecodeBatch(want, &byHand); err != nil {
 			t.Fatalf("DecodeBatch(%x): %v", want, err)
 		}
-		if !reflect.DeepEqual(byHand, byReflection) {
-			t.Fatalf("DecodeBatch:\n%#v\nDecodeMessage:\n%#v", byHand, byReflection)
+		if byReflection := decodeReference(t, want, &Batch{}); !reflect.DeepEqual(&byHand, byReflection) {
+			t.Fatalf("DecodeBatch:\n%#v\nreference:\n%#v", byHand, byReflection)
 		}
 
 		rs := fullResults(r)
-		want, err = wire.EncodeMessage(rs)
-		if err != nil {
-			t.Fatal(err)
-		}
+		want = encodeReference(t, rs)
 		got, err = AppendResults(nil, rs)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Fatalf("%#v:\nAppendResults %x\nEncodeMessage %x", rs, got, want)
+			t.Fatalf("%#v:\nAppendResults %x\nreference     %x", rs, got, want)
 		}
-		var resReflection, resHand Results
-		if err := wire.DecodeMessage(want, &resReflection); err != nil {
-			t.Fatal(err)
-		}
+		var resHand Results
 		if err := DecodeResults(want, &resHand); err != nil {
 			t.Fatalf("DecodeResults(%x): %v", want, err)
 		}
-		if !reflect.DeepEqual(resHand, resReflection) {
-			t.Fatalf("DecodeResults:\n%#v\nDecodeMessage:\n%#v", resHand, resReflection)
+		if resReflection := decodeReference(t, want, &Results{}); !reflect.DeepEqual(&resHand, resReflection) {
+			t.Fatalf("DecodeResults:\n%#v\nreference:\n%#v", resHand, resReflection)
 		}
 	}
 }
@@ -133,8 +83,46 @@ func TestBodyCodecReadsAnyFieldOrder(t *testing.T) {
 	if !reflect.DeepEqual(b, want) {
 		t.Fatalf("decoded %#v, want %#v", b, want)
 	}
+	if ref := decodeReference(t, body, &Batch{}); !reflect.DeepEqual(&b, ref) {
+		t.Fatalf("decoded %#v, by reflection %#v", b, ref)
+	}
 	if err := DecodeBatch([]byte{0xc0}, &b); err != nil || !reflect.DeepEqual(b, Batch{}) {
 		t.Fatalf("nil decoded as %#v, %v", b, err)
+	}
+}
+
+// An empty array is an empty list, not nil, as reflection reads it (lazygraph omits empty lists,
+// but another writer need not).
+func TestBodyCodecEmptyListIsNotNil(t *testing.T) {
+	batch, err := wire.EncodeMessage(map[string]any{"t": []string{}, "p": []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Batch
+	if err := DecodeBatch(batch, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Tasks == nil || b.Puts == nil || len(b.Tasks)+len(b.Puts) != 0 {
+		t.Fatalf("empty arrays decoded as tasks %#v, puts %#v", b.Tasks, b.Puts)
+	}
+	results, err := wire.EncodeMessage(&refResults{Items: []refResult{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs Results
+	if err := DecodeResults(results, &rs); err != nil {
+		t.Fatal(err)
+	}
+	if rs.Items == nil || len(rs.Items) != 0 {
+		t.Fatalf("an empty array decoded as results %#v", rs.Items)
+	}
+	for _, c := range []struct {
+		body []byte
+		msg  any
+	}{{batch, &b}, {results, &rs}} {
+		if ref := decodeReference(t, c.body, c.msg); !reflect.DeepEqual(c.msg, ref) {
+			t.Fatalf("decoded %#v, by reflection %#v", c.msg, ref)
+		}
 	}
 }
 
@@ -155,8 +143,44 @@ func TestBodyCodecReusesTasks(t *testing.T) {
 	}
 }
 
+// Lists decode into arrays of their own: a message of n tasks or results without bodies costs a
+// few allocations, not one or more per element.
+func TestBodyCodecListAllocations(t *testing.T) {
+	const n = 1000
+	batch := &Batch{Job: 1, Tasks: make([]Task, n)}
+	results := &Results{Items: make([]Result, n)}
+	for k := range n {
+		batch.Tasks[k] = Task{Key: uint64(k + 1), Job: 1, Fn: 2, Args: []Arg{{Key: uint64(k + 7)}}}
+		results.Items[k] = Result{Key: uint64(k + 1), Job: 1, Size: 9, Start: int64(k), Elapsed: 60}
+	}
+	batchBody, err := AppendBatch(nil, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resultsBody, err := AppendResults(nil, results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		decode func() error
+	}{
+		{"tasks", func() error { return DecodeBatch(batchBody, new(Batch)) }},
+		{"results", func() error { return DecodeResults(resultsBody, new(Results)) }},
+	} {
+		allocs := testing.AllocsPerRun(20, func() {
+			if err := c.decode(); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs > n/10 {
+			t.Errorf("decoding %d %s: %.0f allocations, want far fewer than one per element", n, c.name, allocs)
+		}
+	}
+}
+
 // TestBodyCodecRefusesBadInput: cut or corrupted bodies are errors, never panics, and what
-// decodes decodes as msgpack decodes it.
+// decodes decodes as reflection decodes the reference messages.
 func TestBodyCodecRefusesBadInput(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for range 300 {
@@ -187,22 +211,12 @@ func TestBodyCodecRefusesBadInput(t *testing.T) {
 					bad[r.IntN(len(bad))] = byte(r.Uint32())
 				}
 			}
-			var byHand, byReflection Batch
-			errHand := DecodeBatch(bad, &byHand)
-			errReflection := wire.DecodeMessage(bad, &byReflection)
-			if errHand == nil && errReflection == nil && !reflect.DeepEqual(byHand, byReflection) {
-				t.Fatalf("%x: DecodeBatch\n%#v\nDecodeMessage\n%#v", bad, byHand, byReflection)
-			}
+			checkAgainstReference(t, bad)
 			bad = bytes.Clone(goodResults)
 			if len(bad) > 0 {
 				bad[r.IntN(len(bad))] = byte(r.Uint32())
 			}
-			var rsHand, rsReflection Results
-			errHand = DecodeResults(bad, &rsHand)
-			errReflection = wire.DecodeMessage(bad, &rsReflection)
-			if errHand == nil && errReflection == nil && !reflect.DeepEqual(rsHand, rsReflection) {
-				t.Fatalf("%x: DecodeResults\n%#v\nDecodeMessage\n%#v", bad, rsHand, rsReflection)
-			}
+			checkAgainstReference(t, bad)
 		}
 	}
 	// A hostile length allocates nothing large.
@@ -213,7 +227,67 @@ func TestBodyCodecRefusesBadInput(t *testing.T) {
 	}
 }
 
-// BenchmarkBodyCodecBatch is BenchmarkCodecBatch through AppendBatch and DecodeBatch.
+// checkAgainstReference decodes body as a batch and as results through the body codecs: what
+// they accept, reflection accepts and reads the same from the reference messages.
+func checkAgainstReference(t testing.TB, body []byte) {
+	t.Helper()
+	var b Batch
+	if DecodeBatch(body, &b) == nil {
+		if ref := decodeReference(t, body, &Batch{}); !reflect.DeepEqual(&b, ref) {
+			t.Fatalf("%x: DecodeBatch\n%#v\nreference\n%#v", body, b, ref)
+		}
+	}
+	var rs Results
+	if DecodeResults(body, &rs) == nil {
+		if ref := decodeReference(t, body, &Results{}); !reflect.DeepEqual(&rs, ref) {
+			t.Fatalf("%x: DecodeResults\n%#v\nreference\n%#v", body, rs, ref)
+		}
+	}
+}
+
+// FuzzBodyCodec decodes arbitrary bodies as batches and results: the decoders refuse what does
+// not fit without panicking, read what they accept as reflection reads the reference messages,
+// and what they read encodes to bytes that read back to the same message (empty lists aside,
+// which are omitted: the second encoding equals the first).
+func FuzzBodyCodec(f *testing.F) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 8 {
+		body, err := AppendBatch(nil, fullBatch(r))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(body)
+		if body, err = AppendResults(nil, fullResults(r)); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkAgainstReference(t, body)
+		for _, msg := range []any{&Batch{}, &Results{}} {
+			if DecodeMessage(body, msg) != nil {
+				continue
+			}
+			first, err := EncodeMessage(msg)
+			if err != nil {
+				t.Fatalf("decoded %#v does not encode: %v", msg, err)
+			}
+			again := reflect.New(reflect.TypeOf(msg).Elem()).Interface()
+			if err := DecodeMessage(first, again); err != nil {
+				t.Fatalf("%#v encoded as %x does not decode: %v", msg, first, err)
+			}
+			second, err := EncodeMessage(again)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(first, second) {
+				t.Fatalf("%#v encodes as %x, then as %x", msg, first, second)
+			}
+		}
+	})
+}
+
+// BenchmarkBodyCodecBatch encodes and decodes a batch of 1000 tasks with a small argument each.
 func BenchmarkBodyCodecBatch(b *testing.B) {
 	batch := &Batch{Job: 1}
 	for k := range 1000 {
@@ -233,7 +307,27 @@ func BenchmarkBodyCodecBatch(b *testing.B) {
 	}
 }
 
-// BenchmarkBodyCodecGather is BenchmarkCodecGather through AppendBatch and DecodeBatch.
+// BenchmarkBodyCodecBatchReflection is BenchmarkBodyCodecBatch by msgpack's reflection, for
+// comparison.
+func BenchmarkBodyCodecBatchReflection(b *testing.B) {
+	batch := &refBatch{Job: 1}
+	for k := range 1000 {
+		batch.Tasks = append(batch.Tasks, refTask{Key: uint64(1000 + k), Job: 1, Fn: 1, Args: []refArg{{Body: []byte{byte(k % 100)}}}, Send: SendIfSmall})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		body, err := wire.EncodeMessage(batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var back refBatch
+		if err := wire.DecodeMessage(body, &back); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBodyCodecGather is the batch of a task gathering 500k small values.
 func BenchmarkBodyCodecGather(b *testing.B) {
 	batch := &Batch{Job: 1}
 	for k := range 500_000 {

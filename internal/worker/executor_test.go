@@ -281,12 +281,12 @@ func TestPanicsAndErrorsKeepTheirIdentity(t *testing.T) {
 	}
 	rs := s.wait(t, 4)
 	// Through the protocol's own encoding, as a parent receives them.
-	body, err := wire.EncodeMessage(&Results{Items: rs})
+	body, err := EncodeMessage(&Results{Items: rs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got Results
-	if err := wire.DecodeMessage(body, &got); err != nil {
+	if err := DecodeMessage(body, &got); err != nil {
 		t.Fatal(err)
 	}
 	rs = got.Items

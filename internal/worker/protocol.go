@@ -48,7 +48,7 @@ type Batch struct {
 	Functions []FunctionDef `msgpack:"f,omitempty"`
 	Puts      []Put         `msgpack:"p,omitempty"`
 	Peers     []PeerSource  `msgpack:"q,omitempty"` // values to fetch from other workers first
-	Tasks     TaskList      `msgpack:"t,omitempty"`
+	Tasks     []Task        `msgpack:"t,omitempty"`
 	Release   []uint64      `msgpack:"r,omitempty"`
 	Finished  []uint32      `msgpack:"x,omitempty"` // jobs that are over: forget their state
 	// Store is the job's result store, when the worker may write its tasks' results there
@@ -128,7 +128,7 @@ type Arg struct {
 
 // Results reports finished tasks, in the order they ran.
 type Results struct {
-	Items ResultList `msgpack:"r"`
+	Items []Result `msgpack:"r"`
 	// Stopping says the worker runs nothing after these results and is about to end (a task
 	// ignored its timeout): the tasks sent to it and not reported never started.
 	Stopping bool `msgpack:"x,omitempty"`

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // Limits of a connection.
@@ -126,7 +127,7 @@ func (c *conn) send(kind byte, msg any, attachments [][]byte) error {
 // buffer writes one frame, leaving its end in the write buffer.
 func (c *conn) buffer(kind byte, msg any, attachments [][]byte) error {
 	buf := encodeBuffers.Get().(*[]byte)
-	body, err := wire.AppendMessage((*buf)[:0], msg)
+	body, err := worker.AppendMessage((*buf)[:0], msg)
 	if err != nil {
 		encodeBuffers.Put(buf)
 		return err
@@ -181,7 +182,9 @@ func (c *conn) bytesSent() int64 {
 	return c.sent
 }
 
-// receive reads the next frame, skipping heartbeats.
+// receive reads the next frame, skipping heartbeats. Every frame comes in buffers of its own,
+// never reused: messages decoded from its body (worker.DecodeBatch, worker.DecodeResults) share
+// that memory and may be kept after the next frame is read.
 func (c *conn) receive() (*wire.Frame, error) {
 	for {
 		f, err := wire.ReadFrameWith(c.r, c.kindLimit)

@@ -26,6 +26,9 @@ func FuzzMessages(f *testing.F) {
 		&forget{Keys: []uint64{1, 2}},
 		&workerDied{Request: 1, Death: worker.ProcessDeath{PID: 7, Code: -1, Signal: 9,
 			Memory: &worker.MemoryReport{Limit: 100, RSS: 90}}},
+		&worker.Batch{Job: 1, Puts: []worker.Put{{Key: 2, Type: "int", Body: []byte{1}}},
+			Tasks: []worker.Task{{Key: 3, Job: 1, Fn: 1, Args: []worker.Arg{{Key: 2}, {Body: []byte{5}}}, Stream: make([]byte, 32)}}},
+		&worker.Results{Items: []worker.Result{{Key: 3, Job: 1, Sent: true, Body: []byte{1}, Err: &wire.ErrorRecord{Message: "m"}}}},
 	} {
 		body, err := encodeMessage(m)
 		if err != nil {
@@ -36,7 +39,8 @@ func FuzzMessages(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, m := range []any{&challenge{}, &response{}, &welcome{}, &refusal{}, &hello{}, &clusterInfo{},
 			&submit{}, &output{}, &events{}, &finished{}, &cancelJob{}, &localRun{}, &localDone{},
-			&scatter{}, &stored{}, &forget{}, &workerDied{}} {
+			&scatter{}, &stored{}, &forget{}, &workerDied{}, &worker.Batch{}, &worker.Results{}, &worker.Values{},
+			&worker.Fetch{}, &worker.Cancel{}, &worker.MemoryReport{}, &worker.Hello{}} {
 			_ = decodeMessage(body, m)
 		}
 		// A nanny's death report (kind 63), however odd, describes itself without panicking.

@@ -6,6 +6,7 @@ import (
 	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/internal/cluster"
 	"github.com/lazygraph/lazygraph/internal/wire"
+	"github.com/lazygraph/lazygraph/internal/worker"
 )
 
 // protocol is the version of the messages below. Peers with another version are refused.
@@ -198,9 +199,13 @@ type forget struct {
 	Keys []uint64 `msgpack:"k"`
 }
 
-func encodeMessage(msg any) ([]byte, error) { return wire.EncodeMessage(msg) }
+// encodeMessage and decodeMessage are the frame bodies of the protocol, the worker protocol's
+// included (worker.AppendMessage: batches and results through its body codecs). A decoded
+// worker.Batch or worker.Results shares the frame body's memory: conn hands out a fresh body
+// with every frame and never reuses it (see conn.receive).
+func encodeMessage(msg any) ([]byte, error) { return worker.EncodeMessage(msg) }
 
-func decodeMessage(body []byte, msg any) error { return wire.DecodeMessage(body, msg) }
+func decodeMessage(body []byte, msg any) error { return worker.DecodeMessage(body, msg) }
 
 // takeAttachments splits off the next n attachments, refusing counts that do not fit.
 func takeAttachments(atts [][]byte, n int) ([][]byte, [][]byte, error) {
