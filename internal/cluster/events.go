@@ -194,7 +194,7 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 					c.tellKeepBody(js, i)
 				}
 			} else {
-				js.hold(i, NewEncoded(wire.Value{Body: r.Body, Attachments: mine}, js.Graph.Func(i).Result))
+				js.hold(i, NewEncoded(wire.Value{Body: keptBody(r.Body), Attachments: mine}, js.Graph.Func(i).Result))
 				if !r.Stored {
 					c.tellKeep(js, i, js.enc(i))
 				}
@@ -228,6 +228,19 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 		c.onDown(w, fmt.Errorf("worker %s: %w", w.Name, worker.ErrStuckTask), false)
 	}
 }
+
+// keptBody returns a result's body to keep. A decoded result shares its frame's memory
+// (worker.DecodeResults): kept as it is, a body of a few kilobytes would hold the whole frame, the
+// other results' bytes included, for as long as the value is kept. Bodies up to keptCopyLimit
+// are copied; a larger one is most of its frame, and copying it would cost more than it frees.
+func keptBody(body []byte) []byte {
+	if len(body) > keptCopyLimit {
+		return body
+	}
+	return slices.Clone(body)
+}
+
+const keptCopyLimit = 1 << 20
 
 // output hands an output to the owner, keeping it in the store first when the computation
 // persists its outputs.
