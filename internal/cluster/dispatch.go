@@ -207,12 +207,7 @@ func (c *Coordinator) batchFor(w *Worker, js *Job) *batch {
 		c.sendBatch()
 	}
 	if c.cur == nil {
-		c.cur = &batch{w: w, js: js, fn: -1}
-		c.cur.msg.Store = js.Store
-		if n := c.curSize; n > 1 {
-			c.cur.msg.Tasks = make([]worker.Task, 0, n)
-			c.cur.assigned = make([]int32, 0, n)
-		}
+		c.cur = newBatch(w, js, c.curSize)
 	}
 	return c.cur
 }
@@ -516,6 +511,7 @@ func (c *Coordinator) sendBatch() {
 	}
 	c.cur = nil
 	if len(b.msg.Tasks) == 0 && len(b.msg.Puts) == 0 && len(b.msg.Peers) == 0 {
+		b.recycle()
 		return
 	}
 	js, w := b.js, b.w
@@ -537,7 +533,8 @@ func (c *Coordinator) sendBatch() {
 	b.msg.NoRelay = js.NoRelay
 	b.msg.Release, w.released = w.released, nil
 	js.markSent(w.id)
-	c.send(w, worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)
+	c.emit(instr{kind: doSend, w: w, out: &Outgoing{Kind: worker.KindBatch, Msg: &b.msg, Attachments: b.atts, Files: b.files,
+		hold: b.hold, job: js, batch: b}})
 }
 
 func (c *Coordinator) usersAllOn(js *Job, i int32, w *Worker) bool {
