@@ -27,7 +27,7 @@ func TestEmptiedResultsSayNothing(t *testing.T) {
 	if items[0].Err != nil || items[0].Body != nil {
 		t.Fatal("emptied report's list still references what it carried")
 	}
-	body, err := wire.EncodeMessage(&worker.Results{Items: worker.ResultList{{Key: 5, Job: 1}}})
+	body, err := wire.EncodeMessage(&worker.Results{Items: []worker.Result{{Key: 5, Job: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
