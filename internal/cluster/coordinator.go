@@ -351,7 +351,8 @@ func (c *Coordinator) Kill(w *Worker) {
 }
 
 // Results hands over a worker's results. It waits while the coordinator has many results to
-// handle already (resultgate.go).
+// handle already (resultgate.go). The coordinator takes r and reuses it once handled: the
+// caller keeps nothing of it (NewResults returns one to decode into).
 func (c *Coordinator) Results(w *Worker, r *worker.Results, attachments [][]byte) {
 	c.results(w, r, attachments)
 }

@@ -207,12 +207,7 @@ func (c *Coordinator) batchFor(w *Worker, js *Job) *batch {
 		c.sendBatch()
 	}
 	if c.cur == nil {
-		c.cur = &batch{w: w, js: js, fn: -1}
-		c.cur.msg.Store = js.Store
-		if n := c.curSize; n > 1 {
-			c.cur.msg.Tasks = make([]worker.Task, 0, n)
-			c.cur.assigned = make([]int32, 0, n)
-		}
+		c.cur = newBatch(w, js, c.curSize)
 	}
 	return c.cur
 }
@@ -236,9 +231,7 @@ func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 		// the worker busy meanwhile.
 		return fillFull
 	}
-	// Room for the batch's tasks at once (growing a 16k-task batch from 1k copied each task
-	// several times), but not beyond the ready tasks there are.
-	c.curSize = min(chunk, limit-w.queue.Len(), max(1024, js.ready.Len()+js.localTotal))
+	c.sizeBatch(w, js, chunk, limit)
 	inBatch := 0
 	res := fillStarved
 	for !js.stopped() {
@@ -273,10 +266,21 @@ func (c *Coordinator) fill(w *Worker, js *Job) fillResult {
 		if inBatch++; inBatch == chunk {
 			c.sendBatch()
 			inBatch = 0
+			c.sizeBatch(w, js, chunk, limit)
 		}
 	}
 	c.sendBatch()
 	return res
+}
+
+// sizeBatch sets the room the next batch for w starts with: its tasks at once (growing a
+// 16k-task batch from 1k copied each task several times), but not beyond the room left on w
+// nor the ready tasks there are. The room is what is left after the batches already sent: a
+// refill typically sends a full chunk and then the few tasks still fitting, and sizing that
+// second batch by the whole chunk left about half of all batches' task slots unused (a
+// million-task wide graph allocated twice the batch memory it filled).
+func (c *Coordinator) sizeBatch(w *Worker, js *Job, chunk, limit int) {
+	c.curSize = min(chunk, max(limit-w.queue.Len(), 1), max(1024, js.ready.Len()+js.localTotal))
 }
 
 // next takes a ready task for w: one preferring w, else any, else one preferring a worker with
@@ -322,9 +326,11 @@ func (c *Coordinator) assign(w *Worker, js *Job, i int32) bool {
 	g := js.Graph
 	b := c.batchFor(w, js)
 	if n := len(g.Args(i)); cap(b.argBuf)-len(b.argBuf) < n {
-		// Room for this task's arguments and, typically, the batch's next tasks': one
-		// allocation per batch rather than per task.
-		b.argBuf = make([]worker.Arg, 0, max(n, min(2*c.curSize, 4096), 16))
+		// Room for this task's arguments and the batch's next tasks', which mostly call the
+		// same function with as many: one allocation per batch rather than per task, and about
+		// none unused (room for two arguments per task left half of a wide graph's unused).
+		left := max(c.curSize-len(b.msg.Tasks), 1)
+		b.argBuf = make([]worker.Arg, 0, max(n, min(n*left, 4096)))
 	}
 	start := len(b.argBuf)
 	args := b.argBuf[start:start:cap(b.argBuf)]
@@ -505,6 +511,7 @@ func (c *Coordinator) sendBatch() {
 	}
 	c.cur = nil
 	if len(b.msg.Tasks) == 0 && len(b.msg.Puts) == 0 && len(b.msg.Peers) == 0 {
+		b.recycle()
 		return
 	}
 	js, w := b.js, b.w
@@ -526,7 +533,8 @@ func (c *Coordinator) sendBatch() {
 	b.msg.NoRelay = js.NoRelay
 	b.msg.Release, w.released = w.released, nil
 	js.markSent(w.id)
-	c.send(w, worker.KindBatch, &b.msg, js, b.atts, b.files, b.hold)
+	c.emit(instr{kind: doSend, w: w, out: &Outgoing{Kind: worker.KindBatch, Msg: &b.msg, Attachments: b.atts, Files: b.files,
+		hold: b.hold, job: js, batch: b}})
 }
 
 func (c *Coordinator) usersAllOn(js *Job, i int32, w *Worker) bool {

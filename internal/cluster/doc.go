@@ -65,6 +65,11 @@
 // reference per task (small.go), not an object each; a value's holders beyond the first are
 // linked lists in one pooled array (extra.go), not a map.
 //
+// Messages are reused rather than garbage: a batch's task and argument arrays go back to a pool
+// when its link calls [Outgoing.Done] (batchpool.go), and a worker's report, decoded into one
+// from [NewResults], once [Coordinator.Results] has handled it (resultpool.go). So a link reads
+// nothing of a frame after Done, and a reader keeps nothing of a report it handed over.
+//
 // # Priorities and resources
 //
 // Ready tasks are served by their function's priority (Function.Priority), then in graph order:

@@ -123,9 +123,14 @@ var errFakeKilled = errors.New("fake worker killed")
 
 func (f *fakeWorker) run() {
 	defer close(f.done)
-	// Tasks are run from the messages' own slices (no copy), and bodies cut from shared
-	// chunks: the harness should cost little next to the coordinator it measures.
-	var queue [][]worker.Task
+	// Tasks are run from the messages' own slices (no copy), each message done once its tasks
+	// ran (its arrays are reused after), and bodies cut from shared chunks: the harness should
+	// cost little next to the coordinator it measures.
+	type received struct {
+		tasks []worker.Task
+		m     *Outgoing
+	}
+	var queue []received
 	left := 0
 	var out []worker.Result
 	f.bodies = make([]byte, 0, 1<<12)
@@ -150,11 +155,13 @@ func (f *fakeWorker) run() {
 		}
 		f.received.Add(int64(len(inbox)))
 		for _, m := range inbox {
-			if tasks := f.handle(m); len(tasks) > 0 {
-				queue = append(queue, tasks)
-				left += len(tasks)
+			tasks := f.handle(m)
+			if len(tasks) == 0 {
+				m.Done(1)
+				continue
 			}
-			m.Done(1)
+			queue = append(queue, received{tasks, m})
+			left += len(tasks)
 		}
 		if left == 0 {
 			flush()
@@ -166,17 +173,18 @@ func (f *fakeWorker) run() {
 		// Run the queue with the executor's flush rule: report once as many results wait as
 		// tasks remain queued.
 		for ; len(queue) > 0; queue = queue[1:] {
-			for k := range queue[0] {
+			for k := range queue[0].tasks {
 				if out == nil {
 					out = make([]worker.Result, 0, min(left, 512))
 				}
 				left--
-				out = append(out, f.runTask(&queue[0][k]))
+				out = append(out, f.runTask(&queue[0].tasks[k]))
 				if len(out) >= left || len(out) >= 512 {
 					flush()
 				}
 			}
-			queue[0] = nil
+			queue[0].m.Done(1)
+			queue[0] = received{}
 		}
 		queue = queue[:0]
 	}

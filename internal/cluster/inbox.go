@@ -31,6 +31,7 @@ func (c *Coordinator) handle(ev event) {
 	case evGatedResults:
 		c.gate.leave(len(ev.results.Items))
 		c.onResults(ev.w, ev.results, ev.attachments)
+		recycleResults(ev.results)
 	case evValues:
 		c.onValues(ev.w, ev.values, ev.attachments)
 	case evSubmitted:

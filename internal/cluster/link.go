@@ -10,7 +10,8 @@ type Link interface {
 }
 
 // Outgoing is a frame for a worker. Attachments[k] may be in Files[k] (a memory file) when the
-// link can pass those. After writing it (or giving up), the link calls Done.
+// link can pass those. After writing it (or giving up), the link calls Done, once, and reads
+// nothing of the frame after.
 type Outgoing struct {
 	Kind        byte
 	Msg         any
@@ -18,14 +19,20 @@ type Outgoing struct {
 	Files       []int
 	hold        []*Encoded
 	job         *Job
+	batch       *batch // the batch Msg is part of, reused after Done (batchpool.go); nil for other frames
 }
 
-// Done releases what the frame held and counts its bytes for its computation.
+// Done releases what the frame held and counts its bytes for its computation. The frame's
+// message must not be read after it (a batch's arrays are reused).
 func (o *Outgoing) Done(bytes int64) {
 	for _, e := range o.hold {
 		e.Release()
 	}
 	o.hold = nil
+	if b := o.batch; b != nil {
+		o.batch, o.Msg, o.Attachments, o.Files = nil, nil, nil, nil
+		b.recycle()
+	}
 	if o.job != nil && bytes > 0 {
 		o.job.Owner.Sent(bytes)
 	}

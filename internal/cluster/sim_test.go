@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,7 +198,11 @@ func (w *simWorker) deliver() bool {
 		if w.handingBack {
 			w.dropTasks(msg.Tasks)
 		} else {
-			w.tasks = append(w.tasks, msg.Tasks...)
+			// Copies: the message's arrays are reused once it is done (deferred above).
+			for _, t := range msg.Tasks {
+				t.Args = slices.Clone(t.Args)
+				w.tasks = append(w.tasks, t)
+			}
 		}
 	case *worker.HandBack:
 		w.handingBack = true

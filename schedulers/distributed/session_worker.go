@@ -84,12 +84,12 @@ func (s *Server) serveWorker(c *conn, h *hello, remote string) {
 		}
 		switch f.Kind {
 		case worker.KindResults:
-			var res worker.Results
-			if err := decodeMessage(f.Body, &res); err != nil {
+			res := cluster.NewResults() // the coordinator reuses it once handled
+			if err := decodeMessage(f.Body, res); err != nil {
 				s.coord.WorkerDown(w, err, true)
 				return
 			}
-			s.coord.Results(w, &res, f.Attachments)
+			s.coord.Results(w, res, f.Attachments)
 		case worker.KindValues:
 			var vals worker.Values
 			if err := decodeMessage(f.Body, &vals); err != nil {

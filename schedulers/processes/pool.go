@@ -175,14 +175,14 @@ func (p *pool) serve(w *proc) {
 		}
 		switch f.Kind {
 		case worker.KindResults:
-			var res worker.Results
-			if err := decodeMessage(f.Body, &res); err != nil {
+			res := cluster.NewResults() // the coordinator reuses it once handled
+			if err := decodeMessage(f.Body, res); err != nil {
 				w.Kill()
 				p.forget(w)
 				p.coord.WorkerDown(w.cw, err, true)
 				return
 			}
-			p.coord.Results(w.cw, &res, f.Attachments)
+			p.coord.Results(w.cw, res, f.Attachments)
 		case worker.KindValues:
 			var vals worker.Values
 			if err := decodeMessage(f.Body, &vals); err != nil {
