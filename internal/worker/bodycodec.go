@@ -350,9 +350,12 @@ func DecodeBatch(body []byte, b *Batch) (err error) {
 	return r.finish(err)
 }
 
-// DecodeResults decodes a Results body into r.
+// DecodeResults decodes a Results body into res, replacing all of it. It decodes the results
+// into res's list when that has room for them (a reader reusing reports allocates no list per
+// frame), so the caller must keep nothing of that list from before.
 func DecodeResults(body []byte, res *Results) error {
 	r := bodyReader{b: body}
+	room := res.Items[:0]
 	*res = Results{}
 	err := r.fields("results", func(name []byte) error {
 		switch string(name) {
@@ -362,7 +365,11 @@ func DecodeResults(body []byte, res *Results) error {
 				res.Items = nil
 				return err
 			}
-			res.Items = make([]Result, 0, min(n, r.left()))
+			if want := min(n, r.left()); room != nil && cap(room) >= want {
+				res.Items = room
+			} else {
+				res.Items = make([]Result, 0, want)
+			}
 			for range n {
 				res.Items = append(res.Items, Result{})
 				if err := r.result(&res.Items[len(res.Items)-1]); err != nil {

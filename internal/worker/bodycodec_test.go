@@ -143,6 +143,35 @@ func TestBodyCodecReusesTasks(t *testing.T) {
 	}
 }
 
+// TestBodyCodecReusesResults: the results' array given is filled rather than replaced when it
+// has room, and nothing of the report decoded before shows through.
+func TestBodyCodecReusesResults(t *testing.T) {
+	first, err := AppendResults(nil, &Results{Stopping: true, Dropped: []TaskRef{{Key: 9, Job: 1}},
+		Items: []Result{{Key: 1, Err: &wire.ErrorRecord{Message: "boom"}}, {Key: 2, Sent: true, Body: []byte{1, 2}}, {Key: 3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := AppendResults(nil, &Results{Items: []Result{{Key: 4, Elapsed: 5}, {Key: 5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res Results
+	if err := DecodeResults(first, &res); err != nil {
+		t.Fatal(err)
+	}
+	items := res.Items
+	if err := DecodeResults(second, &res); err != nil {
+		t.Fatal(err)
+	}
+	want := Results{Items: []Result{{Key: 4, Elapsed: 5}, {Key: 5}}}
+	if !reflect.DeepEqual(res, want) {
+		t.Fatalf("decoded %+v over an earlier report, want %+v", res, want)
+	}
+	if &res.Items[0] != &items[0] {
+		t.Fatal("results not decoded into the array given, which had room")
+	}
+}
+
 // Lists decode into arrays of their own: a message of n tasks or results without bodies costs a
 // few allocations, not one or more per element.
 func TestBodyCodecListAllocations(t *testing.T) {
