@@ -20,9 +20,10 @@ type jobResults struct {
 // FewResults tells the job that its scheduler stores only a few results, the outputs and the
 // tasks it runs in this process, so that they are kept by task instead of in one slot per task
 // of the plan. Result, SetResult, Free and Run behave as before. Call it before any result is
-// stored or read, on the goroutine that calls the others first; once slots exist it does nothing.
+// stored or read, on the goroutine that calls the others first; once slots exist, or a second
+// time, it does nothing.
 func (j *Job) FewResults() {
-	if j.res.slots != nil {
+	if j.res.slots != nil || j.res.few {
 		return
 	}
 	j.res.few = true

@@ -100,4 +100,13 @@ func TestFewResultsAfterSlotsKeepsThem(t *testing.T) {
 	if got := job.Result(o); got != 42 {
 		t.Fatalf("result %v after FewResults, want 42", got)
 	}
+
+	// Nor does a second call lose what the first mode kept.
+	few := NewJob(plan)
+	few.FewResults()
+	few.SetResult(o, 43)
+	few.FewResults()
+	if got := few.Result(o); got != 43 {
+		t.Fatalf("result %v after a second FewResults, want 43", got)
+	}
 }

@@ -41,7 +41,7 @@ func (b *batch) recycle() {
 func (b *batch) reset() {
 	// Cleared, so that a pooled batch keeps no computation's values or streams alive.
 	clear(b.msg.Tasks)
-	clear(b.argBuf)
+	clear(b.argBuf[:cap(b.argBuf)]) // past its length too: a task that could not be sent appended some
 	tasks, assigned, args := b.msg.Tasks[:0], b.assigned[:0], b.argBuf[:0]
 	*b = batch{}
 	b.msg.Tasks, b.assigned, b.argBuf = tasks, assigned, args

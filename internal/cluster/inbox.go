@@ -16,7 +16,8 @@ import (
 // allocation when sent; the others cost one, as the closure each used to be did.
 
 // event is one thing that happened, for the coordinator's loop. String describes it for logs
-// and test failures; it runs on the loop's goroutine (or after the event was handled).
+// and test failures; it runs on the loop's goroutine (or after the event was handled, so it
+// reads nothing that handling gives back for reuse).
 type event interface {
 	fmt.Stringer
 	isEvent()
@@ -29,7 +30,7 @@ func (c *Coordinator) handle(ev event) {
 	case evResults:
 		c.onResults(ev.w, ev.results, ev.attachments)
 	case evGatedResults:
-		c.gate.leave(len(ev.results.Items))
+		c.gate.leave(ev.n)
 		c.onResults(ev.w, ev.results, ev.attachments)
 		recycleResults(ev.results)
 	case evValues:

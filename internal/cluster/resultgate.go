@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/lazygraph/lazygraph/internal/worker"
@@ -51,10 +52,19 @@ func (g *resultGate) leave(n int) {
 	g.mu.Unlock()
 }
 
-// evGatedResults: results counted through the gate (Results).
-type evGatedResults struct{ evResults }
+// evGatedResults: results counted through the gate (Results). Its report goes back to the pool
+// once handled (resultpool.go), so what String says is taken when the event is made: a panic
+// logged after handling must not read a report a reader is decoding into again.
+type evGatedResults struct {
+	evResults
+	n int // results in the report
+}
 
 func (evGatedResults) isEvent() {}
+
+func (ev evGatedResults) String() string {
+	return fmt.Sprintf("%d results from %s (%d attachments)", ev.n, workerName(ev.w), len(ev.attachments))
+}
 
 // results hands over results, waiting while too many are pending.
 func (c *Coordinator) results(w *Worker, r *worker.Results, attachments [][]byte) {
@@ -62,7 +72,7 @@ func (c *Coordinator) results(w *Worker, r *worker.Results, attachments [][]byte
 	if !c.gate.enter(n, c.stopped) {
 		return
 	}
-	if !c.do(evGatedResults{evResults{w, r, attachments}}) {
+	if !c.do(evGatedResults{evResults{w, r, attachments}, n}) {
 		c.gate.leave(n)
 	}
 }
