@@ -9,20 +9,22 @@ import (
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
-// The codec of the two messages that carry every task and every result, Batch and Results, for
-// both schedulers (through AppendMessage and DecodeMessage), working on whole frame bodies:
-// AppendBatch and AppendResults write exactly the bytes msgpack's reflection writes for these
-// tagged structs with compact integers (wire.EncodeMessage; reference_test.go keeps reflective
-// copies of the types as the oracle), DecodeBatch and DecodeResults read what
-// wire.DecodeMessage reads. They append to and slice byte slices instead of going through
-// msgpack's Encoder and Decoder (an interface call per byte read, a string allocated per field
-// name, reflection over the slices): a 1e5-task wide graph spent about a quarter of its CPU,
-// across the parent and the workers, in encoding and decoding these two messages.
+// The codec of the messages that carry every task, every result and every value fetched, Batch,
+// Results and Values, for both schedulers (through AppendMessage and DecodeMessage), working on
+// whole frame bodies: AppendBatch, AppendResults and AppendValues write exactly the bytes
+// msgpack's reflection writes for these tagged structs with compact integers
+// (wire.EncodeMessage; reference_test.go keeps reflective copies of the types as the oracle),
+// DecodeBatch, DecodeResults and DecodeValues read what wire.DecodeMessage reads. They append to
+// and slice byte slices instead of going through msgpack's Encoder and Decoder (an interface
+// call per byte read, a string allocated per field name, reflection over the slices): a 1e5-task
+// wide graph spent about a quarter of its CPU, across the parent and the workers, in encoding and
+// decoding batches and results; a Values message carries a put per value fetched.
 //
 // Decoded byte fields (Arg.Body, Put.Body, Task.Stream, Result.Body, Result.Output) share the
 // body's memory instead of copying it: the body must not be modified or reused while the message
 // is in use. Frame bodies are read into fresh buffers (wire.ReadFrame), so that holds for
-// frames; a holder that keeps a few bytes of a large body keeps the whole body alive.
+// frames; a holder that keeps a few bytes of a large body keeps the whole body alive (the
+// coordinator copies what it keeps: keptBody in package cluster).
 //
 // The few rarely used parts (function definitions, peers, the store, error records, handed-back
 // tasks) and the numeric lists (releases, finished jobs: raw extensions of package wire) go
@@ -197,6 +199,27 @@ func appendResult(dst []byte, r *Result) ([]byte, error) {
 	return dst, nil
 }
 
+// AppendValues appends v encoded to dst. Its list of puts is written even when nil (as nil):
+// Values's field is not omitted when empty.
+func AppendValues(dst []byte, v *Values) []byte {
+	dst = appendStr(appendMapLen(dst, 1), "p")
+	if v.Puts == nil {
+		return append(dst, 0xc0)
+	}
+	dst = appendArrayLen(dst, len(v.Puts))
+	for k := range v.Puts {
+		dst = appendPut(dst, &v.Puts[k])
+	}
+	return dst
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Writing msgpack as the Encoder does with compact integers.
 
 func appendMapLen(dst []byte, n int) []byte {
@@ -296,21 +319,8 @@ func DecodeBatch(body []byte, b *Batch) (err error) {
 			b.Functions = nil
 			return r.reflected(&b.Functions)
 		case "p":
-			n, err := r.arrayLen()
-			if err != nil || n < 0 {
-				b.Puts = nil
-				return err
-			}
-			b.Puts = make([]Put, 0, min(n, r.left()))
-			var typ string // the type names repeat: one string for a run of the same
-			for range n {
-				var p Put
-				if err := r.put(&p, &typ); err != nil {
-					return err
-				}
-				b.Puts = append(b.Puts, p)
-			}
-			return nil
+			b.Puts, err = r.puts()
+			return err
 		case "q":
 			b.Peers = nil
 			return r.reflected(&b.Peers)
@@ -386,6 +396,21 @@ func DecodeResults(body []byte, res *Results) error {
 			return r.reflected(&res.Dropped)
 		}
 		return r.skip()
+	})
+	return r.finish(err)
+}
+
+// DecodeValues decodes a Values body into v, replacing all of it.
+func DecodeValues(body []byte, v *Values) error {
+	r := bodyReader{b: body}
+	*v = Values{}
+	err := r.fields("values", func(name []byte) error {
+		if string(name) != "p" {
+			return r.skip()
+		}
+		puts, err := r.puts()
+		v.Puts = puts
+		return err
 	})
 	return r.finish(err)
 }
@@ -686,6 +711,24 @@ func (r *bodyReader) task(t *Task) error {
 		}
 		return err
 	})
+}
+
+// puts reads a list of puts (nil for nil).
+func (r *bodyReader) puts() ([]Put, error) {
+	n, err := r.arrayLen()
+	if err != nil || n < 0 {
+		return nil, err
+	}
+	puts := make([]Put, 0, min(n, r.left()))
+	var typ string // the type names repeat: one string for a run of the same
+	for range n {
+		var p Put
+		if err := r.put(&p, &typ); err != nil {
+			return nil, err
+		}
+		puts = append(puts, p)
+	}
+	return puts, nil
 }
 
 // put reads a Put; typ is the last type name read, reused when the next is the same.

@@ -9,9 +9,9 @@ import (
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
-// TestBodyCodecMatchesReference checks that AppendBatch and AppendResults write the bytes
-// msgpack's reflection writes for the reference messages, and that DecodeBatch and DecodeResults
-// read them back to what reflection reads, on random messages.
+// TestBodyCodecMatchesReference checks that AppendBatch, AppendResults and AppendValues write
+// the bytes msgpack's reflection writes for the reference messages, and that DecodeBatch,
+// DecodeResults and DecodeValues read them back to what reflection reads, on random messages.
 func TestBodyCodecMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 3000 {
@@ -47,6 +47,19 @@ func TestBodyCodecMatchesReference(t *testing.T) {
 		}
 		if resReflection := decodeReference(t, want, &Results{}); !reflect.DeepEqual(&resHand, resReflection) {
 			t.Fatalf("DecodeResults:\n%#v\nreference:\n%#v", resHand, resReflection)
+		}
+
+		vals := randomValues(r)
+		want = encodeReference(t, vals)
+		if got = AppendValues([]byte{0xfe}, vals); !bytes.Equal(got[1:], want) || got[0] != 0xfe {
+			t.Fatalf("%#v:\nAppendValues %x\nreference    %x", vals, got[1:], want)
+		}
+		var valsHand Values
+		if err := DecodeValues(want, &valsHand); err != nil {
+			t.Fatalf("DecodeValues(%x): %v", want, err)
+		}
+		if valsReflection := decodeReference(t, want, &Values{}); !reflect.DeepEqual(&valsHand, valsReflection) {
+			t.Fatalf("DecodeValues:\n%#v\nreference:\n%#v", valsHand, valsReflection)
 		}
 	}
 }
@@ -91,6 +104,39 @@ func TestBodyCodecReadsAnyFieldOrder(t *testing.T) {
 	}
 }
 
+// TestValuesCodecReadsAnyFieldOrder: a put's fields in any order, unknown fields skipped, nil
+// the zero put, as msgpack reads them.
+func TestValuesCodecReadsAnyFieldOrder(t *testing.T) {
+	type reordered struct {
+		Attachments int    `msgpack:"a"`
+		Extra       string `msgpack:"zz"`
+		Body        []byte `msgpack:"b"`
+		Type        string `msgpack:"t"`
+		Key         uint64 `msgpack:"k"`
+	}
+	body, err := wire.EncodeMessage(struct {
+		Unknown []int `msgpack:"u"`
+		Puts    []any `msgpack:"p"`
+	}{Unknown: []int{1}, Puts: []any{reordered{Attachments: 2, Extra: "x", Body: []byte{1}, Type: "int", Key: 9}, nil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v Values
+	if err := DecodeValues(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	want := Values{Puts: []Put{{Key: 9, Type: "int", Body: []byte{1}, Attachments: 2}, {}}}
+	if !reflect.DeepEqual(v, want) {
+		t.Fatalf("decoded %#v, want %#v", v, want)
+	}
+	if ref := decodeReference(t, body, &Values{}); !reflect.DeepEqual(&v, ref) {
+		t.Fatalf("decoded %#v, by reflection %#v", v, ref)
+	}
+	if err := DecodeValues([]byte{0xc0}, &v); err != nil || !reflect.DeepEqual(v, Values{}) {
+		t.Fatalf("nil decoded as %#v, %v", v, err)
+	}
+}
+
 // An empty array is an empty list, not nil, as reflection reads it (lazygraph omits empty lists,
 // but another writer need not).
 func TestBodyCodecEmptyListIsNotNil(t *testing.T) {
@@ -116,10 +162,21 @@ func TestBodyCodecEmptyListIsNotNil(t *testing.T) {
 	if rs.Items == nil || len(rs.Items) != 0 {
 		t.Fatalf("an empty array decoded as results %#v", rs.Items)
 	}
+	values, err := wire.EncodeMessage(&refValues{Puts: []refPut{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v Values
+	if err := DecodeValues(values, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Puts == nil || len(v.Puts) != 0 {
+		t.Fatalf("an empty array decoded as values %#v", v.Puts)
+	}
 	for _, c := range []struct {
 		body []byte
 		msg  any
-	}{{batch, &b}, {results, &rs}} {
+	}{{batch, &b}, {results, &rs}, {values, &v}} {
 		if ref := decodeReference(t, c.body, c.msg); !reflect.DeepEqual(c.msg, ref) {
 			t.Fatalf("decoded %#v, by reflection %#v", c.msg, ref)
 		}
@@ -172,16 +229,19 @@ func TestBodyCodecReusesResults(t *testing.T) {
 	}
 }
 
-// Lists decode into arrays of their own: a message of n tasks or results without bodies costs a
-// few allocations, not one or more per element.
+// Lists decode into arrays of their own: a message of n tasks, results or values costs a few
+// allocations, not one or more per element.
 func TestBodyCodecListAllocations(t *testing.T) {
 	const n = 1000
 	batch := &Batch{Job: 1, Tasks: make([]Task, n)}
 	results := &Results{Items: make([]Result, n)}
+	values := &Values{Puts: make([]Put, n)}
 	for k := range n {
 		batch.Tasks[k] = Task{Key: uint64(k + 1), Job: 1, Fn: 2, Args: []Arg{{Key: uint64(k + 7)}}}
 		results.Items[k] = Result{Key: uint64(k + 1), Job: 1, Size: 9, Start: int64(k), Elapsed: 60}
+		values.Puts[k] = Put{Key: uint64(k + 1), Type: "int", Body: []byte{byte(k % 100)}}
 	}
+	valuesBody := AppendValues(nil, values)
 	batchBody, err := AppendBatch(nil, batch)
 	if err != nil {
 		t.Fatal(err)
@@ -196,6 +256,7 @@ func TestBodyCodecListAllocations(t *testing.T) {
 	}{
 		{"tasks", func() error { return DecodeBatch(batchBody, new(Batch)) }},
 		{"results", func() error { return DecodeResults(resultsBody, new(Results)) }},
+		{"values", func() error { return DecodeValues(valuesBody, new(Values)) }},
 	} {
 		allocs := testing.AllocsPerRun(20, func() {
 			if err := c.decode(); err != nil {
@@ -233,6 +294,13 @@ func TestBodyCodecRefusesBadInput(t *testing.T) {
 				t.Fatalf("results cut to %d of %d bytes decoded", n, len(goodResults))
 			}
 		}
+		goodValues := AppendValues(nil, randomValues(r))
+		for n := range len(goodValues) {
+			var v Values
+			if err := DecodeValues(goodValues[:n], &v); err == nil {
+				t.Fatalf("values cut to %d of %d bytes decoded", n, len(goodValues))
+			}
+		}
 		for range 20 {
 			bad := bytes.Clone(good)
 			for range 1 + r.IntN(3) {
@@ -246,7 +314,21 @@ func TestBodyCodecRefusesBadInput(t *testing.T) {
 				bad[r.IntN(len(bad))] = byte(r.Uint32())
 			}
 			checkAgainstReference(t, bad)
+			bad = bytes.Clone(goodValues)
+			bad[r.IntN(len(bad))] = byte(r.Uint32())
+			checkAgainstReference(t, bad)
 		}
+	}
+	// A put encoded as an array is refused, as reflection refuses it.
+	asArray, err := wire.EncodeMessage(struct {
+		Puts [][]any `msgpack:"p"`
+	}{Puts: [][]any{{1, "int", []byte{1}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v Values
+	if err := DecodeValues(asArray, &v); err == nil {
+		t.Error("a put encoded as an array decoded")
 	}
 	// A hostile length allocates nothing large.
 	huge := []byte{0x81, 0xa1, 't', 0xdd, 0xff, 0xff, 0xff, 0xff}
@@ -256,8 +338,8 @@ func TestBodyCodecRefusesBadInput(t *testing.T) {
 	}
 }
 
-// checkAgainstReference decodes body as a batch and as results through the body codecs: what
-// they accept, reflection accepts and reads the same from the reference messages.
+// checkAgainstReference decodes body as a batch, as results and as values through the body
+// codecs: what they accept, reflection accepts and reads the same from the reference messages.
 func checkAgainstReference(t testing.TB, body []byte) {
 	t.Helper()
 	var b Batch
@@ -272,9 +354,15 @@ func checkAgainstReference(t testing.TB, body []byte) {
 			t.Fatalf("%x: DecodeResults\n%#v\nreference\n%#v", body, rs, ref)
 		}
 	}
+	var v Values
+	if DecodeValues(body, &v) == nil {
+		if ref := decodeReference(t, body, &Values{}); !reflect.DeepEqual(&v, ref) {
+			t.Fatalf("%x: DecodeValues\n%#v\nreference\n%#v", body, v, ref)
+		}
+	}
 }
 
-// FuzzBodyCodec decodes arbitrary bodies as batches and results: the decoders refuse what does
+// FuzzBodyCodec decodes arbitrary bodies as batches, results and values: the decoders refuse what does
 // not fit without panicking, read what they accept as reflection reads the reference messages,
 // and what they read encodes to bytes that read back to the same message (empty lists aside,
 // which are omitted: the second encoding equals the first).
@@ -290,10 +378,11 @@ func FuzzBodyCodec(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(body)
+		f.Add(AppendValues(nil, randomValues(r)))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkAgainstReference(t, body)
-		for _, msg := range []any{&Batch{}, &Results{}} {
+		for _, msg := range []any{&Batch{}, &Results{}, &Values{}} {
 			if DecodeMessage(body, msg) != nil {
 				continue
 			}

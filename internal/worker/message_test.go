@@ -18,7 +18,7 @@ func TestMessagesKeepTheirBytes(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	for range 500 {
 		b, rs := fullBatch(r), fullResults(r)
-		for _, msg := range []any{b, rs, &Values{Puts: b.Puts}} {
+		for _, msg := range []any{b, rs, randomValues(r)} {
 			got, err := AppendMessage([]byte{7}, msg)
 			if err != nil {
 				t.Fatal(err)
@@ -35,7 +35,8 @@ func TestMessagesKeepTheirBytes(t *testing.T) {
 			}
 		}
 		// Messages given by value go through the same codecs.
-		for _, pair := range [][2]any{{*b, b}, {*rs, rs}} {
+		vals := randomValues(r)
+		for _, pair := range [][2]any{{*b, b}, {*rs, rs}, {*vals, vals}} {
 			byValue, err := EncodeMessage(pair[0])
 			if err != nil {
 				t.Fatal(err)
@@ -61,7 +62,7 @@ func TestMessagesKeepTheirBytes(t *testing.T) {
 	}
 }
 
-// TestDecodeMessageErrors: a malformed batch or results is an error that says which message it
+// TestDecodeMessageErrors: a malformed batch, results or values is an error that says which message it
 // was and matches wire.ErrMalformedValue, as msgpack's errors for the other messages do.
 func TestDecodeMessageErrors(t *testing.T) {
 	for _, msg := range []any{&Batch{}, &Results{}, &Values{}, &Hello{}} {

@@ -9,11 +9,10 @@ import (
 	"github.com/lazygraph/lazygraph/internal/wire"
 )
 
-// The reference messages: the same fields and tags as Batch and Results and their elements,
-// without any hand-written codec, so that msgpack encodes and decodes them by reflection. They
-// are the oracle of the body codecs (bodycodec_test.go) and of Put's codec (putcodec_test.go):
-// the bytes of these messages are the wire format, which peers of other versions read and
-// write.
+// The reference messages: the same fields and tags as Batch, Results and Values and their
+// elements, without any hand-written codec, so that msgpack encodes and decodes them by
+// reflection. They are the oracle of the body codecs (bodycodec_test.go): the bytes of these
+// messages are the wire format, which peers of other versions read and write.
 type (
 	refArg struct {
 		Key  uint64 `msgpack:"k,omitempty"`
@@ -105,12 +104,12 @@ func TestReferenceLayout(t *testing.T) {
 	for _, p := range pairs {
 		a, b := reflect.TypeOf(p[0]), reflect.TypeOf(p[1])
 		if a.NumField() != b.NumField() {
-			t.Fatalf("%s has %d fields, its reference %d: update its codec (bodycodec.go, putcodec.go) and this test", a, a.NumField(), b.NumField())
+			t.Fatalf("%s has %d fields, its reference %d: update its codec (bodycodec.go) and this test", a, a.NumField(), b.NumField())
 		}
 		for k := range a.NumField() {
 			fa, fb := a.Field(k), b.Field(k)
 			if fa.Name != fb.Name || fa.Tag != fb.Tag {
-				t.Fatalf("%s field %d is %s %q, its reference's %s %q: update its codec (bodycodec.go, putcodec.go) and this test", a, k, fa.Name, fa.Tag, fb.Name, fb.Tag)
+				t.Fatalf("%s field %d is %s %q, its reference's %s %q: update its codec (bodycodec.go) and this test", a, k, fa.Name, fa.Tag, fb.Name, fb.Tag)
 			}
 		}
 	}
@@ -191,6 +190,24 @@ func randomResults(r *rand.Rand) *Results {
 		rs.Items = append(rs.Items, res)
 	}
 	return rs
+}
+
+// randomValues is a random answer to a fetch: puts of kept values, and of keys not held (an
+// empty type, no body).
+func randomValues(r *rand.Rand) *Values {
+	v := &Values{Puts: randomBatch(r).Puts}
+	if r.IntN(4) == 0 {
+		v.Puts = append(v.Puts, Put{Key: randomUint(r)})
+	}
+	switch r.IntN(8) {
+	case 0:
+		v.Puts = nil
+	case 1:
+		v.Puts = []Put{}
+	case 2:
+		v.Puts = make([]Put, 17) // a 16-bit array length
+	}
+	return v
 }
 
 // fullBatch is randomBatch with every field of a Batch set at random.
