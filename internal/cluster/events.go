@@ -130,7 +130,8 @@ func (c *Coordinator) onValues(w *Worker, vals *worker.Values, atts [][]byte) {
 		}
 		js.flags[a] &^= flagFetching
 		delete(js.fetchFrom, a)
-		js.hold(a, NewEncoded(wire.Value{Body: put.Body, Attachments: mine}, put.Type))
+		// A decoded put shares its frame's memory, as a result does: kept, it is copied.
+		js.hold(a, NewEncoded(wire.Value{Body: keptBody(put.Body), Attachments: mine}, put.Type))
 		waiters := js.fetchers[a]
 		delete(js.fetchers, a)
 		for _, u := range waiters {
@@ -229,10 +230,11 @@ func (c *Coordinator) onResults(w *Worker, res *worker.Results, atts [][]byte) {
 	}
 }
 
-// keptBody returns a result's body to keep. A decoded result shares its frame's memory
-// (worker.DecodeResults): kept as it is, a body of a few kilobytes would hold the whole frame, the
-// other results' bytes included, for as long as the value is kept. Bodies up to keptCopyLimit
-// are copied; a larger one is most of its frame, and copying it would cost more than it frees.
+// keptBody returns a result's or a fetched value's body to keep. A decoded result or put shares
+// its frame's memory (worker.DecodeResults, worker.DecodeValues): kept as it is, a body of a few
+// kilobytes would hold the whole frame, the other values' bytes included, for as long as the
+// value is kept. Bodies up to keptCopyLimit are copied; a larger one is most of its frame, and
+// copying it would cost more than it frees.
 func keptBody(body []byte) []byte {
 	if len(body) > keptCopyLimit {
 		return body
