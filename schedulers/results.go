@@ -44,6 +44,22 @@ func (j *Job) resultSlots() []any {
 	return j.res.slots
 }
 
+// appendArgs appends task i's arguments' results to args: from the slots looked up once, for
+// Run's every task on threads and synchronous.
+func (j *Job) appendArgs(args []any, i int32) []any {
+	if j.res.few {
+		for _, a := range j.Plan.Args(i) {
+			args = append(args, j.Result(a))
+		}
+		return args
+	}
+	slots := j.resultSlots()
+	for _, a := range j.Plan.Args(i) {
+		args = append(args, slots[a])
+	}
+	return args
+}
+
 // Result returns the result stored for task i (nil before it ran or after it was freed); a
 // data node's result is its value.
 func (j *Job) Result(i int32) any {

@@ -206,10 +206,7 @@ func (j *Job) Run(ctx context.Context, i int32, worker int, args []any) ([]any, 
 			return args, nil
 		}
 	}
-	args = args[:0]
-	for _, a := range j.Plan.Args(i) {
-		args = append(args, j.Result(a))
-	}
+	args = j.appendArgs(args[:0], i)
 	var (
 		start, elapsed time.Duration // since j.clock
 		timed          bool
