@@ -262,7 +262,11 @@ func (ev evResults) String() string {
 	if ev.results != nil {
 		n = len(ev.results.Items)
 	}
-	return fmt.Sprintf("%d results from %s (%d attachments)", n, workerName(ev.w), len(ev.attachments))
+	return describeResults(n, ev.w, len(ev.attachments))
+}
+
+func describeResults(n int, w *Worker, attachments int) string {
+	return fmt.Sprintf("%d results from %s (%d attachments)", n, workerName(w), attachments)
 }
 func (ev evValues) String() string {
 	n := 0

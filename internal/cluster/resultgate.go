@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"fmt"
 	"sync"
 
 	"github.com/lazygraph/lazygraph/internal/worker"
@@ -63,7 +62,7 @@ type evGatedResults struct {
 func (evGatedResults) isEvent() {}
 
 func (ev evGatedResults) String() string {
-	return fmt.Sprintf("%d results from %s (%d attachments)", ev.n, workerName(ev.w), len(ev.attachments))
+	return describeResults(ev.n, ev.w, len(ev.attachments))
 }
 
 // results hands over results, waiting while too many are pending.
