@@ -8,7 +8,9 @@
 // where and when each task runs, and must:
 //
 //   - run every call of the plan at most once per attempt, after all its arguments, and store its
-//     result with [Job.Run] or [Job.SetResult];
+//     result with [Job.Run] or [Job.SetResult] (a scheduler running tasks elsewhere stores only
+//     the outputs' and those of the tasks it runs here, and calls [Job.FewResults] first so that
+//     the job keeps no slot per task);
 //   - respect Job.Workers as the maximum number of tasks running at once on its behalf;
 //   - stop starting tasks once one fails, and return that failure (a *graph.TaskError as made by
 //     [Job.Run]);

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/lazygraph/lazygraph/graph"
 	"github.com/lazygraph/lazygraph/schedulers"
 	_ "github.com/lazygraph/lazygraph/schedulers/synchronous"
 	_ "github.com/lazygraph/lazygraph/schedulers/threads"
@@ -50,4 +51,23 @@ func ExampleRegister() {
 	s, err := schedulers.Lookup("inline")
 	fmt.Printf("%T %v\n", s, err)
 	// Output: schedulers_test.inline <nil>
+}
+
+// A scheduler that runs tasks elsewhere (another process, another machine) calls FewResults
+// before it starts: the job then keeps only the results stored, the outputs here, rather than
+// a slot per task of the plan. Data nodes still read as their values.
+func ExampleJob_FewResults() {
+	plan, err := graph.Compile(graph.NewTask1(double, graph.NewData(5)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	job := schedulers.NewJob(plan)
+	job.FewResults()
+	out := plan.Outputs()[0]
+	data := plan.Args(out)[0]
+	// ... the task runs elsewhere; its result comes back encoded and is decoded here:
+	job.SetResult(out, 10)
+	fmt.Println(job.Result(data), job.Result(out))
+	// Output: 5 10
 }
