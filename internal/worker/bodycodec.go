@@ -325,23 +325,8 @@ func DecodeBatch(body []byte, b *Batch) (err error) {
 			b.Peers = nil
 			return r.reflected(&b.Peers)
 		case "t":
-			n, err := r.arrayLen()
-			if err != nil || n < 0 {
-				b.Tasks = nil
-				return err
-			}
-			if tasks == nil || cap(tasks) < n {
-				tasks = make([]Task, 0, min(n, r.left()))
-			}
-			tasks = tasks[:0]
-			for range n {
-				tasks = append(tasks, Task{})
-				if err := r.task(&tasks[len(tasks)-1]); err != nil {
-					return err
-				}
-			}
-			b.Tasks = tasks
-			return nil
+			b.Tasks, err = readList(&r, tasks, r.task)
+			return err
 		case "r":
 			b.Release = nil
 			return r.reflected(&b.Release)
@@ -370,23 +355,9 @@ func DecodeResults(body []byte, res *Results) error {
 	err := r.fields("results", func(name []byte) error {
 		switch string(name) {
 		case "r":
-			n, err := r.arrayLen()
-			if err != nil || n < 0 {
-				res.Items = nil
-				return err
-			}
-			if want := min(n, r.left()); room != nil && cap(room) >= want {
-				res.Items = room
-			} else {
-				res.Items = make([]Result, 0, want)
-			}
-			for range n {
-				res.Items = append(res.Items, Result{})
-				if err := r.result(&res.Items[len(res.Items)-1]); err != nil {
-					return err
-				}
-			}
-			return nil
+			var err error
+			res.Items, err = readList(&r, room, r.result)
+			return err
 		case "x":
 			var err error
 			res.Stopping, err = r.bool()
@@ -713,22 +684,32 @@ func (r *bodyReader) task(t *Task) error {
 	})
 }
 
-// puts reads a list of puts (nil for nil).
-func (r *bodyReader) puts() ([]Put, error) {
+// readList reads an array (nil for nil), each element decoded in place by elem: into room's
+// array when it has room for them all, else into a new one sized by the bytes left, so that a
+// hostile length costs nothing.
+func readList[T any](r *bodyReader, room []T, elem func(*T) error) ([]T, error) {
 	n, err := r.arrayLen()
 	if err != nil || n < 0 {
 		return nil, err
 	}
-	puts := make([]Put, 0, min(n, r.left()))
-	var typ string // the type names repeat: one string for a run of the same
+	if want := min(n, r.left()); room == nil || cap(room) < want {
+		room = make([]T, 0, want)
+	}
+	list := room[:0]
 	for range n {
-		var p Put
-		if err := r.put(&p, &typ); err != nil {
+		var zero T
+		list = append(list, zero)
+		if err := elem(&list[len(list)-1]); err != nil {
 			return nil, err
 		}
-		puts = append(puts, p)
 	}
-	return puts, nil
+	return list, nil
+}
+
+// puts reads a list of puts (nil for nil).
+func (r *bodyReader) puts() ([]Put, error) {
+	var typ string // the type names repeat: one string for a run of the same
+	return readList(r, nil, func(p *Put) error { return r.put(p, &typ) })
 }
 
 // put reads a Put; typ is the last type name read, reused when the next is the same.
