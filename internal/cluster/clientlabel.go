@@ -6,17 +6,13 @@ import (
 )
 
 // ClientLabel names a computation's client for people (on a dashboard, in logs) as workers are
-// named: the name the client gave, else its program, else "client", then in parentheses its
-// process ID (when known, > 0) and where it is (a connection's remote address, or "this
-// process" for a computation started beside the coordinator). For example
+// named: the name the client gave (its program, for a computation started beside the
+// coordinator), else "client", then in parentheses its process ID (when known, > 0) and where it
+// is (a connection's remote address, or "this process"). For example
 // "study on node7 (pid 4242, 10.0.0.7:53110)" or "dashboard.test (pid 4242, this process)".
-func ClientLabel(name, program string, pid int, where string) string {
-	who := name
-	if who == "" {
-		who = program
-	}
-	if who == "" {
-		who = "client"
+func ClientLabel(name string, pid int, where string) string {
+	if name == "" {
+		name = "client"
 	}
 	var details []string
 	if pid > 0 {
@@ -26,7 +22,7 @@ func ClientLabel(name, program string, pid int, where string) string {
 		details = append(details, where)
 	}
 	if len(details) == 0 {
-		return who
+		return name
 	}
-	return who + " (" + strings.Join(details, ", ") + ")"
+	return name + " (" + strings.Join(details, ", ") + ")"
 }

@@ -32,7 +32,7 @@ type clientSession struct {
 // serveClient serves a client until it disconnects; then its computations stop and the values
 // it kept are released.
 func (s *Server) serveClient(c *conn, h *hello, remote string) {
-	sess := &clientSession{s: s, c: c, out: cluster.NewOutbox(), name: cluster.ClientLabel(h.Name, "", h.PID, remote),
+	sess := &clientSession{s: s, c: c, out: cluster.NewOutbox(), name: cluster.ClientLabel(h.Name, h.PID, remote),
 		fingerprint: h.Fingerprint, jobs: map[uint64]*remoteJob{}, keys: map[uint64]bool{}}
 	if err := c.send(kindWorkerInfo, &clusterInfo{Workers: s.Workers()}, nil); err != nil {
 		return

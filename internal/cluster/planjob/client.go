@@ -17,5 +17,5 @@ func (pj *Job) Client() string { return thisProcess() }
 
 // thisProcess is made once: a dashboard asks for it at every snapshot.
 var thisProcess = sync.OnceValue(func() string {
-	return cluster.ClientLabel("", filepath.Base(os.Args[0]), os.Getpid(), "this process")
+	return cluster.ClientLabel(filepath.Base(os.Args[0]), os.Getpid(), "this process")
 })
