@@ -12,10 +12,14 @@ type jobResults struct {
 	slotsOnce sync.Once
 	slots     []any // one per task; nil in few mode, and until first used otherwise
 
-	few   bool // set by FewResults before the scheduler starts
+	// byKey, made by FewResults before the scheduler starts (nil otherwise), holds the results
+	// stored, nil for one freed.
 	mu    sync.Mutex
-	byKey map[int32]any // few: the results stored, nil for one freed
+	byKey map[int32]any
 }
+
+// few reports whether the job keeps results by task (FewResults).
+func (r *jobResults) few() bool { return r.byKey != nil }
 
 // FewResults tells the job that its scheduler stores only a few results, the outputs and the
 // tasks it runs in this process, so that they are kept by task instead of in one slot per task
@@ -23,10 +27,9 @@ type jobResults struct {
 // stored or read, on the goroutine that calls the others first; once slots exist, or a second
 // time, it does nothing.
 func (j *Job) FewResults() {
-	if j.res.slots != nil || j.res.few {
+	if j.res.slots != nil || j.res.few() {
 		return
 	}
-	j.res.few = true
 	j.res.byKey = map[int32]any{}
 }
 
@@ -47,7 +50,7 @@ func (j *Job) resultSlots() []any {
 // appendArgs appends task i's arguments' results to args: from the slots looked up once, for
 // Run's every task on threads and synchronous.
 func (j *Job) appendArgs(args []any, i int32) []any {
-	if j.res.few {
+	if j.res.few() {
 		for _, a := range j.Plan.Args(i) {
 			args = append(args, j.Result(a))
 		}
@@ -63,7 +66,7 @@ func (j *Job) appendArgs(args []any, i int32) []any {
 // Result returns the result stored for task i (nil before it ran or after it was freed); a
 // data node's result is its value.
 func (j *Job) Result(i int32) any {
-	if !j.res.few {
+	if !j.res.few() {
 		return j.resultSlots()[i]
 	}
 	j.res.mu.Lock()
@@ -77,7 +80,7 @@ func (j *Job) Result(i int32) any {
 
 // SetResult stores task i's result. Different tasks' results may be set concurrently.
 func (j *Job) SetResult(i int32, v any) {
-	if !j.res.few {
+	if !j.res.few() {
 		j.resultSlots()[i] = v
 		return
 	}
@@ -88,7 +91,7 @@ func (j *Job) SetResult(i int32, v any) {
 
 // Free drops the reference to task i's result, once no task needs it any more.
 func (j *Job) Free(i int32) {
-	if !j.res.few {
+	if !j.res.few() {
 		j.resultSlots()[i] = nil
 		return
 	}
